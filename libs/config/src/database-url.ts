@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Connection settings parsed from `mysql://user:password@host:port/database`. */
+export interface DatabaseSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** The URL with the password masked: the only form that may reach a log. */
+  redacted: string;
+}
+
+export function parseDatabaseUrl(text: string): DatabaseSettings {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('must be a URL like mysql://user:password@host:3306/database');
+  }
+  if (url.protocol !== 'mysql:') throw new Error('must use the mysql:// scheme');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[a-zA-Z0-9_]{1,64}$/.test(database)) {
+    throw new Error('must name a database of letters, digits and "_" (at most 64)');
+  }
+  if (!url.hostname) throw new Error('must name a host');
+  const port = url.port ? Number(url.port) : 3306;
+  const user = decodeURIComponent(url.username) || 'root';
+  const masked = new URL(url.toString());
+  if (masked.password) masked.password = '***';
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    user,
+    password: decodeURIComponent(url.password),
+    database,
+    redacted: masked.toString(),
+  };
+}
+
+export const databaseUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return parseDatabaseUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/** Masks the password of any URL for logging. */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Thrown when the environment holds a value the service cannot start with. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses `env` against a zod object schema whose keys are variable names.
+ * Every problem names its variable; values are never echoed, since URLs carry credentials.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const relevant: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    relevant[key] = value === '' ? undefined : value;
+  }
+  const result = schema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+export const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const amqpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^amqps?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: 'must be an amqp:// or amqps:// URL' });
+
+/** Resource names (exchanges, queues) are prefixed so that test runs never touch the demo's. */
+export const namePrefix = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]*$/, { message: 'may only hold letters, digits, ".", "_" and "-"' })
+  .max(64)
+  .default('');
+
+export const queueType = z.enum(['classic', 'quorum']).default('classic');

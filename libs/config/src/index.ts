@@ -1,0 +1,4 @@
+export * from './env';
+export * from './duration';
+export * from './database-url';
+export * from './service.config';

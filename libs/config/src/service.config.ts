@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { DatabaseSettings, databaseUrl } from './database-url';
+import { parseDuration } from './duration';
+import { amqpUrl, bool, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
+
+const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const localDb = (name: string) => `mysql://root:@127.0.0.1:3306/${name}`;
+
+/** The seeds' 16 delay levels (RocketMQ's schedule up to 30 minutes). */
+export const DEFAULT_RETRY_LADDER = '1s,5s,10s,30s,1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,20m,30m';
+
+const duration = (fallback: string, min = 0) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        const ms = parseDuration(value);
+        if (ms < min) throw new Error(`must be at least ${min}ms`);
+        return ms;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const ladder = (fallback?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback === undefined ? undefined : parseLadder(fallback);
+      try {
+        return parseLadder(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/** "1s,5s,10s" → [1000, 5000, 10000]; levels must be at least 100 ms and at most 24 h, at most 32 of them. */
+export function parseLadder(text: string): number[] {
+  const levels = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => parseDuration(part));
+  if (levels.length === 0) throw new Error('must list at least one delay, e.g. 1s,5s,30s');
+  if (levels.length > 32) throw new Error('may list at most 32 delays');
+  for (const ms of levels) {
+    if (ms < 100 || ms > 86_400_000) throw new Error('each delay must be between 100ms and 24h');
+  }
+  return levels;
+}
+
+const brokerShape = {
+  RABBITMQ_URL: amqpUrl(DEFAULT_AMQP_URL),
+  AMQP_NAME_PREFIX: namePrefix,
+  AMQP_QUEUE_TYPE: queueType,
+  AMQP_CONFIRM_TIMEOUT: duration('10s', 100),
+};
+
+export interface BrokerConfig {
+  url: string;
+  namePrefix: string;
+  queueType: 'classic' | 'quorum';
+  confirmTimeoutMs: number;
+}
+
+function brokerConfig(env: z.infer<z.ZodObject<typeof brokerShape>>): BrokerConfig {
+  return {
+    url: env.RABBITMQ_URL,
+    namePrefix: env.AMQP_NAME_PREFIX,
+    queueType: env.AMQP_QUEUE_TYPE,
+    confirmTimeoutMs: env.AMQP_CONFIRM_TIMEOUT,
+  };
+}
+
+export interface OutboxRelayConfig {
+  pollIntervalMs: number;
+  batchSize: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  stuckAfterMs: number;
+  retentionMs: number;
+  cleanupIntervalMs: number;
+  /** Test-only crash point: abandon a batch after the broker confirmed it and before marking it sent. */
+  crashAfterConfirm: boolean;
+}
+
+export interface OrderServiceConfig {
+  port: number;
+  database: DatabaseSettings;
+  databasePoolSize: number;
+  broker: BrokerConfig;
+  outbox: OutboxRelayConfig;
+}
+
+export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConfig {
+  const e = parseEnv(
+    z.object({
+      ...brokerShape,
+      ORDER_PORT: port(3000),
+      ORDER_DB_URL: databaseUrl(localDb('order_service')),
+      ORDER_DB_POOL_SIZE: positiveInt(16, 512),
+      OUTBOX_POLL_INTERVAL: duration('1s', 10),
+      OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
+      OUTBOX_BACKOFF_MAX: duration('5m', 1000),
+      OUTBOX_STUCK_AFTER: duration('5m', 1000),
+      OUTBOX_RETENTION: duration('24h', 0),
+      OUTBOX_CLEANUP_INTERVAL: duration('1m', 100),
+      OUTBOX_RELAY_CRASH_AFTER_CONFIRM: bool(false),
+    }),
+    env,
+  );
+  return {
+    port: e.ORDER_PORT,
+    database: e.ORDER_DB_URL,
+    databasePoolSize: e.ORDER_DB_POOL_SIZE,
+    broker: brokerConfig(e),
+    outbox: {
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL,
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      backoffInitialMs: 1000,
+      backoffMaxMs: e.OUTBOX_BACKOFF_MAX,
+      stuckAfterMs: e.OUTBOX_STUCK_AFTER,
+      retentionMs: e.OUTBOX_RETENTION,
+      cleanupIntervalMs: e.OUTBOX_CLEANUP_INTERVAL,
+      crashAfterConfirm: e.OUTBOX_RELAY_CRASH_AFTER_CONFIRM,
+    },
+  };
+}
+
+export interface ConsumerConfig {
+  prefetch: number;
+  retryLadderMs: number[];
+  /** Pause consuming while failures say the dependency itself is down, instead of burning the ladder. */
+  pauseOnDependencyDown: boolean;
+  maxMessageBytes: number;
+}
+
+export interface DeadLetterConfig {
+  alertWebhookUrl?: string;
+  /** 0 = no automatic re-drive. */
+  redriveIntervalMs: number;
+}
+
+export interface ConsumerServiceConfig {
+  port: number;
+  database: DatabaseSettings;
+  databasePoolSize: number;
+  broker: BrokerConfig;
+  consumer: ConsumerConfig;
+  deadLetters: DeadLetterConfig;
+}
+
+/**
+ * Coupon and red-packet services share one shape; `prefix` picks their variables
+ * (`COUPON_PORT`, `RED_PACKET_RETRY_LADDER`, ...). A service-specific ladder overrides `RETRY_LADDER`.
+ */
+export function loadConsumerServiceConfig(
+  prefix: 'COUPON' | 'RED_PACKET',
+  defaults: { port: number; database: string },
+  env: Env = process.env,
+): ConsumerServiceConfig {
+  const e = parseEnv(
+    z.object({
+      ...brokerShape,
+      [`${prefix}_PORT`]: port(defaults.port),
+      [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
+      [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
+      [`${prefix}_PREFETCH`]: positiveInt(32, 10_000),
+      RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
+      [`${prefix}_RETRY_LADDER`]: ladder(),
+      PAUSE_ON_DEPENDENCY_DOWN: bool(true),
+      MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
+      ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+      DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
+    }),
+    env,
+  ) as Record<string, unknown>;
+  return {
+    port: e[`${prefix}_PORT`] as number,
+    database: e[`${prefix}_DB_URL`] as DatabaseSettings,
+    databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
+    broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
+    consumer: {
+      prefetch: e[`${prefix}_PREFETCH`] as number,
+      retryLadderMs: (e[`${prefix}_RETRY_LADDER`] ?? e.RETRY_LADDER) as number[],
+      pauseOnDependencyDown: e.PAUSE_ON_DEPENDENCY_DOWN as boolean,
+      maxMessageBytes: e.MAX_MESSAGE_BYTES as number,
+    },
+    deadLetters: {
+      alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
+      redriveIntervalMs: e.DEAD_LETTER_REDRIVE_INTERVAL as number,
+    },
+  };
+}

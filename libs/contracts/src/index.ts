@@ -1,0 +1,3 @@
+export * from './event-contract';
+export * from './payment-succeeded.event';
+export * from './money';

@@ -1,0 +1,38 @@
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { MessagingService } from '@app/messaging';
+import { probeDatabase } from '@app/persistence';
+
+/** Extra, service-specific facts for `/health` (e.g. the outbox backlog). Never decides up/down. */
+export interface HealthContributor {
+  details(): Promise<Record<string, unknown>>;
+}
+export const HEALTH_CONTRIBUTOR = Symbol('HEALTH_CONTRIBUTOR');
+
+/** 200 when the database and the broker both answer; otherwise 503 naming what is down. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+    @Optional() @Inject(HEALTH_CONTRIBUTOR) private readonly contributor?: HealthContributor,
+  ) {}
+
+  @Get()
+  async check(@Res({ passthrough: true }) res: Response) {
+    const database = await probeDatabase(this.dataSource, 1_500).then(
+      () => ({ status: 'up' as const }),
+      (error: Error) => ({ status: 'down' as const, error: error.message }),
+    );
+    const messaging = this.messaging.status();
+    const broker = messaging.connected && messaging.publisherReady ? { status: 'up' as const } : { status: 'down' as const, error: messaging.lastError ?? 'not connected' };
+    const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
+    const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
+    const checks = { database, broker, consumers: messaging.consumers, ...details };
+    if (down.length === 0) return { status: 'ok', checks };
+    res.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+  }
+}

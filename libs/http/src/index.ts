@@ -1,0 +1,4 @@
+export * from './zod-validation.pipe';
+export * from './http-errors';
+export * from './http-app';
+export * from './health.controller';

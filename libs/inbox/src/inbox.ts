@@ -1,0 +1,18 @@
+import { EntityManager } from 'typeorm';
+import { isDuplicateKeyError } from '@app/persistence';
+
+/**
+ * Records that `consumer` processed `messageId`, inside the caller's transaction. Returns false
+ * when it already had: the caller then writes nothing and the message is acked as a duplicate.
+ * The primary key does the deduplication, so it holds across processes and restarts; a second
+ * delivery racing the first waits on the key's lock and then sees the duplicate.
+ */
+export async function recordInInbox(manager: EntityManager, consumer: string, messageId: string, now = new Date()): Promise<boolean> {
+  try {
+    await manager.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, ?)', [consumer, messageId, now]);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}

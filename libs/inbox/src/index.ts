@@ -1,0 +1,2 @@
+export * from './create-inbox.migration';
+export * from './inbox';

@@ -1,0 +1,105 @@
+import { Logger } from '@nestjs/common';
+import { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import { PublishError } from './errors';
+
+/** Header that ties a `basic.return` to its publish; returns arrive before that publish's ack. */
+export const PUBLISH_ID_HEADER = 'publish-id';
+
+interface Pending {
+  returned?: string;
+  settle: (error?: PublishError) => void;
+}
+
+/**
+ * Publishes on a confirm channel with `mandatory`. `publish` resolves only when the broker acked
+ * the message and did not return it as unroutable; it rejects on nack, return, confirm timeout or
+ * a lost channel. A caller may therefore treat "resolved" as "the broker has it in a queue".
+ */
+export class ConfirmedPublisher {
+  private readonly logger = new Logger(ConfirmedPublisher.name);
+  private readonly idPrefix = randomBytes(6).toString('hex');
+  private channel?: ConfirmChannel;
+  private readonly pending = new Map<string, Pending>();
+  private sequence = 0;
+  private drained?: Promise<void>;
+
+  constructor(private readonly confirmTimeoutMs: number) {}
+
+  get isReady(): boolean {
+    return this.channel !== undefined;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Connect hook: opens the confirm channel for this connection. */
+  readonly attach = async (model: ChannelModel): Promise<void> => {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.logger.warn(`publisher channel error: ${error.message}`));
+    channel.on('return', (message: Message) => this.onReturn(message));
+    channel.on('drain', () => (this.drained = undefined));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+      this.drained = undefined;
+      // amqplib fails outstanding confirm callbacks on close; this is the belt to those braces.
+      for (const [id, pending] of this.pending) {
+        this.pending.delete(id);
+        pending.settle(new PublishError('CHANNEL_CLOSED', 'channel closed before the broker confirmed'));
+      }
+    });
+    this.channel = channel;
+  };
+
+  async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
+    if (this.drained) await this.drained;
+    const channel = this.channel;
+    if (!channel) throw new PublishError('NOT_CONNECTED', 'not connected to the broker');
+    const id = `${this.idPrefix}-${++this.sequence}`;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.pending.delete(id)) {
+          reject(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
+        }
+      }, this.confirmTimeoutMs);
+      const entry: Pending = {
+        settle: (error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      this.pending.set(id, entry);
+      const headers = { ...options.headers, [PUBLISH_ID_HEADER]: id };
+      try {
+        const ok = channel.publish(exchange, routingKey, content, { ...options, headers, mandatory: true }, (error) => {
+          if (!this.pending.delete(id)) return; // already settled by timeout or close
+          if (error) {
+            entry.settle(new PublishError('NACKED', `broker nacked: ${String((error as Error)?.message ?? error)}`));
+          } else if (entry.returned !== undefined) {
+            entry.settle(new PublishError('RETURNED', `unroutable: ${entry.returned}`));
+          } else {
+            entry.settle();
+          }
+        });
+        if (!ok && !this.drained) {
+          this.drained = new Promise<void>((r) => channel.once('drain', () => r()));
+        }
+      } catch (error) {
+        this.pending.delete(id);
+        entry.settle(new PublishError('CHANNEL_CLOSED', (error as Error).message));
+      }
+    });
+  }
+
+  private onReturn(message: Message): void {
+    const id = message.properties.headers?.[PUBLISH_ID_HEADER];
+    const pending = typeof id === 'string' ? this.pending.get(id) : undefined;
+    if (pending) {
+      // amqplib's types omit the reply fields a basic.return carries.
+      const fields = message.fields as typeof message.fields & { replyCode?: number; replyText?: string };
+      pending.returned = `${fields.replyCode ?? ''} ${fields.replyText ?? 'returned'} (exchange "${fields.exchange}", key "${fields.routingKey}")`;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** Counters per consumer, for health pages and dashboards. Process-local; they reset on restart. */
+export class ConsumerMetrics {
+  processed = 0;
+  duplicates = 0;
+  deadLettered = 0;
+  redriven = 0;
+  /** Messages moved to retry level n (1-based), keyed by level. */
+  readonly retried: Record<number, number> = {};
+  pauses = 0;
+
+  countRetry(level: number): void {
+    this.retried[level] = (this.retried[level] ?? 0) + 1;
+  }
+
+  snapshot() {
+    const retriedTotal = Object.values(this.retried).reduce((sum, n) => sum + n, 0);
+    return {
+      processed: this.processed,
+      duplicates: this.duplicates,
+      retried: retriedTotal,
+      retriedByLevel: { ...this.retried },
+      deadLettered: this.deadLettered,
+      redriven: this.redriven,
+      pauses: this.pauses,
+    };
+  }
+}

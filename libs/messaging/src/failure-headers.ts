@@ -1,0 +1,61 @@
+import { MessagePropertyHeaders } from 'amqplib';
+import { Classification } from './errors';
+import { PUBLISH_ID_HEADER } from './confirmed-publisher';
+
+/**
+ * The project's own failure headers. The broker owns `x-` headers from RabbitMQ 3.13/4.0 on and
+ * ignores an `x-death` a client publishes, so the attempt count travels here instead. All values
+ * are short: a header table is capped at 64 KiB and must not carry stack traces.
+ */
+export const FailureHeaders = {
+  attempts: 'retry-attempts',
+  firstFailedAt: 'first-failed-at',
+  lastFailedAt: 'last-failed-at',
+  errorCode: 'last-error-code',
+  errorClass: 'last-error-class',
+  errorMessage: 'last-error',
+  originalQueue: 'original-queue',
+  deadLetterReason: 'dead-letter-reason',
+} as const;
+
+export const MAX_ERROR_MESSAGE_LENGTH = 300;
+
+export type DeadLetterReason = 'permanent' | 'retries-exhausted';
+
+/** Failures recorded so far; 0 for a fresh message. Malformed values count as 0 rather than crash. */
+export function attemptsOf(headers: MessagePropertyHeaders | undefined): number {
+  const value = Number(headers?.[FailureHeaders.attempts] ?? 0);
+  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+export function truncate(text: string, max = MAX_ERROR_MESSAGE_LENGTH): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/** Headers for a message leaving `queue` after its `attempts`-th failure. */
+export function failureHeaders(
+  previous: MessagePropertyHeaders | undefined,
+  failure: Classification,
+  attempts: number,
+  queue: string,
+  now: Date,
+  deadLetterReason?: DeadLetterReason,
+): MessagePropertyHeaders {
+  const headers: MessagePropertyHeaders = { ...previous };
+  delete headers[PUBLISH_ID_HEADER];
+  for (const key of Object.keys(headers)) if (key.startsWith('x-')) delete headers[key];
+  const firstFailedAt = typeof previous?.[FailureHeaders.firstFailedAt] === 'string' ? previous[FailureHeaders.firstFailedAt] : now.toISOString();
+  Object.assign(headers, {
+    [FailureHeaders.attempts]: attempts,
+    [FailureHeaders.firstFailedAt]: firstFailedAt,
+    [FailureHeaders.lastFailedAt]: now.toISOString(),
+    [FailureHeaders.errorCode]: truncate(failure.code, 64),
+    [FailureHeaders.errorClass]: failure.kind,
+    [FailureHeaders.errorMessage]: truncate(failure.message),
+    [FailureHeaders.originalQueue]: queue,
+  });
+  if (deadLetterReason) headers[FailureHeaders.deadLetterReason] = deadLetterReason;
+  else delete headers[FailureHeaders.deadLetterReason];
+  return headers;
+}

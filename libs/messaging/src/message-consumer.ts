@@ -1,0 +1,290 @@
+import { Logger } from '@nestjs/common';
+import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { ConfirmedPublisher } from './confirmed-publisher';
+import { ConsumerMetrics } from './consumer-metrics';
+import { Classification, classifyError, MessagingError } from './errors';
+import { attemptsOf, DeadLetterReason, failureHeaders } from './failure-headers';
+import { ConsumerRoutes, nextStep } from './topology';
+
+/** What a handler learns about the delivery besides the decoded body. */
+export interface DeliveryContext {
+  messageId: string;
+  /** 1 for the first delivery; n+1 after n recorded failures. */
+  attempt: number;
+  redelivered: boolean;
+  raw: ConsumeMessage;
+}
+
+/** `'duplicate'` tells the consumer the message was already processed (counted, then acked). */
+export type HandleOutcome = void | 'duplicate';
+
+export interface MessageConsumerOptions<T> {
+  name: string;
+  routes: ConsumerRoutes;
+  prefetch: number;
+  decode: (message: ConsumeMessage) => T;
+  handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
+  /**
+   * `ladder`: failures climb the retry ladder and end in the dead-letter queue.
+   * `hold`: failures are never moved on; the consumer pauses and the message is released back to
+   * its queue once (used by the dead-letter handler, whose queue is the end of the line).
+   */
+  onFailure: 'ladder' | 'hold';
+  /** Pause consuming while failures say the dependency is down (see README, "Dependency down"). */
+  pauseOnDependencyDown: boolean;
+  /** Resolves when the dependency answers again; polled while paused. */
+  probe?: () => Promise<void>;
+  classify?: (error: unknown) => MessagingError | undefined;
+  publisher: ConfirmedPublisher;
+  metrics?: ConsumerMetrics;
+  /** Called for every message sent to the dead-letter queue (alerting hooks in later layers). */
+  now?: () => Date;
+}
+
+const PROBE_INITIAL_MS = 500;
+const PROBE_MAX_MS = 15_000;
+
+/**
+ * Consumes one queue with manual acks and owns every ack decision: a handler returns (ack) or
+ * throws (classified: retry level n, dead-letter, or hold). A message is acked only after its
+ * handler's work committed, or after the publish that moved it elsewhere was confirmed: a crash
+ * at any point re-delivers, and handlers are idempotent.
+ */
+export class MessageConsumer<T> {
+  private readonly logger: Logger;
+  private channel?: Channel;
+  private consumerTag?: string;
+  private model?: ChannelModel;
+  private readonly inFlight = new Set<Promise<void>>();
+  private paused = false;
+  private stopped = false;
+  private probeTimer?: NodeJS.Timeout;
+  private recycleTimer?: NodeJS.Timeout;
+  private recycleDelayMs = PROBE_INITIAL_MS;
+  readonly metrics: ConsumerMetrics;
+
+  constructor(private readonly options: MessageConsumerOptions<T>) {
+    this.logger = new Logger(`Consumer:${options.name}`);
+    this.metrics = options.metrics ?? new ConsumerMetrics();
+  }
+
+  get queue(): string {
+    return this.options.routes.queue;
+  }
+
+  get state(): 'consuming' | 'paused' | 'stopped' | 'disconnected' {
+    if (this.stopped) return 'stopped';
+    if (this.paused) return 'paused';
+    return this.consumerTag ? 'consuming' : 'disconnected';
+  }
+
+  /** Connect hook: opens this consumer's channel on the new connection and starts consuming. */
+  readonly attach = async (model: ChannelModel): Promise<void> => {
+    this.model = model;
+    if (this.stopped) return;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.consumerTag = undefined;
+    });
+    await channel.prefetch(this.options.prefetch);
+    this.channel = channel;
+    if (!this.paused) await this.consume(channel);
+  };
+
+  private async consume(channel: Channel): Promise<void> {
+    const reply = await channel.consume(this.queue, (message) => this.onDelivery(channel, message), { noAck: false });
+    this.consumerTag = reply.consumerTag;
+  }
+
+  private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled us (queue deleted). Reconnect logic re-declares and re-consumes.
+      this.logger.warn('consumer cancelled by the broker');
+      this.consumerTag = undefined;
+      this.scheduleRecycle(channel);
+      return;
+    }
+    const work = this.process(channel, message).catch((error: unknown) => {
+      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`);
+    });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const previousFailures = attemptsOf(message.properties.headers);
+    const messageId = String(message.properties.messageId ?? '');
+    let outcome: HandleOutcome;
+    try {
+      const value = this.options.decode(message);
+      outcome = await this.options.handle(value, {
+        messageId,
+        attempt: previousFailures + 1,
+        redelivered: message.fields.redelivered,
+        raw: message,
+      });
+    } catch (error) {
+      await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
+      return;
+    }
+    if (outcome === 'duplicate') this.metrics.duplicates++;
+    else this.metrics.processed++;
+    this.recycleDelayMs = PROBE_INITIAL_MS;
+    this.ack(channel, message);
+  }
+
+  private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number) {
+    const id = message.properties.messageId;
+    if (this.options.onFailure === 'hold') {
+      this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`);
+      this.pause(failure);
+      this.release(channel, message);
+      return;
+    }
+    let reason: DeadLetterReason | undefined;
+    let target: string;
+    let level: number | undefined;
+    if (failure.kind === 'permanent') {
+      reason = 'permanent';
+      target = this.options.routes.deadLetterQueue;
+    } else {
+      const step = nextStep(this.options.routes, attempts);
+      if (step.action === 'retry') {
+        target = step.queue;
+        level = step.level;
+      } else {
+        reason = 'retries-exhausted';
+        target = step.queue;
+      }
+    }
+    const headers = failureHeaders(message.properties.headers, failure, attempts, this.queue, this.now(), reason);
+    try {
+      // Confirmed before the original is acked: a crash in between leaves both copies, never none.
+      await this.options.publisher.publish('', target, message.content, {
+        ...message.properties,
+        headers,
+        persistent: true,
+      });
+    } catch (error) {
+      this.logger.error(`could not move ${id} to ${target}: ${(error as Error).message}; leaving it unacked`);
+      this.scheduleRecycle(channel);
+      return;
+    }
+    this.ack(channel, message);
+    if (level !== undefined) {
+      this.metrics.countRetry(level);
+      this.logger.warn(`message ${id} failed (attempt ${attempts}, ${failure.code}: ${failure.message}); retry level ${level} → ${target}`);
+    } else {
+      this.metrics.deadLettered++;
+      this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`);
+    }
+    if (failure.kind === 'transient' && failure.dependencyDown && this.options.pauseOnDependencyDown) this.pause(failure);
+  }
+
+  /** Acks on the channel that delivered the message, unless that channel is gone (then the broker redelivers). */
+  private ack(channel: Channel, message: ConsumeMessage): void {
+    if (channel !== this.channel) return;
+    try {
+      channel.ack(message);
+    } catch (error) {
+      this.logger.warn(`ack failed (${(error as Error).message}); the broker will redeliver`);
+    }
+  }
+
+  /** Gives a held message back to its queue, once, while the consumer is paused (no hot loop). */
+  private release(channel: Channel, message: ConsumeMessage): void {
+    if (channel !== this.channel) return;
+    try {
+      channel.nack(message, false, true);
+    } catch (error) {
+      this.logger.warn(`release failed (${(error as Error).message})`);
+    }
+  }
+
+  /** Stops taking new deliveries until the probe succeeds. Messages in retry levels keep their schedule. */
+  pause(failure?: Classification): void {
+    if (this.paused || this.stopped) return;
+    this.paused = true;
+    this.metrics.pauses++;
+    this.logger.warn(`pausing ${this.queue}${failure ? ` (${failure.code})` : ''}; probing the dependency until it answers`);
+    const channel = this.channel;
+    const tag = this.consumerTag;
+    this.consumerTag = undefined;
+    if (channel && tag) channel.cancel(tag).catch((error: Error) => this.logger.warn(`cancel failed: ${error.message}`));
+    this.scheduleProbe(PROBE_INITIAL_MS);
+  }
+
+  private scheduleProbe(delayMs: number): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      void (async () => {
+        try {
+          await (this.options.probe?.() ?? Promise.resolve());
+        } catch (error) {
+          this.logger.debug(`probe failed: ${(error as Error).message}`);
+          this.scheduleProbe(Math.min(PROBE_MAX_MS, delayMs * 2));
+          return;
+        }
+        await this.resume();
+      })();
+    }, delayMs);
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused || this.stopped) return;
+    this.paused = false;
+    this.logger.log(`dependency is back; resuming ${this.queue}`);
+    const channel = this.channel;
+    if (channel && !this.consumerTag) {
+      await this.consume(channel).catch((error: Error) => {
+        this.logger.warn(`resume failed: ${error.message}`);
+        this.scheduleRecycle(channel);
+      });
+    }
+  }
+
+  /** Closes a channel that cannot make progress (its unacked messages return to the queue) and reopens it later. */
+  private scheduleRecycle(channel: Channel): void {
+    if (this.recycleTimer || this.stopped) return;
+    const delay = this.recycleDelayMs;
+    this.recycleDelayMs = Math.min(PROBE_MAX_MS, this.recycleDelayMs * 2);
+    if (this.channel === channel) {
+      this.channel = undefined;
+      this.consumerTag = undefined;
+    }
+    channel.close().catch(() => undefined);
+    this.recycleTimer = setTimeout(() => {
+      this.recycleTimer = undefined;
+      const model = this.model;
+      if (model && !this.stopped && !this.channel) {
+        this.attach(model).catch((error: Error) => this.logger.warn(`reopen failed: ${error.message}; waiting for reconnect`));
+      }
+    }, delay);
+  }
+
+  /** Graceful stop: no new deliveries, wait for in-flight handlers (bounded), close the channel. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.probeTimer);
+    clearTimeout(this.recycleTimer);
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    this.consumerTag = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} messages still in flight at shutdown; the broker will redeliver them`);
+    this.channel = undefined;
+    if (channel) await channel.close().catch(() => undefined);
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,34 @@
+import { MessagingError } from './errors';
+import { QueueType } from './topology';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** Per-consumer settings, referenced by key from `@ConsumeEvent(..., { consumer })`. */
+export interface ConsumerSettings {
+  /** Main queue, before the name prefix. */
+  queue: string;
+  /** Exchange the queue binds to, before the name prefix. */
+  exchange: string;
+  prefetch: number;
+  retryLadderMs: number[];
+  pauseOnDependencyDown: boolean;
+  maxMessageBytes: number;
+  /** Resolves when the consumer's dependency (its database) answers; polled while paused. */
+  probe?: () => Promise<void>;
+}
+
+export interface MessagingModuleOptions {
+  url: string;
+  connectionName: string;
+  /** Prepended to every exchange and queue name, so test runs never touch the demo's. */
+  namePrefix: string;
+  queueType: QueueType;
+  confirmTimeoutMs: number;
+  /** Exchanges this service publishes to, before the prefix. */
+  exchanges: string[];
+  consumers?: Record<string, ConsumerSettings>;
+  /** Maps app-specific errors (e.g. MySQL codes) to transient or permanent failures. */
+  classifyError?: (error: unknown) => MessagingError | undefined;
+  /** Stop consuming and wait at most this long for in-flight handlers on shutdown. */
+  shutdownTimeoutMs?: number;
+}

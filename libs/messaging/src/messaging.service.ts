@@ -1,0 +1,178 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
+import { AmqpConnection } from './amqp-connection';
+import { ConfirmedPublisher } from './confirmed-publisher';
+import { CONSUME_METADATA, ConsumeMetadata } from './consume.decorator';
+import { decodeEvent } from './event-decoder';
+import { DeliveryContext, HandleOutcome, MessageConsumer } from './message-consumer';
+import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import { buildTopology, ConsumerRoutes, Topology } from './topology';
+
+type Handler = (value: unknown, context: DeliveryContext) => Promise<HandleOutcome>;
+
+/**
+ * Wires the process's messaging together: finds `@ConsumeEvent` / `@ConsumeDeadLetters` handlers,
+ * derives the whole topology from them, and on every (re)connect asserts that topology, opens the
+ * publisher's confirm channel and restarts every consumer.
+ */
+@Injectable()
+export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(MessagingService.name);
+  readonly connection: AmqpConnection;
+  readonly publisher: ConfirmedPublisher;
+  private readonly consumers = new Map<string, MessageConsumer<unknown>>();
+  private topology?: Topology;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {
+    this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
+    this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs);
+  }
+
+  /** Exchange or queue name with the configured prefix. */
+  name(base: string): string {
+    return `${this.options.namePrefix}${base}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.discoverHandlers();
+    const settings = this.options.consumers ?? {};
+    const declarations = Object.entries(settings).map(([, s]) => ({
+      queue: this.name(s.queue),
+      exchange: this.name(s.exchange),
+      routingKeys: handlers.filter((h) => h.meta.kind === 'event' && settings[h.meta.consumer] === s).map((h) => (h.meta as Extract<ConsumeMetadata, { kind: 'event' }>).contract.routingKey),
+      retryLadderMs: s.retryLadderMs,
+      queueType: this.options.queueType,
+    }));
+    this.topology = buildTopology(declarations);
+    for (const { meta, handler } of handlers) this.createConsumer(meta, handler, settings);
+
+    const topology = this.topology;
+    const exchanges = this.options.exchanges.map((e) => this.name(e));
+    this.connection.onConnect(async (model) => this.assertTopology(model, topology, exchanges));
+    this.connection.onConnect(this.publisher.attach);
+    for (const consumer of this.consumers.values()) this.connection.onConnect(consumer.attach);
+    await this.connection.start();
+    if (!(await this.connection.waitUntilConnected(5_000))) {
+      this.logger.warn('broker not reachable yet; the service runs and keeps reconnecting');
+    }
+  }
+
+  private discoverHandlers(): Array<{ meta: ConsumeMetadata; handler: Handler }> {
+    const found: Array<{ meta: ConsumeMetadata; handler: Handler }> = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const meta = Reflect.getMetadata(CONSUME_METADATA, fn) as ConsumeMetadata | undefined;
+        if (meta) found.push({ meta, handler: (fn as Handler).bind(instance) });
+      }
+    }
+    return found;
+  }
+
+  private createConsumer(meta: ConsumeMetadata, handler: Handler, settings: Record<string, ConsumerSettings>): void {
+    const s = settings[meta.consumer];
+    if (!s) throw new Error(`handler refers to consumer "${meta.consumer}", which MessagingModule options do not define`);
+    const routes = this.routes(meta.consumer);
+    if (meta.kind === 'event') {
+      const key = routes.queue;
+      if (this.consumers.has(key)) throw new Error(`consumer "${meta.consumer}" has two event handlers; use one per queue`);
+      const contract = meta.contract;
+      this.consumers.set(
+        key,
+        new MessageConsumer({
+          name: meta.consumer,
+          routes,
+          prefetch: s.prefetch,
+          decode: (message) => decodeEvent(contract, s.maxMessageBytes, message),
+          handle: handler,
+          onFailure: 'ladder',
+          pauseOnDependencyDown: s.pauseOnDependencyDown,
+          probe: s.probe,
+          classify: this.options.classifyError,
+          publisher: this.publisher,
+        }),
+      );
+    } else {
+      const key = routes.deadLetterQueue;
+      this.consumers.set(
+        key,
+        new MessageConsumer<ConsumeMessage>({
+          name: `${meta.consumer}.dead-letters`,
+          routes: { queue: key, retryQueues: [], retryDelaysMs: [], deadLetterQueue: key },
+          prefetch: Math.min(s.prefetch, 16),
+          decode: (message) => message,
+          handle: handler as (m: ConsumeMessage, c: DeliveryContext) => Promise<HandleOutcome>,
+          onFailure: 'hold',
+          pauseOnDependencyDown: true,
+          probe: s.probe,
+          classify: this.options.classifyError,
+          publisher: this.publisher,
+        }) as MessageConsumer<unknown>,
+      );
+    }
+  }
+
+  private async assertTopology(model: ChannelModel, topology: Topology, exchanges: string[]): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) => this.logger.error(`topology: ${error.message}`));
+    try {
+      for (const name of exchanges) await channel.assertExchange(name, 'topic', { durable: true, autoDelete: false });
+      for (const e of topology.exchanges) await channel.assertExchange(e.name, e.type, e.options);
+      for (const q of topology.queues) await channel.assertQueue(q.name, q.options);
+      for (const b of topology.bindings) await channel.bindQueue(b.queue, b.exchange, b.routingKey);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Queue names of a consumer (main, retry levels, DLQ), prefix included. */
+  routes(consumer: string): ConsumerRoutes {
+    const s = this.options.consumers?.[consumer];
+    const routes = s && this.topology?.routes.get(this.name(s.queue));
+    if (!routes) throw new Error(`unknown consumer "${consumer}"`);
+    return routes;
+  }
+
+  consumer(queue: string): MessageConsumer<unknown> | undefined {
+    return this.consumers.get(queue);
+  }
+
+  /** Publishes to an exchange (prefix applied) and resolves once the broker confirmed and routed it. */
+  publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    return this.publisher.publish(this.name(exchange), routingKey, content, options);
+  }
+
+  status() {
+    return {
+      connected: this.connection.isConnected,
+      publisherReady: this.publisher.isReady,
+      lastError: this.connection.status.lastError,
+      consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, ...c.metrics.snapshot() })),
+    };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const timeout = this.options.shutdownTimeoutMs ?? 10_000;
+    await Promise.all([...this.consumers.values()].map((c) => c.stop(timeout)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,141 @@
+import { formatDuration } from '@app/config';
+
+export type QueueType = 'classic' | 'quorum';
+
+/** What a consumer needs from the broker; the topology is derived from a list of these. */
+export interface ConsumerDeclaration {
+  /** Main queue name, prefix included. */
+  queue: string;
+  exchange: string;
+  routingKeys: string[];
+  /** Delay per retry level, in ms; empty = no retries (failures go to the dead-letter queue). */
+  retryLadderMs: number[];
+  queueType: QueueType;
+}
+
+export interface ExchangeSpec {
+  name: string;
+  type: 'topic';
+  options: { durable: true; autoDelete: false };
+}
+
+export interface QueueSpec {
+  name: string;
+  options: { durable: true; arguments: Record<string, string | number> };
+}
+
+export interface BindingSpec {
+  queue: string;
+  exchange: string;
+  routingKey: string;
+}
+
+/** Where one consumer's messages live: its main queue, one delay queue per ladder level, its DLQ. */
+export interface ConsumerRoutes {
+  queue: string;
+  /** `retryQueues[n]` is where the (n+1)-th failure waits; levels with equal delays share a queue. */
+  retryQueues: string[];
+  retryDelaysMs: number[];
+  deadLetterQueue: string;
+}
+
+export interface Topology {
+  exchanges: ExchangeSpec[];
+  queues: QueueSpec[];
+  bindings: BindingSpec[];
+  routes: Map<string, ConsumerRoutes>;
+}
+
+export const retryQueueName = (queue: string, delayMs: number) => `${queue}.retry.${formatDuration(delayMs)}`;
+export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
+
+/**
+ * The one place exchanges, queues, bindings, TTLs and dead-letter arguments are decided.
+ * Pure, so it is unit-tested, and asserted again after every reconnect.
+ *
+ * Retry levels are queues named by their delay (`<queue>.retry.5s`) with a queue-level
+ * `x-message-ttl` — per-message TTLs only expire at the head of a queue — and dead-letter back
+ * to the consumer's main queue only, through the default exchange. Naming levels by delay lets a
+ * service restart with another ladder without PRECONDITION_FAILED: new delays get new queues, and
+ * messages still waiting in a dropped level expire into the main queue as before, so none is lost.
+ */
+export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
+  const exchanges = new Map<string, ExchangeSpec>();
+  const queues = new Map<string, QueueSpec>();
+  const bindings: BindingSpec[] = [];
+  const routes = new Map<string, ConsumerRoutes>();
+
+  const addQueue = (spec: QueueSpec) => {
+    const existing = queues.get(spec.name);
+    if (existing && JSON.stringify(existing) !== JSON.stringify(spec)) {
+      throw new Error(`queue ${spec.name} is declared twice with different arguments`);
+    }
+    queues.set(spec.name, spec);
+  };
+
+  for (const consumer of consumers) {
+    if (routes.has(consumer.queue)) throw new Error(`two consumers declare queue ${consumer.queue}`);
+    if (consumer.retryLadderMs.some((ms) => !Number.isSafeInteger(ms) || ms <= 0)) {
+      throw new Error(`retry ladder of ${consumer.queue} must hold positive whole milliseconds`);
+    }
+    const typeArg = { 'x-queue-type': consumer.queueType };
+    const deadLetterQueue = deadLetterQueueName(consumer.queue);
+
+    exchanges.set(consumer.exchange, {
+      name: consumer.exchange,
+      type: 'topic',
+      options: { durable: true, autoDelete: false },
+    });
+    // The main queue dead-letters into the DLQ as a safety net: nothing rejected there is ever dropped.
+    addQueue({
+      name: consumer.queue,
+      options: {
+        durable: true,
+        arguments: { ...typeArg, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue },
+      },
+    });
+    for (const routingKey of consumer.routingKeys) {
+      bindings.push({ queue: consumer.queue, exchange: consumer.exchange, routingKey });
+    }
+    const retryQueues = consumer.retryLadderMs.map((delayMs) => {
+      const name = retryQueueName(consumer.queue, delayMs);
+      addQueue({
+        name,
+        options: {
+          durable: true,
+          arguments: {
+            ...typeArg,
+            'x-message-ttl': delayMs,
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': consumer.queue,
+          },
+        },
+      });
+      return name;
+    });
+    addQueue({ name: deadLetterQueue, options: { durable: true, arguments: { ...typeArg } } });
+    routes.set(consumer.queue, {
+      queue: consumer.queue,
+      retryQueues,
+      retryDelaysMs: [...consumer.retryLadderMs],
+      deadLetterQueue,
+    });
+  }
+  return { exchanges: [...exchanges.values()], queues: [...queues.values()], bindings, routes };
+}
+
+/** Which step a message takes after its `attempts`-th failure (1-based). */
+export function nextStep(
+  routes: ConsumerRoutes,
+  attempts: number,
+): { action: 'retry'; queue: string; delayMs: number; level: number } | { action: 'dead-letter'; queue: string } {
+  if (attempts >= 1 && attempts <= routes.retryQueues.length) {
+    return {
+      action: 'retry',
+      queue: routes.retryQueues[attempts - 1],
+      delayMs: routes.retryDelaysMs[attempts - 1],
+      level: attempts,
+    };
+  }
+  return { action: 'dead-letter', queue: routes.deadLetterQueue };
+}

@@ -1,0 +1,7 @@
+export * from './outbox-message.entity';
+export * from './create-outbox.migration';
+export * from './outbox.writer';
+export * from './outbox.relay';
+export * from './outbox.options';
+export * from './outbox.module';
+export * from './backoff';

@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { MessagingService, truncate } from '@app/messaging';
+import { runInTransaction } from '@app/persistence';
+import { backoffDelay } from './backoff';
+import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+
+interface ClaimedRow {
+  id: string;
+  message_id: string;
+  exchange: string;
+  routing_key: string;
+  message_type: string;
+  payload: string;
+  attempts: number;
+}
+
+/** A test-only crash point (OUTBOX_RELAY_CRASH_AFTER_CONFIRM): the batch is confirmed but never marked sent. */
+export class SimulatedRelayCrash extends Error {
+  constructor() {
+    super('simulated relay crash between confirm and mark');
+    this.name = 'SimulatedRelayCrash';
+  }
+}
+
+export interface RelayStats {
+  published: number;
+  failed: number;
+  lastError?: string;
+  lastRunAt?: string;
+}
+
+/**
+ * Moves outbox rows to the broker. Rows are claimed with `FOR UPDATE SKIP LOCKED` in a READ
+ * COMMITTED transaction (so a second relay skips them and pay transactions' inserts meet no gap
+ * locks), published with confirms and `mandatory`, and marked sent in that same transaction only
+ * for the ones the broker acked without returning. Everything else stays pending with a backoff.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running?: Promise<void>;
+  private again = false;
+  private stopping = false;
+  readonly stats: RelayStats = { published: 0, failed: 0 };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+  ) {}
+
+  /** Asks for a run now; coalesces with a run in progress. Never throws. */
+  wake(): void {
+    void this.run();
+  }
+
+  /** Runs until no due row is left (or the relay stops). Overlapping calls share one run. */
+  run(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      let full: boolean;
+      do {
+        this.again = false;
+        full = (await this.relayBatch()) >= this.options.batchSize;
+      } while ((full || this.again) && !this.stopping);
+    } catch (error) {
+      // @Interval only logs what escapes; the relay records its own failures and tries again next tick.
+      this.stats.lastError = (error as Error).message;
+      if (error instanceof SimulatedRelayCrash) this.logger.warn(error.message);
+      else this.logger.error(`relay run failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** One claim-publish-mark transaction; returns how many rows it claimed. */
+  private async relayBatch(): Promise<number> {
+    if (!this.messaging.publisher.isReady) return 0; // rows stay pending; the next tick after reconnect sends them
+    this.stats.lastRunAt = new Date().toISOString();
+    return runInTransaction(
+      this.dataSource,
+      async (manager) => {
+        const rows: ClaimedRow[] = await manager.query(
+          `SELECT id, message_id, exchange, routing_key, message_type, payload, attempts
+             FROM outbox_messages
+            WHERE sent_at IS NULL AND next_attempt_at <= ?
+            ORDER BY id
+            LIMIT ?
+            FOR UPDATE SKIP LOCKED`,
+          [new Date(), this.options.batchSize],
+        );
+        if (rows.length === 0) return 0;
+        const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+        if (this.options.crashAfterConfirm) throw new SimulatedRelayCrash();
+        await this.record(manager, rows, results);
+        return rows.length;
+      },
+      { isolation: 'READ COMMITTED' },
+    );
+  }
+
+  private publish(row: ClaimedRow): Promise<void> {
+    return this.messaging.publish(row.exchange, row.routing_key, Buffer.from(row.payload, 'utf8'), {
+      messageId: row.message_id,
+      type: row.message_type,
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      persistent: true,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+  }
+
+  private async record(manager: EntityManager, rows: ClaimedRow[], results: PromiseSettledResult<void>[]) {
+    const now = new Date();
+    const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
+    if (sent.length > 0) {
+      // Marked sent only after the confirm: a crash before this commit re-sends these rows, and consumers dedupe by messageId.
+      await manager.query('UPDATE outbox_messages SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id IN (?)', [now, sent]);
+      this.stats.published += sent.length;
+    }
+    for (const [i, row] of rows.entries()) {
+      const result = results[i];
+      if (result.status === 'fulfilled') continue;
+      const attempts = row.attempts + 1;
+      const next = new Date(now.getTime() + backoffDelay(attempts, this.options.backoffInitialMs, this.options.backoffMaxMs));
+      const message = truncate((result.reason as Error)?.message ?? String(result.reason), 500);
+      await manager.query('UPDATE outbox_messages SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', [attempts, message, next, row.id]);
+      this.stats.failed++;
+      this.stats.lastError = message;
+      this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`);
+    }
+  }
+
+  /** Pending rows, and those pending for longer than the stuck threshold. */
+  async backlog(): Promise<{ pending: number; stuck: number; oldestPendingAt: string | null }> {
+    const stuckBefore = new Date(Date.now() - this.options.stuckAfterMs);
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS pending, COALESCE(SUM(created_at < ?), 0) AS stuck, MIN(created_at) AS oldest
+         FROM outbox_messages WHERE sent_at IS NULL`,
+      [stuckBefore],
+    )) as Array<{ pending: string; stuck: string; oldest: Date | null }>;
+    return { pending: Number(row.pending), stuck: Number(row.stuck), oldestPendingAt: row.oldest ? new Date(row.oldest).toISOString() : null };
+  }
+
+  /** Deletes sent rows older than the retention, in bounded chunks. */
+  async cleanup(): Promise<number> {
+    const before = new Date(Date.now() - this.options.retentionMs);
+    let deleted = 0;
+    for (;;) {
+      const result = (await this.dataSource.query(
+        'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT 1000',
+        [before],
+      )) as { affectedRows: number };
+      deleted += result.affectedRows;
+      if (result.affectedRows < 1000 || this.stopping) return deleted;
+    }
+  }
+
+  /** Stops starting new runs and waits for the one in progress. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+}

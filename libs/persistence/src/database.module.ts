@@ -1,0 +1,75 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { DatabaseSettings } from '@app/config';
+import { ensureDatabase } from './ensure-database';
+
+export interface DatabaseModuleOptions {
+  settings: DatabaseSettings;
+  poolSize: number;
+  entities: Function[];
+  migrations: Function[];
+}
+
+const logger = new Logger('Database');
+
+/** TypeORM on mysql2 with the project's defaults; creates the database and runs migrations at start. */
+export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOptions {
+  const { settings } = options;
+  return {
+    type: 'mysql',
+    host: settings.host,
+    port: settings.port,
+    username: settings.user,
+    password: settings.password,
+    database: settings.database,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    // Never: the schema changes only through migrations.
+    synchronize: false,
+    timezone: 'Z',
+    charset: 'utf8mb4_bin',
+    poolSize: options.poolSize,
+    connectTimeout: 5_000,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { enableKeepAlive: true, maxIdle: options.poolSize, idleTimeout: 60_000 },
+    logging: ['error', 'warn', 'migration'],
+    retryAttempts: 10,
+    retryDelay: 1_000,
+  };
+}
+
+@Module({})
+export class DatabaseModule {
+  static forRootAsync(options: {
+    inject?: Array<string | symbol | Function>;
+    useFactory: (...args: any[]) => DatabaseModuleOptions;
+  }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: options.inject ?? [],
+          useFactory: async (...args: unknown[]) => {
+            const resolved = options.useFactory(...args);
+            // The server may still be starting (compose, CI): give it a few seconds before failing.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await ensureDatabase(resolved.settings);
+                break;
+              } catch (error) {
+                if (attempt >= 15) throw error;
+                logger.warn(`database server not reachable yet (${(error as Error).message}); retrying`);
+                await new Promise((resolve) => setTimeout(resolve, 1_000));
+              }
+            }
+            logger.log(`using ${resolved.settings.redacted}`);
+            return typeOrmOptions(resolved);
+          },
+        }),
+      ],
+    };
+  }
+}

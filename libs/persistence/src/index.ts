@@ -1,0 +1,5 @@
+export * from './ensure-database';
+export * from './mysql-errors';
+export * from './transaction';
+export * from './database-probe';
+export * from './database.module';

@@ -1,0 +1,37 @@
+import { TransientError } from '@app/messaging';
+
+const DEADLOCK = 1213;
+const LOCK_WAIT_TIMEOUT = 1205;
+const DUPLICATE_KEY = 1062;
+
+function driverErrno(error: unknown): number | undefined {
+  const driver = (error as { driverError?: { errno?: unknown } })?.driverError ?? error;
+  const errno = (driver as { errno?: unknown })?.errno;
+  return typeof errno === 'number' ? errno : undefined;
+}
+
+function driverMessage(error: unknown): string {
+  const driver = (error as { driverError?: { sqlMessage?: string; message?: string } })?.driverError;
+  return driver?.sqlMessage ?? driver?.message ?? (error as Error)?.message ?? String(error);
+}
+
+/** A deadlock or lock-wait timeout: the whole transaction was (or must be) rolled back and may be retried. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const errno = driverErrno(error);
+  return errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return driverErrno(error) === DUPLICATE_KEY;
+}
+
+/**
+ * MySQL failures that the messaging classifier cannot know about. Connection-level errors
+ * (ECONNREFUSED, PROTOCOL_CONNECTION_LOST, ...) are recognised by the messaging library itself.
+ */
+export function classifyMysqlError(error: unknown): TransientError | undefined {
+  const errno = driverErrno(error);
+  if (errno === DEADLOCK) return new TransientError('DB_DEADLOCK', driverMessage(error), { cause: error });
+  if (errno === LOCK_WAIT_TIMEOUT) return new TransientError('DB_LOCK_WAIT_TIMEOUT', driverMessage(error), { cause: error });
+  return undefined;
+}
