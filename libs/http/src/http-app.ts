@@ -1,4 +1,4 @@
-import { INestApplication, Logger, LoggerService, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
@@ -15,7 +15,7 @@ export interface HttpAppOptions {
  * Creates and starts a service's HTTP app the same way for all three services: small JSON bodies
  * only, JSON errors, shutdown hooks (SIGTERM stops consumers and the relay before connections close).
  */
-export async function startHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<INestApplication> {
+export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
     logger: options.logger === undefined ? undefined : options.logger,

@@ -2,3 +2,4 @@ export * from './zod-validation.pipe';
 export * from './http-errors';
 export * from './http-app';
 export * from './health.controller';
+export * from './health.module';

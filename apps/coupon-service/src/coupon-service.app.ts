@@ -1,0 +1,12 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
+import { startHttpApp } from '@app/http';
+import { CouponServiceModule } from './coupon-service.module';
+
+export const loadCouponServiceConfig = (env?: Env) =>
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
+
+/** Starts the coupon service; used by main.ts and by tests that run it in-process. */
+export function startCouponService(config: ConsumerServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
+  return startHttpApp(CouponServiceModule.register(config), { port: config.port, logger });
+}

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConsumerServiceConfig } from '@app/config';
+import { consumerServiceImports } from '@app/consumer-service';
+import { Coupon } from './coupons/coupon.entity';
+import { COUPON_CONSUMER } from './coupons/coupons.service';
+import { CouponsModule } from './coupons/coupons.module';
+import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-coupons';
+
+@Module({})
+export class CouponServiceModule {
+  static register(config: ConsumerServiceConfig): DynamicModule {
+    return {
+      module: CouponServiceModule,
+      imports: [
+        ...consumerServiceImports(config, {
+          serviceName: 'coupon-service',
+          consumer: COUPON_CONSUMER,
+          queue: 'coupon-service.payment-succeeded',
+          entities: [Coupon],
+          migrations: [CreateCoupons1763700000300],
+        }),
+        CouponsModule,
+      ],
+    };
+  }
+}

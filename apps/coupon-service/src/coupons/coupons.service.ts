@@ -1,0 +1,53 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PaymentSucceededV1 } from '@app/contracts';
+import { recordInInbox } from '@app/inbox';
+import { isDuplicateKeyError, runInTransaction } from '@app/persistence';
+import { couponValue } from './coupon-rule';
+import { Coupon } from './coupon.entity';
+
+export const COUPON_CONSUMER = 'coupons';
+
+@Injectable()
+export class CouponsService {
+  private readonly logger = new Logger(CouponsService.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Issues the order's coupon once. The inbox row (keyed by eventId) and the coupon (unique per
+   * order) commit in one transaction; a redelivery finds the inbox row and changes nothing.
+   */
+  async issueFor(event: PaymentSucceededV1): Promise<'issued' | 'duplicate'> {
+    return runInTransaction(this.dataSource, async (manager) => {
+      if (!(await recordInInbox(manager, COUPON_CONSUMER, event.eventId))) return 'duplicate';
+      const coupon: Coupon = {
+        id: randomUUID(),
+        orderId: event.data.orderId,
+        userId: event.data.userId,
+        code: `CPN-${randomBytes(6).toString('hex').toUpperCase()}`,
+        value: couponValue(event.data.amount),
+        currency: event.data.currency,
+        issuedAt: new Date(),
+        eventId: event.eventId,
+      };
+      try {
+        await manager.insert(Coupon, coupon);
+      } catch (error) {
+        // A different event for an order that already has its coupon: keep the one we have.
+        if (isDuplicateKeyError(error) && (await manager.existsBy(Coupon, { orderId: coupon.orderId }))) {
+          this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);
+          return 'duplicate';
+        }
+        throw error;
+      }
+      return 'issued';
+    });
+  }
+
+  findByOrder(orderId?: string): Promise<Coupon[]> {
+    return this.dataSource.manager.find(Coupon, { where: orderId ? { orderId } : {}, order: { issuedAt: 'DESC' }, take: 100 });
+  }
+}

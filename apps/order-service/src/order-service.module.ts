@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OrderServiceConfig } from '@app/config';
+import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
+import { HealthModule } from '@app/http';
+import { MessagingModule } from '@app/messaging';
+import { CreateOutbox1763700000000, OutboxMessage, OutboxModule } from '@app/outbox';
+import { classifyMysqlError, DatabaseModule } from '@app/persistence';
+import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
+import { Order } from './orders/order.entity';
+import { OrdersModule } from './orders/orders.module';
+import { OutboxHealth } from './outbox-health';
+
+@Module({})
+export class OrderServiceModule {
+  static register(config: OrderServiceConfig): DynamicModule {
+    return {
+      module: OrderServiceModule,
+      imports: [
+        DatabaseModule.forRootAsync({
+          useFactory: () => ({
+            settings: config.database,
+            poolSize: config.databasePoolSize,
+            entities: [Order, OutboxMessage],
+            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],
+          }),
+        }),
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            url: config.broker.url,
+            connectionName: `order-service${config.broker.namePrefix ? ` (${config.broker.namePrefix})` : ''}`,
+            namePrefix: config.broker.namePrefix,
+            queueType: config.broker.queueType,
+            confirmTimeoutMs: config.broker.confirmTimeoutMs,
+            exchanges: [PAYMENT_EVENTS_EXCHANGE],
+            classifyError: classifyMysqlError,
+          }),
+        }),
+        OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
+        OrdersModule,
+        HealthModule.register({ contributor: OutboxHealth }),
+      ],
+    };
+  }
+}

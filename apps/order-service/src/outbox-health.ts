@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { HealthContributor } from '@app/http';
+import { OutboxRelay } from '@app/outbox';
+
+/** Adds the outbox backlog to /health; stuck rows are flagged there and in the logs. */
+@Injectable()
+export class OutboxHealth implements HealthContributor {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  async details() {
+    const backlog = await this.relay.backlog();
+    return { outbox: { ...backlog, status: backlog.stuck > 0 ? 'stuck' : 'ok', relay: this.relay.stats } };
+  }
+}

@@ -1,0 +1,12 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
+import { startHttpApp } from '@app/http';
+import { RedPacketServiceModule } from './red-packet-service.module';
+
+export const loadRedPacketServiceConfig = (env?: Env) =>
+  loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service' }, env);
+
+/** Starts the red-packet service; used by main.ts and by tests that run it in-process. */
+export function startRedPacketService(config: ConsumerServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
+  return startHttpApp(RedPacketServiceModule.register(config), { port: config.port, logger });
+}

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConsumerServiceConfig } from '@app/config';
+import { consumerServiceImports } from '@app/consumer-service';
+import { CreateRedPackets1763700000400 } from './migrations/1763700000400-create-red-packets';
+import { RedPacket } from './red-packets/red-packet.entity';
+import { RED_PACKET_CONSUMER } from './red-packets/red-packets.service';
+import { RedPacketsModule } from './red-packets/red-packets.module';
+
+@Module({})
+export class RedPacketServiceModule {
+  static register(config: ConsumerServiceConfig): DynamicModule {
+    return {
+      module: RedPacketServiceModule,
+      imports: [
+        ...consumerServiceImports(config, {
+          serviceName: 'red-packet-service',
+          consumer: RED_PACKET_CONSUMER,
+          queue: 'red-packet-service.payment-succeeded',
+          entities: [RedPacket],
+          migrations: [CreateRedPackets1763700000400],
+        }),
+        RedPacketsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'red_packets' })
+export class RedPacket {
+  @PrimaryColumn({ type: 'char', length: 36 })
+  id: string;
+
+  /** Unique: one red packet per order, whatever happens upstream. */
+  @Column({ name: 'order_id', type: 'char', length: 36, unique: true })
+  orderId: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 64 })
+  userId: string;
+
+  @Column({ type: 'decimal', precision: 12, scale: 2 })
+  amount: string;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ name: 'issued_at', type: 'datetime', precision: 3 })
+  issuedAt: Date;
+
+  @Column({ name: 'event_id', type: 'char', length: 36, unique: true })
+  eventId: string;
+}

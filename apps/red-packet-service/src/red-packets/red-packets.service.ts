@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PaymentSucceededV1 } from '@app/contracts';
+import { recordInInbox } from '@app/inbox';
+import { isDuplicateKeyError, runInTransaction } from '@app/persistence';
+import { redPacketAmount } from './red-packet-rule';
+import { RedPacket } from './red-packet.entity';
+
+export const RED_PACKET_CONSUMER = 'red-packets';
+
+@Injectable()
+export class RedPacketsService {
+  private readonly logger = new Logger(RedPacketsService.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Grants the order's red packet once: inbox row and red packet commit together (see CouponsService). */
+  async grantFor(event: PaymentSucceededV1): Promise<'granted' | 'duplicate'> {
+    return runInTransaction(this.dataSource, async (manager) => {
+      if (!(await recordInInbox(manager, RED_PACKET_CONSUMER, event.eventId))) return 'duplicate';
+      const packet: RedPacket = {
+        id: randomUUID(),
+        orderId: event.data.orderId,
+        userId: event.data.userId,
+        amount: redPacketAmount(event.data.amount),
+        currency: event.data.currency,
+        issuedAt: new Date(),
+        eventId: event.eventId,
+      };
+      try {
+        await manager.insert(RedPacket, packet);
+      } catch (error) {
+        if (isDuplicateKeyError(error) && (await manager.existsBy(RedPacket, { orderId: packet.orderId }))) {
+          this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
+          return 'duplicate';
+        }
+        throw error;
+      }
+      return 'granted';
+    });
+  }
+
+  findByOrder(orderId?: string): Promise<RedPacket[]> {
+    return this.dataSource.manager.find(RedPacket, { where: orderId ? { orderId } : {}, order: { issuedAt: 'DESC' }, take: 100 });
+  }
+}
