@@ -1,6 +1,9 @@
 // Two projects: unit tests (*.spec.ts, pure logic, beside the code) and end-to-end tests
 // (*.e2e-spec.ts, against the real RabbitMQ and MySQL). `npm test` runs both, in band: the
 // e2e tests share one broker and database server and the machine has two cores.
+//
+// NestJS 12 ships as ES modules. Node 20 loads them from CommonJS (require(esm)), Jest 30 on
+// Node 20 does not, so @nestjs/* and zod are compiled to CommonJS by swc like our own sources.
 const swc = [
   '@swc/jest',
   {
@@ -13,25 +16,21 @@ const swc = [
   },
 ];
 
-const moduleNameMapper = { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' };
+const shared = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|zod)/)'],
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
-      displayName: 'unit',
-      rootDir: __dirname,
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': swc },
-      moduleNameMapper,
-      testEnvironment: 'node',
-    },
-    {
+      ...shared,
       displayName: 'e2e',
-      rootDir: __dirname,
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': swc },
-      moduleNameMapper,
-      testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       testTimeout: 120_000,
       slowTestThreshold: 30,

@@ -149,6 +149,13 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     return routes;
   }
 
+  /** Every queue and exchange this process declares (prefix included): what a test run cleans up. */
+  declaredNames(): { queues: string[]; exchanges: string[] } {
+    const queues = this.topology?.queues.map((q) => q.name) ?? [];
+    const exchanges = new Set([...(this.topology?.exchanges.map((e) => e.name) ?? []), ...this.options.exchanges.map((e) => this.name(e))]);
+    return { queues, exchanges: [...exchanges] };
+  }
+
   consumer(queue: string): MessageConsumer<unknown> | undefined {
     return this.consumers.get(queue);
   }

@@ -1,0 +1,168 @@
+import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
+import { connect } from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { Env, loadOrderServiceConfig } from '@app/config';
+import { MessagingService } from '@app/messaging';
+import { startOrderService } from '../../apps/order-service/src/order-service.app';
+import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
+import { loadRedPacketServiceConfig, startRedPacketService } from '../../apps/red-packet-service/src/red-packet-service.app';
+
+export type ServiceName = 'order' | 'coupon' | 'red-packet';
+
+export interface RunningService {
+  name: ServiceName;
+  app: INestApplication;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * The three services, in-process, on a unique name space: databases `<run>_order` etc., and
+ * exchanges and queues prefixed with `<run>.`. Runs beside the demo without touching its data.
+ */
+export class TestSystem {
+  readonly runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  readonly prefix = `${this.runId}.`;
+  readonly databases: Record<ServiceName, string> = {
+    order: `${this.runId}_order`,
+    coupon: `${this.runId}_coupon`,
+    'red-packet': `${this.runId}_red_packet`,
+  };
+  private readonly running = new Set<RunningService>();
+  private readonly names = { queues: new Set<string>(), exchanges: new Set<string>() };
+  private readonly pools = new Map<ServiceName, Pool>();
+
+  constructor(private readonly baseEnv: Env = {}) {}
+
+  env(extra: Env = {}): Env {
+    const db = (name: string) => `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${name}`;
+    return {
+      RABBITMQ_URL: AMQP_URL,
+      AMQP_NAME_PREFIX: this.prefix,
+      ORDER_DB_URL: db(this.databases.order),
+      COUPON_DB_URL: db(this.databases.coupon),
+      RED_PACKET_DB_URL: db(this.databases['red-packet']),
+      ORDER_PORT: '0',
+      COUPON_PORT: '0',
+      RED_PACKET_PORT: '0',
+      OUTBOX_POLL_INTERVAL: '250ms',
+      RETRY_LADDER: '200ms,400ms,800ms',
+      ...this.baseEnv,
+      ...extra,
+    };
+  }
+
+  async start(name: ServiceName, extra: Env = {}): Promise<RunningService> {
+    const env = this.env(extra);
+    const logger = testLogger();
+    const app =
+      name === 'order'
+        ? await startOrderService(loadOrderServiceConfig(env), logger)
+        : name === 'coupon'
+          ? await startCouponService(loadCouponServiceConfig(env), logger)
+          : await startRedPacketService(loadRedPacketServiceConfig(env), logger);
+    const declared = app.get(MessagingService).declaredNames();
+    declared.queues.forEach((q) => this.names.queues.add(q));
+    declared.exchanges.forEach((e) => this.names.exchanges.add(e));
+    const service: RunningService = {
+      name,
+      app,
+      url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
+      stop: async () => {
+        if (!this.running.delete(service)) return;
+        await app.close();
+      },
+    };
+    this.running.add(service);
+    return service;
+  }
+
+  async startAll(extra: Partial<Record<ServiceName, Env>> = {}) {
+    const [order, coupon, redPacket] = await Promise.all([
+      this.start('order', extra.order),
+      this.start('coupon', extra.coupon),
+      this.start('red-packet', extra['red-packet']),
+    ]);
+    return { order, coupon, redPacket };
+  }
+
+  /** Runs SQL in one of this run's databases. */
+  async query<T extends RowDataPacket>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
+    let pool = this.pools.get(service);
+    if (!pool) {
+      pool = createPool({ ...MYSQL, database: this.databases[service], connectionLimit: 4, dateStrings: false, timezone: 'Z' });
+      this.pools.set(service, pool);
+    }
+    const [rows] = await pool.query<T[]>(sql, params);
+    return rows;
+  }
+
+  async count(service: ServiceName, table: string, where = '1=1', params: unknown[] = []): Promise<number> {
+    const rows = await this.query<RowDataPacket & { n: number }>(service, `SELECT COUNT(*) AS n FROM \`${table}\` WHERE ${where}`, params);
+    return Number(rows[0].n);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running].map((s) => s.stop()));
+  }
+
+  /** Stops everything and removes this run's databases, queues and exchanges. */
+  async cleanup(): Promise<void> {
+    await this.stopAll();
+    for (const pool of this.pools.values()) await pool.end();
+    this.pools.clear();
+    if (process.env.TEST_KEEP_DATA === 'true') return;
+    const admin = await createConnection(MYSQL);
+    for (const db of Object.values(this.databases)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.end();
+    const connection = await connect(AMQP_URL);
+    connection.on('error', () => undefined);
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    for (const queue of this.names.queues) await channel.deleteQueue(queue);
+    for (const exchange of this.names.exchanges) await channel.deleteExchange(exchange);
+    await connection.close();
+  }
+}
+
+function testLogger(): ConsoleLogger {
+  const levels = (process.env.TEST_LOG_LEVELS ?? 'error').split(',').filter(Boolean) as LogLevel[];
+  return new ConsoleLogger({ logLevels: levels, colors: false });
+}
+
+/** JSON over HTTP against a running service. */
+export async function http(
+  service: RunningService,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const hasBody = body !== undefined;
+  const response = await fetch(`${service.url}${path}`, {
+    method,
+    headers: hasBody && typeof body !== 'string' ? { 'content-type': 'application/json', ...headers } : headers,
+    body: hasBody ? (typeof body === 'string' ? body : JSON.stringify(body)) : undefined,
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text so the assertion shows it
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** Creates and pays one order; returns its id. */
+export async function createAndPay(order: RunningService, amount = '100.00', userId = 'user-1'): Promise<string> {
+  const created = await http(order, 'POST', '/orders', { userId, amount });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const paid = await http(order, 'POST', `/orders/${created.body.id}/pay`);
+  if (paid.status !== 200) throw new Error(`pay failed: ${paid.status} ${JSON.stringify(paid.body)}`);
+  return created.body.id as string;
+}
