@@ -35,7 +35,8 @@ export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOpt
     supportBigNumbers: true,
     bigNumberStrings: true,
     extra: { enableKeepAlive: true, maxIdle: options.poolSize, idleTimeout: 60_000 },
-    logging: ['error', 'warn', 'migration'],
+    // Query errors reach the callers, which classify and log them (a duplicate key is often expected).
+    logging: ['warn', 'migration'],
     retryAttempts: 10,
     retryDelay: 1_000,
   };
