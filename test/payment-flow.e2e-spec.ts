@@ -100,7 +100,7 @@ describe('payment events end to end', () => {
       [JSON.stringify({ userId: 'u', amount: '1.00', pad: 'x'.repeat(20_000) }), 413],
     ];
     for (const [body, status] of cases) {
-      const headers = typeof body === 'string' ? { 'content-type': 'application/json' } : {};
+      const headers: Record<string, string> = typeof body === 'string' ? { 'content-type': 'application/json' } : {};
       const res = await http(order, 'POST', '/orders', body, headers);
       expect({ body, status: res.status }).toEqual({ body, status });
       expect(res.body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });

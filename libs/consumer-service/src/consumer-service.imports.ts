@@ -1,12 +1,26 @@
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, Injectable } from '@nestjs/common';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { HealthModule } from '@app/http';
+import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
+import { HealthContributor, HealthModule } from '@app/http';
 import { CreateInbox1763700000100 } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
+/** Adds dead-letter counts and alerts to /health. */
+@Injectable()
+class DeadLetterHealth implements HealthContributor {
+  constructor(
+    private readonly deadLetters: DeadLettersService,
+    private readonly alerts: DeadLetterAlerts,
+  ) {}
+
+  async details() {
+    return { deadLetters: { ...(await this.deadLetters.counts()), alertsRaised: this.alerts.raised, webhookFailures: this.alerts.webhookFailures } };
+  }
+}
 
 export interface ConsumerServiceDefinition {
   /** Process name: shown in logs and as the broker connection name. */
@@ -30,8 +44,8 @@ export function consumerServiceImports(config: ConsumerServiceConfig, definition
       useFactory: () => ({
         settings: config.database,
         poolSize: config.databasePoolSize,
-        entities: definition.entities,
-        migrations: [CreateInbox1763700000100, ...definition.migrations],
+        entities: [DeadLetter, ...definition.entities],
+        migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, ...definition.migrations],
       }),
     }),
     MessagingModule.forRootAsync({
@@ -57,6 +71,7 @@ export function consumerServiceImports(config: ConsumerServiceConfig, definition
         },
       }),
     }),
-    HealthModule.register(),
+    DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
+    HealthModule.register({ contributor: DeadLetterHealth }),
   ];
 }

@@ -7,6 +7,15 @@ export class ConsumerMetrics {
   /** Messages moved to retry level n (1-based), keyed by level. */
   readonly retried: Record<number, number> = {};
   pauses = 0;
+  /** Observed wait between a failure at level n and the next delivery: {count, minMs, maxMs}. */
+  readonly retryDelays: Record<number, { count: number; minMs: number; maxMs: number }> = {};
+
+  observeRetryDelay(level: number, ms: number): void {
+    const entry = (this.retryDelays[level] ??= { count: 0, minMs: ms, maxMs: ms });
+    entry.count++;
+    entry.minMs = Math.min(entry.minMs, ms);
+    entry.maxMs = Math.max(entry.maxMs, ms);
+  }
 
   countRetry(level: number): void {
     this.retried[level] = (this.retried[level] ?? 0) + 1;
@@ -22,6 +31,7 @@ export class ConsumerMetrics {
       deadLettered: this.deadLettered,
       redriven: this.redriven,
       pauses: this.pauses,
+      retryDelays: structuredClone(this.retryDelays),
     };
   }
 }

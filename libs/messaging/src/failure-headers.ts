@@ -16,6 +16,10 @@ export const FailureHeaders = {
   errorMessage: 'last-error',
   originalQueue: 'original-queue',
   deadLetterReason: 'dead-letter-reason',
+  /** Unique per dead-lettering, so the DLQ handler stores a redelivered dead letter once. */
+  deadLetterId: 'dead-letter-id',
+  /** Set on a re-driven message: the dead letter it came from. */
+  redrivenFrom: 'redriven-from',
 } as const;
 
 export const MAX_ERROR_MESSAGE_LENGTH = 300;
@@ -57,5 +61,16 @@ export function failureHeaders(
   });
   if (deadLetterReason) headers[FailureHeaders.deadLetterReason] = deadLetterReason;
   else delete headers[FailureHeaders.deadLetterReason];
+  delete headers[FailureHeaders.deadLetterId];
+  return headers;
+}
+
+/** Headers for a re-driven message: the failure history is dropped, so the attempt count starts again at 0. */
+export function redriveHeaders(previous: MessagePropertyHeaders | undefined, deadLetterId: string): MessagePropertyHeaders {
+  const headers: MessagePropertyHeaders = { ...previous };
+  for (const key of Object.keys(headers)) if (key.startsWith('x-')) delete headers[key];
+  for (const key of Object.values(FailureHeaders)) delete headers[key];
+  delete headers[PUBLISH_ID_HEADER];
+  headers[FailureHeaders.redrivenFrom] = deadLetterId;
   return headers;
 }

@@ -3,7 +3,8 @@ import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
 import { Classification, classifyError, MessagingError } from './errors';
-import { attemptsOf, DeadLetterReason, failureHeaders } from './failure-headers';
+import { randomUUID } from 'node:crypto';
+import { attemptsOf, DeadLetterReason, FailureHeaders, failureHeaders } from './failure-headers';
 import { ConsumerRoutes, nextStep } from './topology';
 
 /** What a handler learns about the delivery besides the decoded body. */
@@ -117,6 +118,7 @@ export class MessageConsumer<T> {
   private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
     const previousFailures = attemptsOf(message.properties.headers);
     const messageId = String(message.properties.messageId ?? '');
+    if (previousFailures > 0) this.observeRetryDelay(message, previousFailures);
     let outcome: HandleOutcome;
     try {
       const value = this.options.decode(message);
@@ -161,6 +163,7 @@ export class MessageConsumer<T> {
       }
     }
     const headers = failureHeaders(message.properties.headers, failure, attempts, this.queue, this.now(), reason);
+    if (reason) headers[FailureHeaders.deadLetterId] = randomUUID();
     try {
       // Confirmed before the original is acked: a crash in between leaves both copies, never none.
       await this.options.publisher.publish('', target, message.content, {
@@ -182,6 +185,12 @@ export class MessageConsumer<T> {
       this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`);
     }
     if (failure.kind === 'transient' && failure.dependencyDown && this.options.pauseOnDependencyDown) this.pause(failure);
+  }
+
+  /** How long a message waited between its last failure and this delivery, per ladder level. */
+  private observeRetryDelay(message: ConsumeMessage, level: number): void {
+    const lastFailedAt = Date.parse(String(message.properties.headers?.[FailureHeaders.lastFailedAt] ?? ''));
+    if (Number.isFinite(lastFailedAt)) this.metrics.observeRetryDelay(level, this.now().getTime() - lastFailedAt);
   }
 
   /** Acks on the channel that delivered the message, unless that channel is gone (then the broker redelivers). */

@@ -1,0 +1,13 @@
+export class DeadLetterNotFoundError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+  constructor(id: string) {
+    super(`dead letter ${id} not found`);
+  }
+}
+
+export class DeadLetterAlreadyRedrivenError extends Error {
+  readonly code = 'DEAD_LETTER_ALREADY_REDRIVEN';
+  constructor(id: string, at: Date | null) {
+    super(`dead letter ${id} was already re-driven${at ? ` at ${at.toISOString()}` : ''}`);
+  }
+}
