@@ -130,7 +130,7 @@ export class TestSystem {
 }
 
 function testLogger(): ConsoleLogger {
-  const levels = (process.env.TEST_LOG_LEVELS ?? 'error').split(',').filter(Boolean) as LogLevel[];
+  const levels = (process.env.TEST_LOG_LEVELS ?? 'fatal').split(',').filter(Boolean) as LogLevel[];
   return new ConsoleLogger({ logLevels: levels, colors: false });
 }
 

@@ -1,0 +1,212 @@
+import { FaultProxy } from '@app/chaos';
+import { createAndPay, http, RunningService, TestSystem } from './support/test-system';
+import { paymentEvent, RawPublisher } from './support/raw-publisher';
+import { waitFor } from './support/wait-for';
+
+const EXCHANGE = 'payments.events';
+const ROUTING_KEY = 'payment.succeeded';
+
+async function consumerStats(service: RunningService) {
+  const res = await http(service, 'GET', '/health');
+  return res.body.checks.consumers.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
+}
+
+/** The coupon database behind a fault proxy, so "down" is a real network failure for the driver. */
+function couponDbProxy() {
+  return new FaultProxy({ host: '127.0.0.1', port: 3306 });
+}
+
+describe('retry ladder and dead letters', () => {
+  describe('poison messages', () => {
+    const system = new TestSystem();
+    const raw = new RawPublisher();
+    let coupon: RunningService;
+    beforeAll(async () => {
+      ({ coupon } = await system.startAll());
+      await raw.open();
+    });
+    afterAll(async () => {
+      await raw.close();
+      await system.cleanup();
+    });
+
+    it('go straight to the dead-letter table with attempts = 1 while valid messages flow', async () => {
+      const exchange = `${system.prefix}${EXCHANGE}`;
+      const json = { contentType: 'application/json' };
+      const valid = Array.from({ length: 10 }, () => paymentEvent());
+      const missingFields = paymentEvent() as any;
+      delete missingFields.data.orderId;
+      const version99 = { ...paymentEvent(), version: 99 };
+      const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+      const poison: Array<[string, Buffer | string, object]> = [
+        ['INVALID_JSON', '{"eventId": nope', json],
+        ['SCHEMA_INVALID', JSON.stringify(missingFields), { ...json, messageId: missingFields.eventId }],
+        ['UNSUPPORTED_VERSION', JSON.stringify(version99), { ...json, messageId: version99.eventId }],
+        ['MESSAGE_TOO_LARGE', big, json],
+        ['UNSUPPORTED_CONTENT_TYPE', JSON.stringify(paymentEvent()), { contentType: 'text/plain' }],
+      ];
+      const started = Date.now();
+      for (let i = 0; i < valid.length; i++) {
+        await raw.publish(exchange, ROUTING_KEY, JSON.stringify(valid[i]), { ...json, messageId: valid[i].eventId });
+        const bad = poison[i];
+        if (bad) await raw.publish(exchange, ROUTING_KEY, bad[1], bad[2]);
+      }
+      await waitFor(async () => (await system.count('coupon', 'dead_letters')) === poison.length, { timeoutMs: 10_000, message: 'poison stored' });
+      const elapsed = Date.now() - started;
+      const rows = await system.query<any>('coupon', 'SELECT error_code, attempts, reason, error_class, dead_lettered_at FROM dead_letters ORDER BY id');
+      expect(rows.map((r) => r.error_code).sort()).toEqual(poison.map((p) => p[0]).sort());
+      expect(rows.every((r) => r.attempts === 1 && r.reason === 'permanent' && r.error_class === 'permanent')).toBe(true);
+      // "within a second" of publishing, with head-room for a loaded CI machine
+      expect(elapsed).toBeLessThan(3_000);
+
+      await waitFor(async () => (await system.count('coupon', 'coupons')) === valid.length, { message: 'valid messages processed' });
+      const stats = await consumerStats(coupon);
+      expect(stats).toMatchObject({ processed: valid.length, retried: 0, deadLettered: poison.length, pauses: 0 });
+      expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);
+
+      const list = await http(coupon, 'GET', '/dead-letters?status=PENDING&limit=2&page=1');
+      expect(list.body).toMatchObject({ total: poison.length, page: 1, limit: 2 });
+      expect(list.body.items).toHaveLength(2);
+      const one = await http(coupon, 'GET', `/dead-letters/${list.body.items[0].id}`);
+      expect(one.body).toMatchObject({ status: 'PENDING', attempts: 1, payloadEncoding: 'utf8' });
+      expect((await http(coupon, 'GET', '/dead-letters/999999999')).status).toBe(404);
+      expect((await http(coupon, 'GET', '/dead-letters/abc')).status).toBe(400);
+      expect((await http(coupon, 'GET', '/dead-letters?status=NOPE')).status).toBe(400);
+    });
+  });
+
+  describe('a coupon database outage shorter than the ladder', () => {
+    const system = new TestSystem();
+    const proxy = couponDbProxy();
+    beforeAll(() => proxy.start());
+    afterAll(async () => {
+      await system.cleanup();
+      await proxy.stop();
+    });
+
+    it('retries through the levels in order with their delays, then issues exactly one coupon each', async () => {
+      const ladder = [500, 1000, 2000, 4000, 8000, 16000];
+      const { order, coupon, redPacket } = await system.startAll({
+        coupon: {
+          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+          COUPON_RETRY_LADDER: ladder.map((ms) => `${ms}ms`).join(','),
+          PAUSE_ON_DEPENDENCY_DOWN: 'false',
+        },
+      });
+      proxy.setMode('down');
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => createAndPay(order, `${30 + i}.00`, `outage-${i}`)));
+
+      // The red-packet service does not notice the coupon database is gone.
+      await waitFor(async () => (await system.count('red-packet', 'red_packets', 'order_id IN (?)', [ids])) === 20, { timeoutMs: 10_000 });
+      await waitFor(async () => (await http(coupon, 'GET', '/health')).status === 503);
+      expect((await http(coupon, 'GET', '/health')).body.message).toBe('database down');
+      await waitFor(async () => ((await consumerStats(coupon)).retriedByLevel[3] ?? 0) >= 1, { timeoutMs: 20_000, message: 'messages reached level 3' });
+
+      proxy.setMode('up');
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 20, { timeoutMs: 40_000, message: '20 coupons' });
+      const perOrder = await system.query<any>('coupon', 'SELECT COUNT(*) AS n FROM coupons GROUP BY order_id');
+      expect(perOrder.every((r) => Number(r.n) === 1)).toBe(true);
+      expect(await system.count('coupon', 'dead_letters')).toBe(0);
+
+      const stats = await consumerStats(coupon);
+      // Every message failed at least once; levels were climbed in order (n+1 only after n).
+      expect(stats.retriedByLevel[1]).toBeGreaterThanOrEqual(20);
+      for (let level = 2; level <= 3; level++) {
+        expect(stats.retriedByLevel[level - 1]).toBeGreaterThanOrEqual(stats.retriedByLevel[level]);
+      }
+      expect(stats.deadLettered).toBe(0);
+      // Each level's wait is at least its TTL and not much more (tolerance: 1.5 s on a busy 2-core box).
+      for (const level of [1, 2, 3]) {
+        const observed = stats.retryDelays[level];
+        expect(observed.minMs).toBeGreaterThanOrEqual(ladder[level - 1] - 50);
+        expect(observed.maxMs).toBeLessThanOrEqual(ladder[level - 1] + 1_500);
+      }
+      expect((await http(coupon, 'GET', '/health')).status).toBe(200);
+    });
+  });
+
+  describe('a coupon database outage longer than the ladder', () => {
+    const system = new TestSystem();
+    const proxy = couponDbProxy();
+    beforeAll(() => proxy.start());
+    afterAll(async () => {
+      await system.cleanup();
+      await proxy.stop();
+    });
+
+    it('dead-letters the messages, stores them once the database is back, and a re-drive issues one coupon each', async () => {
+      const { order, coupon } = await system.startAll({
+        coupon: {
+          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+          COUPON_RETRY_LADDER: '200ms,400ms',
+          PAUSE_ON_DEPENDENCY_DOWN: 'false',
+        },
+      });
+      proxy.setMode('down');
+      const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => createAndPay(order, `${40 + i}.00`, `long-${i}`)));
+      await waitFor(async () => (await consumerStats(coupon)).deadLettered >= 10, { timeoutMs: 15_000, message: 'all moved to the DLQ' });
+
+      proxy.setMode('up');
+      await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 10, { timeoutMs: 30_000, message: 'dead letters stored' });
+      const letters = await system.query<any>('coupon', 'SELECT reason, attempts, error_class, error_code, error_message FROM dead_letters');
+      expect(letters.every((l) => l.reason === 'retries-exhausted' && l.attempts === 3 && l.error_class === 'transient')).toBe(true);
+      expect(letters.every((l) => l.error_code.length > 0 && l.error_message.length > 0)).toBe(true);
+      expect(await system.count('coupon', 'coupons')).toBe(0);
+
+      const redrive = await http(coupon, 'POST', '/dead-letters/redrive');
+      expect(redrive).toMatchObject({ status: 200, body: { redriven: 10, failed: 0 } });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, { timeoutMs: 15_000, message: 'coupons after re-drive' });
+
+      // Re-driving again grants nothing twice.
+      const first = (await http(coupon, 'GET', '/dead-letters?status=REDRIVEN')).body;
+      expect(first.total).toBe(10);
+      expect((await http(coupon, 'POST', `/dead-letters/${first.items[0].id}/redrive`)).status).toBe(409);
+      expect((await http(coupon, 'POST', '/dead-letters/redrive')).body).toMatchObject({ redriven: 0 });
+      const raw = await new RawPublisher().open();
+      try {
+        expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);
+      } finally {
+        await raw.close();
+      }
+      const perOrder = await system.query<any>('coupon', 'SELECT COUNT(*) AS n FROM coupons GROUP BY order_id');
+      expect(perOrder.map((r) => Number(r.n))).toEqual(Array(10).fill(1));
+      expect((await consumerStats(coupon)).redriven).toBe(10);
+    });
+  });
+
+  describe('the pause-on-dependency-down policy', () => {
+    const system = new TestSystem();
+    const proxy = couponDbProxy();
+    beforeAll(() => proxy.start());
+    afterAll(async () => {
+      await system.cleanup();
+      await proxy.stop();
+    });
+
+    it('stops consuming while the database is down instead of burning the ladder, then resumes', async () => {
+      const { order, coupon } = await system.startAll({
+        coupon: {
+          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+          COUPON_RETRY_LADDER: '200ms,400ms',
+          COUPON_PREFETCH: '2',
+          PAUSE_ON_DEPENDENCY_DOWN: 'true',
+        },
+      });
+      proxy.setMode('down');
+      const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => createAndPay(order, `${50 + i}.00`, `pause-${i}`)));
+      await waitFor(async () => (await consumerStats(coupon)).state === 'paused', { message: 'consumer paused' });
+      // Paused: messages wait in the main queue rather than climbing to the DLQ.
+      await waitFor(async () => (await system.count('order', 'outbox_messages', 'sent_at IS NULL')) === 0);
+      const whilePaused = await consumerStats(coupon);
+      expect(whilePaused.deadLettered).toBe(0);
+      expect(whilePaused.retried).toBeLessThan(10);
+
+      proxy.setMode('up');
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, { timeoutMs: 30_000, message: 'coupons after resume' });
+      const after = await consumerStats(coupon);
+      expect(after.state).toBe('consuming');
+      expect(after.pauses).toBeGreaterThanOrEqual(1);
+      expect(await system.count('coupon', 'dead_letters')).toBe(0);
+    });
+  });
+});

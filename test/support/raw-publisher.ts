@@ -1,0 +1,39 @@
+import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { PaymentSucceededV1, paymentSucceededV1 } from '@app/contracts';
+
+/** Publishes straight to the broker, bypassing the order service: for poison and duplicate tests. */
+export class RawPublisher {
+  private connection?: ChannelModel;
+  private channel?: ConfirmChannel;
+
+  async open(url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'): Promise<this> {
+    this.connection = await connect(url);
+    this.connection.on('error', () => undefined);
+    this.channel = await this.connection.createConfirmChannel();
+    this.channel.on('error', () => undefined);
+    return this;
+  }
+
+  async publish(exchange: string, routingKey: string, body: Buffer | string, options: Options.Publish = {}): Promise<void> {
+    const channel = this.channel!;
+    await new Promise<void>((resolve, reject) =>
+      channel.publish(exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+  }
+
+  async queueDepth(queue: string): Promise<number> {
+    return (await this.channel!.checkQueue(queue)).messageCount;
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+  }
+}
+
+/** A valid payment.succeeded event for an order that only exists in the message. */
+export function paymentEvent(overrides: Partial<PaymentSucceededV1['data']> = {}): PaymentSucceededV1 {
+  return paymentSucceededV1({ orderId: randomUUID(), userId: 'raw-user', amount: '42.00', currency: 'CNY', ...overrides });
+}
