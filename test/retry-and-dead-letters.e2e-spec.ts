@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { FaultProxy } from '@app/chaos';
 import { createAndPay, http, RunningService, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
@@ -20,14 +22,26 @@ describe('retry ladder and dead letters', () => {
   describe('poison messages', () => {
     const system = new TestSystem();
     const raw = new RawPublisher();
+    const alerts: Array<Record<string, unknown>> = [];
+    const webhook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        alerts.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
     let coupon: RunningService;
     beforeAll(async () => {
-      ({ coupon } = await system.startAll());
+      await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+      ({ coupon } = await system.startAll({ coupon: { ALERT_WEBHOOK_URL: url } }));
       await raw.open();
     });
     afterAll(async () => {
       await raw.close();
       await system.cleanup();
+      await new Promise((resolve) => webhook.close(resolve));
     });
 
     it('go straight to the dead-letter table with attempts = 1 while valid messages flow', async () => {
@@ -72,6 +86,11 @@ describe('retry ladder and dead letters', () => {
       expect((await http(coupon, 'GET', '/dead-letters/999999999')).status).toBe(404);
       expect((await http(coupon, 'GET', '/dead-letters/abc')).status).toBe(400);
       expect((await http(coupon, 'GET', '/dead-letters?status=NOPE')).status).toBe(400);
+
+      // Each stored dead letter raised one alert, posted to the webhook.
+      await waitFor(() => alerts.length === poison.length, { message: 'webhook alerts' });
+      expect(alerts.map((a) => a.errorCode).sort()).toEqual(poison.map((p) => p[0]).sort());
+      expect((await http(coupon, 'GET', '/health')).body.checks.deadLetters).toMatchObject({ pending: poison.length, alertsRaised: poison.length, webhookFailures: 0 });
     });
   });
 
@@ -206,6 +225,42 @@ describe('retry ladder and dead letters', () => {
       const after = await consumerStats(coupon);
       expect(after.state).toBe('consuming');
       expect(after.pauses).toBeGreaterThanOrEqual(1);
+      expect(await system.count('coupon', 'dead_letters')).toBe(0);
+    });
+  });
+
+  describe('a restart with a different ladder', () => {
+    const system = new TestSystem();
+    const proxy = couponDbProxy();
+    beforeAll(() => proxy.start());
+    afterAll(async () => {
+      await system.cleanup();
+      await proxy.stop();
+    });
+
+    it('declares the new levels without PRECONDITION_FAILED and loses nothing waiting in the old ones', async () => {
+      const couponEnv = (ladder: string) => ({
+        COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        COUPON_RETRY_LADDER: ladder,
+        PAUSE_ON_DEPENDENCY_DOWN: 'false',
+      });
+      const { order, coupon } = await system.startAll({ coupon: couponEnv('200ms,4s') });
+      proxy.setMode('down');
+      const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => createAndPay(order, `${60 + i}.00`, `ladder-${i}`)));
+      await waitFor(async () => ((await consumerStats(coupon)).retriedByLevel[2] ?? 0) >= 5, { timeoutMs: 10_000, message: 'all waiting in the 4s level' });
+      await coupon.stop();
+      proxy.setMode('up');
+
+      const restarted = await system.start('coupon', couponEnv('1s,2s'));
+      expect((await consumerStats(restarted)).state).toBe('consuming');
+      const raw = await new RawPublisher().open();
+      try {
+        expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.retry.2s`)).toBe(0);
+      } finally {
+        await raw.close();
+      }
+      // The 4s level no longer exists in the ladder; its messages still expire back into the main queue.
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 5, { timeoutMs: 15_000, message: 'coupons after ladder change' });
       expect(await system.count('coupon', 'dead_letters')).toBe(0);
     });
   });
