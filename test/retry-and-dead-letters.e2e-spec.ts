@@ -105,7 +105,7 @@ describe('retry ladder and dead letters', () => {
 
     it('retries through the levels in order with their delays, then issues exactly one coupon each', async () => {
       const ladder = [500, 1000, 2000, 4000, 8000, 16000];
-      const { order, coupon, redPacket } = await system.startAll({
+      const { order, coupon } = await system.startAll({
         coupon: {
           COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
           COUPON_RETRY_LADDER: ladder.map((ms) => `${ms}ms`).join(','),

@@ -13,7 +13,8 @@ export type Env = Record<string, string | undefined>;
 
 /**
  * Parses `env` against a zod object schema whose keys are variable names.
- * Every problem names its variable; values are never echoed, since URLs carry credentials.
+ * Every problem names its variable. URL values are never echoed (they carry credentials); a
+ * duration or ladder problem may quote the offending text, which holds no secret.
  */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   const relevant: Record<string, string | undefined> = {};

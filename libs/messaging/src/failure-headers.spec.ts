@@ -22,7 +22,7 @@ describe('attemptsOf', () => {
     expect(attemptsOf({ 'retry-attempts': '7' })).toBe(7);
   });
 
-  it.each([['abc'], [-2], [1.5], [{}], [Number.POSITIVE_INFINITY]])('counts a malformed value %p as 0', (value) => {
+  it.each([['abc'], [-2], [1.5], [{}], [Number.POSITIVE_INFINITY], ['0x10'], [true], [[5]]])('counts a malformed value %p as 0', (value) => {
     expect(attemptsOf({ 'retry-attempts': value })).toBe(0);
   });
 });
@@ -79,7 +79,16 @@ describe('failureHeaders', () => {
   it('keeps application headers but drops broker-owned x- headers and the publish-id header', () => {
     const previous = {
       'trace-id': 'abc-123',
-      'x-death': [{ count: 1, queue: 'coupon.payment-succeeded.retry.1s' }],
+      'x-death': [
+        {
+          count: 1,
+          reason: 'expired' as const,
+          queue: 'coupon.payment-succeeded.retry.1s',
+          time: { '!': 'timestamp' as const, value: 1_740_830_400 },
+          exchange: '',
+          'routing-keys': ['coupon.payment-succeeded.retry.1s'],
+        },
+      ],
       'x-first-death-queue': 'coupon.payment-succeeded',
       'publish-id': '6f1e0c.42',
     };

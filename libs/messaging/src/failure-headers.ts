@@ -28,7 +28,8 @@ export type DeadLetterReason = 'permanent' | 'retries-exhausted';
 
 /** Failures recorded so far; 0 for a fresh message. Malformed values count as 0 rather than crash. */
 export function attemptsOf(headers: MessagePropertyHeaders | undefined): number {
-  const value = Number(headers?.[FailureHeaders.attempts] ?? 0);
+  const raw = headers?.[FailureHeaders.attempts];
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
   return Number.isSafeInteger(value) && value >= 0 ? value : 0;
 }
 
