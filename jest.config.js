@@ -32,8 +32,10 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 120_000,
-      slowTestThreshold: 30,
     },
   ],
+  // Global options (Jest ignores them inside a project). Tests wait with deadline-bound polls;
+  // this only stops a hung test.
+  testTimeout: 120_000,
+  slowTestThreshold: 30,
 };
