@@ -1,7 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { FaultProxy } from '@app/chaos';
 import { MessagingService } from '@app/messaging';
-import { createAndPay, http, TestSystem } from './support/test-system';
+import { consumerStats, createAndPay, http, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 
 async function grantCounts(system: TestSystem, service: 'coupon' | 'red-packet', table: string, ids: string[]) {
@@ -27,7 +27,7 @@ describe('delivery guarantees', () => {
 
     it('grants nothing twice and loses nothing', async () => {
       const { order } = await system.startAll();
-      let coupon = [...(system as any).running].find((s: { name: string }) => s.name === 'coupon');
+      let coupon = system.service('coupon');
       const paying = Promise.all(Array.from({ length: 100 }, (_, i) => createAndPay(order, `${20 + i}.00`, `restart-${i}`)));
       await waitFor(async () => (await system.count('coupon', 'coupons')) >= 10, { message: 'first coupons' });
       await coupon.stop(); // graceful: stop consuming, finish in-flight, close
@@ -36,8 +36,7 @@ describe('delivery guarantees', () => {
       const ids = await paying;
       expect(issuedWhileStopped).toBeLessThan(100);
       await expectExactlyOneGrantEach(system, ids);
-      const health = await http(coupon, 'GET', '/health');
-      expect(health.body.checks.consumers[0].state).toBe('consuming');
+      expect((await consumerStats(coupon)).state).toBe('consuming');
     });
   });
 
@@ -47,7 +46,7 @@ describe('delivery guarantees', () => {
 
     it('re-sends the event and the consumers absorb the duplicate', async () => {
       const { coupon } = await system.startAll({ order: { OUTBOX_RELAY_CRASH_AFTER_CONFIRM: 'true', OUTBOX_POLL_INTERVAL: '1s' } });
-      const crashing = [...(system as any).running].find((s: { name: string }) => s.name === 'order');
+      const crashing = system.service('order');
       const id = await createAndPay(crashing, '80.00', 'crash-user');
       // The event reached the consumer, yet the outbox row is still pending: the crash window.
       await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [id])) === 1);
@@ -56,7 +55,7 @@ describe('delivery guarantees', () => {
 
       await system.start('order');
       await waitFor(async () => (await system.count('order', 'outbox_messages', 'sent_at IS NULL')) === 0, { message: 'row marked sent after restart' });
-      await waitFor(async () => (await http(coupon, 'GET', '/health')).body.checks.consumers[0].duplicates >= 1, { message: 'duplicate absorbed' });
+      await waitFor(async () => (await consumerStats(coupon)).duplicates >= 1, { message: 'duplicate absorbed' });
       await expectExactlyOneGrantEach(system, [id]);
     });
   });
@@ -72,7 +71,7 @@ describe('delivery guarantees', () => {
 
     it('keeps every row pending until the broker has it, then sends all of them once', async () => {
       await system.startAll({ order: { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` } });
-      const order = [...(system as any).running].find((s: { name: string }) => s.name === 'order');
+      const order = system.service('order');
       const messaging = order.app.get(MessagingService) as MessagingService;
 
       proxy.setMode('hang'); // publishes leave the client but no confirm comes back

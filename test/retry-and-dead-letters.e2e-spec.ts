@@ -1,17 +1,12 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FaultProxy } from '@app/chaos';
-import { createAndPay, http, RunningService, TestSystem } from './support/test-system';
+import { consumerStats, createAndPay, http, RunningService, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';
 
 const EXCHANGE = 'payments.events';
 const ROUTING_KEY = 'payment.succeeded';
-
-async function consumerStats(service: RunningService) {
-  const res = await http(service, 'GET', '/health');
-  return res.body.checks.consumers.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
-}
 
 /** The coupon database behind a fault proxy, so "down" is a real network failure for the driver. */
 function couponDbProxy() {

@@ -81,6 +81,13 @@ export class TestSystem {
     return service;
   }
 
+  /** The running instance of a service (the latest one started). */
+  service(name: ServiceName): RunningService {
+    const found = [...this.running].reverse().find((s) => s.name === name);
+    if (!found) throw new Error(`${name} is not running`);
+    return found;
+  }
+
   async startAll(extra: Partial<Record<ServiceName, Env>> = {}) {
     const [order, coupon, redPacket] = await Promise.all([
       this.start('order', extra.order),
@@ -165,4 +172,10 @@ export async function createAndPay(order: RunningService, amount = '100.00', use
   const paid = await http(order, 'POST', `/orders/${created.body.id}/pay`);
   if (paid.status !== 200) throw new Error(`pay failed: ${paid.status} ${JSON.stringify(paid.body)}`);
   return created.body.id as string;
+}
+
+/** Counters of a consumer service's main (event) consumer, from its /health. */
+export async function consumerStats(service: RunningService) {
+  const res = await http(service, 'GET', '/health');
+  return res.body.checks.consumers.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
 }
