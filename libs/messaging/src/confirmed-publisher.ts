@@ -23,8 +23,17 @@ export class ConfirmedPublisher {
   private readonly pending = new Map<string, Pending>();
   private sequence = 0;
   private drained?: Promise<void>;
+  private reopenTimer?: NodeJS.Timeout;
+  private stopped = false;
 
-  constructor(private readonly confirmTimeoutMs: number) {}
+  /**
+   * @param reopen re-opens the channel on a live connection after the broker closed only the
+   *   channel (e.g. a publish to a deleted exchange); connection loss is handled by reconnect.
+   */
+  constructor(
+    private readonly confirmTimeoutMs: number,
+    private readonly reopen?: (model: ChannelModel) => Promise<void>,
+  ) {}
 
   get isReady(): boolean {
     return this.channel !== undefined;
@@ -43,6 +52,7 @@ export class ConfirmedPublisher {
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
       this.drained = undefined;
+      this.scheduleReopen(model);
       // amqplib fails outstanding confirm callbacks on close; this is the belt to those braces.
       for (const [id, pending] of this.pending) {
         this.pending.delete(id);
@@ -51,6 +61,21 @@ export class ConfirmedPublisher {
     });
     this.channel = channel;
   };
+
+  private scheduleReopen(model: ChannelModel): void {
+    if (this.stopped || this.reopenTimer || !this.reopen) return;
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
+      if (this.channel || this.stopped) return;
+      this.reopen!(model).catch((error: Error) => this.logger.debug(`reopen skipped: ${error.message}`));
+    }, 1_000);
+  }
+
+  /** No more reopening: the process is shutting down. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reopenTimer);
+  }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
     if (this.drained) await this.drained;

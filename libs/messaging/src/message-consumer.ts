@@ -89,6 +89,9 @@ export class MessageConsumer<T> {
       if (this.channel !== channel) return;
       this.channel = undefined;
       this.consumerTag = undefined;
+      // Closed by the broker while the connection lives (a channel error): open a new one later.
+      // After a connection loss the reopen fails quietly and the reconnect hook attaches instead.
+      this.scheduleRecycle(channel);
     });
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;

@@ -37,7 +37,10 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     private readonly scanner: MetadataScanner,
   ) {
     this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
-    this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs);
+    this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs, async (model) => {
+      if (this.topology) await this.assertTopology(model, this.topology, options.exchanges.map((e) => this.name(e)));
+      await this.publisher.attach(model);
+    });
   }
 
   /** Exchange or queue name with the configured prefix. */
@@ -180,6 +183,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.publisher.stop();
     await this.connection.close();
   }
 }

@@ -1,0 +1,65 @@
+import { connect } from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import { AmqpConnection } from './amqp-connection';
+import { ConfirmedPublisher } from './confirmed-publisher';
+import { PublishError } from './errors';
+import { waitFor } from '../../../test/support/wait-for';
+
+const URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The publisher against the real broker: what "resolved" and "rejected" mean. */
+describe('ConfirmedPublisher', () => {
+  const run = `t${randomBytes(4).toString('hex')}`;
+  const exchange = `${run}.events`;
+  const queue = `${run}.bound`;
+  const connection = new AmqpConnection({ url: URL, connectionName: `publisher-test ${run}` });
+  const publisher: ConfirmedPublisher = new ConfirmedPublisher(5_000, (model) => publisher.attach(model));
+
+  beforeAll(async () => {
+    connection.onConnect(async (model) => {
+      const channel = await model.createChannel();
+      await channel.assertExchange(exchange, 'topic', { durable: false, autoDelete: false });
+      await channel.assertQueue(queue, { durable: false });
+      await channel.bindQueue(queue, exchange, 'routed');
+      await channel.close();
+    });
+    connection.onConnect(publisher.attach);
+    await connection.start();
+    expect(await connection.waitUntilConnected(5_000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    publisher.stop();
+    const model = await connect(URL);
+    const channel = await model.createChannel();
+    await channel.deleteQueue(queue);
+    await channel.deleteExchange(exchange);
+    await model.close();
+    await connection.close();
+  });
+
+  it('resolves once the broker confirmed a routed message', async () => {
+    await expect(publisher.publish(exchange, 'routed', Buffer.from('{}'), { messageId: 'm1' })).resolves.toBeUndefined();
+  });
+
+  it('rejects an unroutable message as RETURNED even though the broker acks it', async () => {
+    const error = await publisher.publish(exchange, 'nobody-listens', Buffer.from('{}'), { messageId: 'm2' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).code).toBe('RETURNED');
+  });
+
+  it('tells a return from the routed publishes around it', async () => {
+    const results = await Promise.allSettled(
+      ['routed', 'nowhere', 'routed', 'nowhere', 'routed'].map((key, i) => publisher.publish(exchange, key, Buffer.from('{}'), { messageId: `same-id-${i % 2}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('rejects when the channel dies, then reopens it on the live connection', async () => {
+    const error = await publisher.publish(`${run}.missing-exchange`, 'x', Buffer.from('{}')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishError);
+    expect(['CHANNEL_CLOSED', 'NACKED']).toContain((error as PublishError).code);
+    await waitFor(() => publisher.isReady, { timeoutMs: 5_000, message: 'publisher channel reopened' });
+    await expect(publisher.publish(exchange, 'routed', Buffer.from('{}'))).resolves.toBeUndefined();
+  });
+});
