@@ -1,6 +1,6 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
-import { startHttpApp } from '@app/http';
+import { startConsumerService } from '@app/consumer-service';
 import { CouponServiceModule } from './coupon-service.module';
 
 export const loadCouponServiceConfig = (env?: Env) =>
@@ -8,5 +8,5 @@ export const loadCouponServiceConfig = (env?: Env) =>
 
 /** Starts the coupon service; used by main.ts and by tests that run it in-process. */
 export function startCouponService(config: ConsumerServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startHttpApp(CouponServiceModule.register(config), { port: config.port, logger });
+  return startConsumerService((c, chaos) => CouponServiceModule.register(c, chaos), config, logger);
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { consumerServiceImports } from '@app/consumer-service';
 import { Coupon } from './coupons/coupon.entity';
@@ -8,7 +9,7 @@ import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-co
 
 @Module({})
 export class CouponServiceModule {
-  static register(config: ConsumerServiceConfig): DynamicModule {
+  static register(config: ConsumerServiceConfig, chaos?: ChaosOptions): DynamicModule {
     return {
       module: CouponServiceModule,
       imports: [
@@ -18,7 +19,7 @@ export class CouponServiceModule {
           queue: 'coupon-service.payment-succeeded',
           entities: [Coupon],
           migrations: [CreateCoupons1763700000300],
-        }),
+        }, chaos),
         CouponsModule,
       ],
     };

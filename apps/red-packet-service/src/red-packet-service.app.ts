@@ -1,6 +1,6 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
-import { startHttpApp } from '@app/http';
+import { startConsumerService } from '@app/consumer-service';
 import { RedPacketServiceModule } from './red-packet-service.module';
 
 export const loadRedPacketServiceConfig = (env?: Env) =>
@@ -8,5 +8,5 @@ export const loadRedPacketServiceConfig = (env?: Env) =>
 
 /** Starts the red-packet service; used by main.ts and by tests that run it in-process. */
 export function startRedPacketService(config: ConsumerServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startHttpApp(RedPacketServiceModule.register(config), { port: config.port, logger });
+  return startConsumerService((c, chaos) => RedPacketServiceModule.register(c, chaos), config, logger);
 }

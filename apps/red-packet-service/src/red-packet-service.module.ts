@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { consumerServiceImports } from '@app/consumer-service';
 import { CreateRedPackets1763700000400 } from './migrations/1763700000400-create-red-packets';
@@ -8,7 +9,7 @@ import { RedPacketsModule } from './red-packets/red-packets.module';
 
 @Module({})
 export class RedPacketServiceModule {
-  static register(config: ConsumerServiceConfig): DynamicModule {
+  static register(config: ConsumerServiceConfig, chaos?: ChaosOptions): DynamicModule {
     return {
       module: RedPacketServiceModule,
       imports: [
@@ -18,7 +19,7 @@ export class RedPacketServiceModule {
           queue: 'red-packet-service.payment-succeeded',
           entities: [RedPacket],
           migrations: [CreateRedPackets1763700000400],
-        }),
+        }, chaos),
         RedPacketsModule,
       ],
     };

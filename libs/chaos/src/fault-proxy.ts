@@ -39,9 +39,12 @@ export class FaultProxy {
   }
 
   setMode(mode: FaultMode, latencyMs = 0): void {
+    const previous = this.mode;
     this.mode = mode;
     this.latencyMs = mode === 'slow' ? latencyMs : 0;
-    if (mode === 'down') {
+    // Down cuts every connection. Leaving hang cuts them too: the bytes swallowed meanwhile are
+    // gone, so those streams are corrupt and the client must see them fail, not wait forever.
+    if (mode === 'down' || (previous === 'hang' && mode !== 'hang')) {
       for (const pair of this.pairs) this.destroy(pair);
     }
   }

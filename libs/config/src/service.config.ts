@@ -133,6 +133,8 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
 
 export interface ConsumerConfig {
   prefetch: number;
+  /** A handler still running after this counts as a transient failure (e.g. a hung database). */
+  handlerTimeoutMs: number;
   retryLadderMs: number[];
   /** Pause consuming while failures say the dependency itself is down, instead of burning the ladder. */
   pauseOnDependencyDown: boolean;
@@ -145,8 +147,14 @@ export interface DeadLetterConfig {
   redriveIntervalMs: number;
 }
 
+export interface ChaosConfig {
+  enabled: boolean;
+  token?: string;
+}
+
 export interface ConsumerServiceConfig {
   port: number;
+  chaos: ChaosConfig;
   database: DatabaseSettings;
   databasePoolSize: number;
   broker: BrokerConfig;
@@ -176,16 +184,21 @@ export function loadConsumerServiceConfig(
       MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
       ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
       DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
+      HANDLER_TIMEOUT: duration('15s', 100),
+      CHAOS_ENABLED: bool(false),
+      CHAOS_TOKEN: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
     }),
     env,
   ) as Record<string, unknown>;
   return {
     port: e[`${prefix}_PORT`] as number,
+    chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
     broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
     consumer: {
       prefetch: e[`${prefix}_PREFETCH`] as number,
+      handlerTimeoutMs: e.HANDLER_TIMEOUT as number,
       retryLadderMs: (e[`${prefix}_RETRY_LADDER`] ?? e.RETRY_LADDER) as number[],
       pauseOnDependencyDown: e.PAUSE_ON_DEPENDENCY_DOWN as boolean,
       maxMessageBytes: e.MAX_MESSAGE_BYTES as number,

@@ -1,4 +1,5 @@
 import { DynamicModule, Injectable } from '@nestjs/common';
+import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
@@ -38,8 +39,13 @@ export interface ConsumerServiceDefinition {
  * messaging module with one consumer on the payment events exchange, and /health. Business
  * modules are added by each service.
  */
-export function consumerServiceImports(config: ConsumerServiceConfig, definition: ConsumerServiceDefinition): DynamicModule[] {
+export function consumerServiceImports(
+  config: ConsumerServiceConfig,
+  definition: ConsumerServiceDefinition,
+  chaos: ChaosOptions = { enabled: false },
+): DynamicModule[] {
   return [
+    ChaosModule.register(chaos),
     DatabaseModule.forRootAsync({
       useFactory: () => ({
         settings: config.database,
@@ -63,6 +69,7 @@ export function consumerServiceImports(config: ConsumerServiceConfig, definition
             queue: definition.queue,
             exchange: PAYMENT_EVENTS_EXCHANGE,
             prefetch: config.consumer.prefetch,
+            handlerTimeoutMs: config.consumer.handlerTimeoutMs,
             retryLadderMs: config.consumer.retryLadderMs,
             pauseOnDependencyDown: config.consumer.pauseOnDependencyDown,
             maxMessageBytes: config.consumer.maxMessageBytes,

@@ -1,1 +1,2 @@
 export * from './consumer-service.imports';
+export * from './start-consumer-service';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
-import { Classification, classifyError, MessagingError } from './errors';
+import { Classification, classifyError, MessagingError, TransientError } from './errors';
 import { randomUUID } from 'node:crypto';
 import { attemptsOf, DeadLetterReason, FailureHeaders, failureHeaders } from './failure-headers';
 import { ConsumerRoutes, nextStep } from './topology';
@@ -23,6 +23,8 @@ export interface MessageConsumerOptions<T> {
   name: string;
   routes: ConsumerRoutes;
   prefetch: number;
+  /** A handler still running after this is treated as a transient, dependency-down failure. */
+  handlerTimeoutMs?: number;
   decode: (message: ConsumeMessage) => T;
   handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
   /**
@@ -125,12 +127,14 @@ export class MessageConsumer<T> {
     let outcome: HandleOutcome;
     try {
       const value = this.options.decode(message);
-      outcome = await this.options.handle(value, {
-        messageId,
-        attempt: previousFailures + 1,
-        redelivered: message.fields.redelivered,
-        raw: message,
-      });
+      outcome = await this.withTimeout(
+        this.options.handle(value, {
+          messageId,
+          attempt: previousFailures + 1,
+          redelivered: message.fields.redelivered,
+          raw: message,
+        }),
+      );
     } catch (error) {
       await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
       return;
@@ -188,6 +192,30 @@ export class MessageConsumer<T> {
       this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`);
     }
     if (failure.kind === 'transient' && failure.dependencyDown && this.options.pauseOnDependencyDown) this.pause(failure);
+  }
+
+  /**
+   * Bounds a handler. If it still commits after the timeout, the copy moved to the retry ladder
+   * is later absorbed as a duplicate by the handler's idempotency.
+   */
+  private async withTimeout(work: Promise<HandleOutcome>): Promise<HandleOutcome> {
+    const limit = this.options.handlerTimeoutMs;
+    if (!limit) return work;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new TransientError('HANDLER_TIMEOUT', `handler still running after ${limit}ms`, { dependencyDown: true })),
+            limit,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      work.catch(() => undefined); // a late failure of an abandoned handler is not unhandled
+    }
   }
 
   /** How long a message waited between its last failure and this delivery, per ladder level. */

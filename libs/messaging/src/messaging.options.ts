@@ -10,6 +10,7 @@ export interface ConsumerSettings {
   /** Exchange the queue binds to, before the name prefix. */
   exchange: string;
   prefetch: number;
+  handlerTimeoutMs?: number;
   retryLadderMs: number[];
   pauseOnDependencyDown: boolean;
   maxMessageBytes: number;
