@@ -96,23 +96,23 @@ export interface OrderServiceConfig {
   outbox: OutboxRelayConfig;
 }
 
+const orderEnvSchema = () =>
+  z.object({
+    ...brokerShape,
+    ORDER_PORT: port(3000),
+    ORDER_DB_URL: databaseUrl(localDb('order_service')),
+    ORDER_DB_POOL_SIZE: positiveInt(16, 512),
+    OUTBOX_POLL_INTERVAL: duration('1s', 10),
+    OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
+    OUTBOX_BACKOFF_MAX: duration('5m', 1000),
+    OUTBOX_STUCK_AFTER: duration('5m', 1000),
+    OUTBOX_RETENTION: duration('24h', 0),
+    OUTBOX_CLEANUP_INTERVAL: duration('1m', 100),
+    OUTBOX_RELAY_CRASH_AFTER_CONFIRM: bool(false),
+  });
+
 export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConfig {
-  const e = parseEnv(
-    z.object({
-      ...brokerShape,
-      ORDER_PORT: port(3000),
-      ORDER_DB_URL: databaseUrl(localDb('order_service')),
-      ORDER_DB_POOL_SIZE: positiveInt(16, 512),
-      OUTBOX_POLL_INTERVAL: duration('1s', 10),
-      OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
-      OUTBOX_BACKOFF_MAX: duration('5m', 1000),
-      OUTBOX_STUCK_AFTER: duration('5m', 1000),
-      OUTBOX_RETENTION: duration('24h', 0),
-      OUTBOX_CLEANUP_INTERVAL: duration('1m', 100),
-      OUTBOX_RELAY_CRASH_AFTER_CONFIRM: bool(false),
-    }),
-    env,
-  );
+  const e = parseEnv(orderEnvSchema(), env);
   return {
     port: e.ORDER_PORT,
     database: e.ORDER_DB_URL,
@@ -162,6 +162,33 @@ export interface ConsumerServiceConfig {
   deadLetters: DeadLetterConfig;
 }
 
+const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: number; database: string }) =>
+  z.object({
+    ...brokerShape,
+    [`${prefix}_PORT`]: port(defaults.port),
+    [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
+    [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
+    [`${prefix}_PREFETCH`]: positiveInt(32, 10_000),
+    RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
+    [`${prefix}_RETRY_LADDER`]: ladder(),
+    PAUSE_ON_DEPENDENCY_DOWN: bool(true),
+    MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
+    ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
+    HANDLER_TIMEOUT: duration('15s', 100),
+    CHAOS_ENABLED: bool(false),
+    CHAOS_TOKEN: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  });
+
+/** Every variable a service reads: lets deployment files be checked for typos. */
+export function configVariables(service: 'order' | 'coupon' | 'red-packet'): string[] {
+  const schema =
+    service === 'order'
+      ? orderEnvSchema()
+      : consumerEnvSchema(service === 'coupon' ? 'COUPON' : 'RED_PACKET', { port: 0, database: 'x' });
+  return Object.keys(schema.shape);
+}
+
 /**
  * Coupon and red-packet services share one shape; `prefix` picks their variables
  * (`COUPON_PORT`, `RED_PACKET_RETRY_LADDER`, ...). A service-specific ladder overrides `RETRY_LADDER`.
@@ -171,25 +198,7 @@ export function loadConsumerServiceConfig(
   defaults: { port: number; database: string },
   env: Env = process.env,
 ): ConsumerServiceConfig {
-  const e = parseEnv(
-    z.object({
-      ...brokerShape,
-      [`${prefix}_PORT`]: port(defaults.port),
-      [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
-      [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
-      [`${prefix}_PREFETCH`]: positiveInt(32, 10_000),
-      RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
-      [`${prefix}_RETRY_LADDER`]: ladder(),
-      PAUSE_ON_DEPENDENCY_DOWN: bool(true),
-      MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
-      ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-      DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
-      HANDLER_TIMEOUT: duration('15s', 100),
-      CHAOS_ENABLED: bool(false),
-      CHAOS_TOKEN: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
-    }),
-    env,
-  ) as Record<string, unknown>;
+  const e = parseEnv(consumerEnvSchema(prefix, defaults), env) as Record<string, unknown>;
   return {
     port: e[`${prefix}_PORT`] as number,
     chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
