@@ -7,7 +7,7 @@ describe('the demo scenario', () => {
   const system = new TestSystem({
     CHAOS_ENABLED: 'true',
     CHAOS_TOKEN: token,
-    RETRY_LADDER: '300ms,600ms,1s',
+    RETRY_LADDER: '300ms,600ms,1s,2s', // 3.9 s in all
     PAUSE_ON_DEPENDENCY_DOWN: 'false',
     HANDLER_TIMEOUT: '2s',
   });
@@ -30,7 +30,7 @@ describe('the demo scenario', () => {
   });
 
   it('passes with an outage longer than the ladder, through the re-drive path', async () => {
-    const verdict = await run(4);
+    const verdict = await run(6);
     expect(verdict).toMatchObject({ paid: 20, coupons: 20, redPackets: 20, lost: 0, duplicated: 0, ok: true });
     expect(verdict.deadLetters).toBeGreaterThan(0);
     expect(verdict.redriven).toBeGreaterThan(0);

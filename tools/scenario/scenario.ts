@@ -119,7 +119,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     }
     if (state.outage === 'not yet' && payerDone) break;
     await progress();
-    await sleep(1000);
+    // Wake up on time for the heal: the outage should last what was asked, not a tick more.
+    await sleep(state.outage === 'down' ? Math.max(0, Math.min(1000, outageEndsAt - Date.now())) : 1000);
   }
   await payer;
 
