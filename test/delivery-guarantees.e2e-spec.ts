@@ -93,4 +93,18 @@ describe('delivery guarantees', () => {
       await expectExactlyOneGrantEach(system, ids);
     });
   });
+
+  describe('two order services (two relays) on one database', () => {
+    const system = new TestSystem();
+    afterAll(() => system.cleanup());
+
+    it('publish each row once: no consumer sees a duplicate', async () => {
+      const { order, coupon, redPacket } = await system.startAll();
+      const second = await system.start('order');
+      const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => createAndPay(i % 2 ? order : second, `${1 + i}.00`, `two-relays-${i}`)));
+      await expectExactlyOneGrantEach(system, ids);
+      expect((await consumerStats(coupon)).duplicates).toBe(0);
+      expect((await consumerStats(redPacket)).duplicates).toBe(0);
+    });
+  });
 });

@@ -259,4 +259,31 @@ describe('retry ladder and dead letters', () => {
       expect(await system.count('coupon', 'dead_letters')).toBe(0);
     });
   });
+
+  describe('automatic re-drive (DEAD_LETTER_REDRIVE_INTERVAL)', () => {
+    const system = new TestSystem();
+    const proxy = couponDbProxy();
+    beforeAll(() => proxy.start());
+    afterAll(async () => {
+      await system.cleanup();
+      await proxy.stop();
+    });
+
+    it('re-drives letters whose retries ran out, without an operator', async () => {
+      const { order, coupon } = await system.startAll({
+        coupon: {
+          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+          COUPON_RETRY_LADDER: '200ms',
+          PAUSE_ON_DEPENDENCY_DOWN: 'false',
+          DEAD_LETTER_REDRIVE_INTERVAL: '500ms',
+        },
+      });
+      proxy.setMode('down');
+      const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => createAndPay(order, `${20 + i}.00`, `auto-${i}`)));
+      await waitFor(async () => (await consumerStats(coupon)).deadLettered >= 3, { message: 'dead-lettered' });
+      proxy.setMode('up');
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 3, { timeoutMs: 20_000, message: 'coupons after automatic re-drive' });
+      expect(await system.count('coupon', 'dead_letters', "status = 'REDRIVEN'")).toBe(3);
+    });
+  });
 });
