@@ -3,3 +3,4 @@ export * from './http-errors';
 export * from './http-app';
 export * from './health.controller';
 export * from './health.module';
+export * from './run-main';

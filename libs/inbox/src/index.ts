@@ -1,2 +1,3 @@
 export * from './create-inbox.migration';
 export * from './inbox';
+export * from './process-once';

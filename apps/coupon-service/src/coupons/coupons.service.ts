@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { recordInInbox } from '@app/inbox';
-import { isDuplicateKeyError, runInTransaction } from '@app/persistence';
+import { insertUnlessPresent, processOnce } from '@app/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
 
@@ -21,8 +20,7 @@ export class CouponsService {
    * order) commit in one transaction; a redelivery finds the inbox row and changes nothing.
    */
   async issueFor(event: PaymentSucceededV1): Promise<'issued' | 'duplicate'> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      if (!(await recordInInbox(manager, COUPON_CONSUMER, event.eventId))) return 'duplicate';
+    return processOnce(this.dataSource, COUPON_CONSUMER, event.eventId, async (manager) => {
       const coupon: Coupon = {
         id: randomUUID(),
         orderId: event.data.orderId,
@@ -33,17 +31,10 @@ export class CouponsService {
         issuedAt: new Date(),
         eventId: event.eventId,
       };
-      try {
-        await manager.insert(Coupon, coupon);
-      } catch (error) {
-        // A different event for an order that already has its coupon: keep the one we have.
-        if (isDuplicateKeyError(error) && (await manager.existsBy(Coupon, { orderId: coupon.orderId }))) {
-          this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);
-          return 'duplicate';
-        }
-        throw error;
-      }
-      return 'issued';
+      // A different event for an order that already has its coupon: keep the one we have.
+      if (await insertUnlessPresent(manager, Coupon, coupon, { orderId: coupon.orderId })) return 'issued';
+      this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);
+      return 'duplicate';
     });
   }
 

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { recordInInbox } from '@app/inbox';
-import { isDuplicateKeyError, runInTransaction } from '@app/persistence';
+import { insertUnlessPresent, processOnce } from '@app/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
 
@@ -18,8 +17,7 @@ export class RedPacketsService {
 
   /** Grants the order's red packet once: inbox row and red packet commit together (see CouponsService). */
   async grantFor(event: PaymentSucceededV1): Promise<'granted' | 'duplicate'> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      if (!(await recordInInbox(manager, RED_PACKET_CONSUMER, event.eventId))) return 'duplicate';
+    return processOnce(this.dataSource, RED_PACKET_CONSUMER, event.eventId, async (manager) => {
       const packet: RedPacket = {
         id: randomUUID(),
         orderId: event.data.orderId,
@@ -29,16 +27,9 @@ export class RedPacketsService {
         issuedAt: new Date(),
         eventId: event.eventId,
       };
-      try {
-        await manager.insert(RedPacket, packet);
-      } catch (error) {
-        if (isDuplicateKeyError(error) && (await manager.existsBy(RedPacket, { orderId: packet.orderId }))) {
-          this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
-          return 'duplicate';
-        }
-        throw error;
-      }
-      return 'granted';
+      if (await insertUnlessPresent(manager, RedPacket, packet, { orderId: packet.orderId })) return 'granted';
+      this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
+      return 'duplicate';
     });
   }
 
