@@ -1,6 +1,7 @@
-// Two projects: unit tests (*.spec.ts, pure logic, beside the code) and end-to-end tests
-// (*.e2e-spec.ts, against the real RabbitMQ and MySQL). `npm test` runs both, in band: the
-// e2e tests share one broker and database server and the machine has two cores.
+// Three projects: unit tests (*.spec.ts, pure logic, beside the code), end-to-end tests
+// (*.e2e-spec.ts, against the real RabbitMQ and MySQL) and the reliability suite
+// (*.rel-spec.ts: real processes and faults; `npm run test:reliability`). `npm test` runs the first
+// two, in band: the e2e tests share one broker and database server and the machine has two cores.
 //
 // NestJS 12 ships as ES modules. Node 20 loads them from CommonJS (require(esm)), Jest 30 on
 // Node 20 does not, so @nestjs/* and zod are compiled to CommonJS by swc like our own sources.
@@ -31,6 +32,12 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      ...shared,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

@@ -1,5 +1,10 @@
 import 'reflect-metadata';
+import { armCrashPoint } from '@app/config';
 import { runMain } from '@app/http';
 import { loadCouponServiceConfig, startCouponService } from './coupon-service.app';
 
-runMain('coupon-service', () => startCouponService(loadCouponServiceConfig()));
+runMain('coupon-service', () => {
+  const config = loadCouponServiceConfig();
+  armCrashPoint(config.crashAt);
+  return startCouponService(config);
+});

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
-import { loadOrderServiceConfig } from '@app/config';
+import { armCrashPoint, loadOrderServiceConfig } from '@app/config';
 import { runMain } from '@app/http';
 import { startOrderService } from './order-service.app';
 
-runMain('order-service', () => startOrderService(loadOrderServiceConfig()));
+runMain('order-service', () => {
+  const config = loadOrderServiceConfig();
+  armCrashPoint(config.crashAt);
+  return startOrderService(config);
+});

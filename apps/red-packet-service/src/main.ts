@@ -1,5 +1,10 @@
 import 'reflect-metadata';
+import { armCrashPoint } from '@app/config';
 import { runMain } from '@app/http';
 import { loadRedPacketServiceConfig, startRedPacketService } from './red-packet-service.app';
 
-runMain('red-packet-service', () => startRedPacketService(loadRedPacketServiceConfig()));
+runMain('red-packet-service', () => {
+  const config = loadRedPacketServiceConfig();
+  armCrashPoint(config.crashAt);
+  return startRedPacketService(config);
+});

@@ -2,3 +2,4 @@ export * from './env';
 export * from './duration';
 export * from './database-url';
 export * from './service.config';
+export * from './crash-points';

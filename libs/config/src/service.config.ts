@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatabaseSettings, databaseUrl } from './database-url';
 import { parseDuration } from './duration';
+import { parseCrashPoint, CrashPointName } from './crash-points';
 import { amqpUrl, bool, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -90,15 +91,31 @@ export interface OutboxRelayConfig {
 
 export interface OrderServiceConfig {
   port: number;
+  /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
+  crashAt?: { point: CrashPointName; after: number };
   database: DatabaseSettings;
   databasePoolSize: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
 }
 
+const crashAt = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseCrashPoint(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const orderEnvSchema = () =>
   z.object({
     ...brokerShape,
+    TEST_CRASH_AT: crashAt,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
@@ -115,6 +132,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
   const e = parseEnv(orderEnvSchema(), env);
   return {
     port: e.ORDER_PORT,
+    crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
     broker: brokerConfig(e),
@@ -154,6 +172,8 @@ export interface ChaosConfig {
 
 export interface ConsumerServiceConfig {
   port: number;
+  /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
+  crashAt?: { point: CrashPointName; after: number };
   chaos: ChaosConfig;
   database: DatabaseSettings;
   databasePoolSize: number;
@@ -165,6 +185,7 @@ export interface ConsumerServiceConfig {
 const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: number; database: string }) =>
   z.object({
     ...brokerShape,
+    TEST_CRASH_AT: crashAt,
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
@@ -201,6 +222,7 @@ export function loadConsumerServiceConfig(
   const e = parseEnv(consumerEnvSchema(prefix, defaults), env) as Record<string, unknown>;
   return {
     port: e[`${prefix}_PORT`] as number,
+    crashAt: e.TEST_CRASH_AT as ConsumerServiceConfig['crashAt'],
     chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import { crashPoint } from '@app/config';
 import { isDuplicateKeyError, runInTransaction } from '@app/persistence';
 import { recordInInbox } from './inbox';
 
@@ -15,7 +16,9 @@ export function processOnce<T>(
 ): Promise<T | 'duplicate'> {
   return runInTransaction(dataSource, async (manager) => {
     if (!(await recordInInbox(manager, consumer, messageId))) return 'duplicate';
-    return work(manager);
+    const result = await work(manager);
+    crashPoint('consumer-before-commit'); // test-only: dies with the transaction open
+    return result;
   });
 }
 

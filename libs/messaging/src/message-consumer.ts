@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { crashPoint } from '@app/config';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
 import { Classification, classifyError, MessagingError, TransientError } from './errors';
@@ -139,6 +140,7 @@ export class MessageConsumer<T> {
       await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
       return;
     }
+    crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
     if (outcome === 'duplicate') this.metrics.duplicates++;
     else this.metrics.processed++;
     this.recycleDelayMs = PROBE_INITIAL_MS;

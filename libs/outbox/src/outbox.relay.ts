@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { crashPoint } from '@app/config';
 import { MessagingService, truncate } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { backoffDelay } from './backoff';
@@ -100,6 +101,7 @@ export class OutboxRelay {
         );
         if (rows.length === 0) return 0;
         const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+        crashPoint('relay-after-confirm');
         if (this.options.crashAfterConfirm) throw new SimulatedRelayCrash();
         await this.record(manager, rows, results);
         return rows.length;

@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { connect } from 'amqplib';
+
+const run = promisify(execFile);
+export const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Runs one operation on a short-lived connection (scenarios close all connections, ours too). */
+export async function withChannel<T>(work: (channel: import('amqplib').Channel) => Promise<T>): Promise<T> {
+  const connection = await connect(AMQP_URL);
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return await work(channel);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+export async function queueDepths(queues: string[]): Promise<Record<string, number>> {
+  return withChannel(async (channel) => {
+    const depths: Record<string, number> = {};
+    for (const queue of queues) depths[queue] = (await channel.checkQueue(queue)).messageCount;
+    return depths;
+  });
+}
+
+export async function closeAllConnections(): Promise<void> {
+  await run('rabbitmqctl', ['-q', 'close_all_connections', 'reliability scenario']);
+}
+
+/** Restarts the RabbitMQ application (durable queues and persistent messages survive). */
+export async function restartBroker(): Promise<void> {
+  await run('rabbitmqctl', ['-q', 'stop_app']);
+  await run('rabbitmqctl', ['-q', 'start_app']);
+  await run('rabbitmqctl', ['-q', 'await_startup']);
+}

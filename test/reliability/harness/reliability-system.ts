@@ -1,0 +1,289 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { deadLetterQueueName, retryQueueName } from '@app/messaging';
+import { parseLadder } from '@app/config';
+import { AMQP_URL, queueDepths, withChannel } from './broker';
+import { MariaDbInstance } from './mariadb-instance';
+import { ServiceKind, ServiceProcess } from './service-process';
+
+const ROOT = join(__dirname, '..', '..', '..');
+export const RESULTS_DIR = join(ROOT, 'results', 'reliability');
+const MAIN_DB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+
+export interface SystemOptions {
+  scenario: string;
+  couponInstances?: number;
+  redPacketInstances?: number;
+  /** Give the coupon service a MariaDB of its own, which the scenario may kill or stop. */
+  dedicatedCouponDb?: boolean;
+  couponDbArgs?: string[];
+  ladder?: string;
+  env?: Record<string, string>;
+  orderEnv?: Record<string, string>;
+  couponEnv?: Record<string, string>;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  orders: number;
+  lost: number;
+  duplicated: number;
+  deadLettered: { coupon: number; redPacket: number };
+  recoverySeconds: number;
+  violations: string[];
+  ok: boolean;
+  notes: Record<string, unknown>;
+}
+
+/**
+ * Real processes, real servers, a unique name space: starts the services, drives load while a
+ * scenario injects its fault, waits for everything to drain, then checks the invariants.
+ */
+export class ReliabilitySystem {
+  readonly runId = `r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  readonly prefix = `${this.runId}.`;
+  readonly databases = { order: `${this.runId}_order`, coupon: `${this.runId}_coupon`, redPacket: `${this.runId}_red_packet` };
+  readonly logDir: string;
+  readonly ladder: string;
+  couponDb?: MariaDbInstance;
+  order!: ServiceProcess;
+  coupons: ServiceProcess[] = [];
+  redPackets: ServiceProcess[] = [];
+  /** What each client was told: only 'paid' obliges the system. */
+  readonly told = new Map<string, 'paid' | 'failed'>();
+  readonly payErrors: string[] = [];
+  private pools = new Map<string, Pool>();
+  notes: Record<string, unknown> = {};
+  private healedAt?: number;
+
+  constructor(private readonly options: SystemOptions) {
+    this.logDir = join(RESULTS_DIR, options.scenario);
+    this.ladder = options.ladder ?? '500ms,1s,2s,4s,8s,16s';
+  }
+
+  get services(): ServiceProcess[] {
+    return [this.order, ...this.coupons, ...this.redPackets];
+  }
+
+  private couponDbHost() {
+    return this.couponDb ? { host: '127.0.0.1', port: this.couponDb.port } : { host: MAIN_DB.host, port: MAIN_DB.port };
+  }
+
+  async start(): Promise<void> {
+    if (this.options.dedicatedCouponDb) {
+      this.couponDb = new MariaDbInstance(this.options.couponDbArgs);
+      await this.couponDb.start();
+    }
+    const c = this.couponDbHost();
+    const env = {
+      RABBITMQ_URL: AMQP_URL,
+      AMQP_NAME_PREFIX: this.prefix,
+      ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${this.databases.order}`,
+      COUPON_DB_URL: `mysql://root@${c.host}:${c.port}/${this.databases.coupon}`,
+      RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${this.databases.redPacket}`,
+      RETRY_LADDER: this.ladder,
+      OUTBOX_POLL_INTERVAL: '250ms',
+      OUTBOX_BACKOFF_MAX: '2s',
+      HANDLER_TIMEOUT: '3s',
+      ...this.options.env,
+    };
+    this.order = new ServiceProcess('order', 'order', { ...env, ...this.options.orderEnv }, this.logDir);
+    this.coupons = Array.from({ length: this.options.couponInstances ?? 1 }, (_, i) => new ServiceProcess('coupon', `coupon-${i + 1}`, { ...env, ...this.options.couponEnv }, this.logDir));
+    this.redPackets = Array.from({ length: this.options.redPacketInstances ?? 1 }, (_, i) => new ServiceProcess('red-packet', `red-packet-${i + 1}`, env, this.logDir));
+    // Databases are created by the first instance of each service; start those first.
+    await Promise.all([this.order.start(), this.coupons[0].start(), this.redPackets[0].start()]);
+    await Promise.all([...this.coupons.slice(1), ...this.redPackets.slice(1)].map((s) => s.start()));
+  }
+
+  /**
+   * Pays `count` orders from `concurrency` clients at about `rate` per second; `fault` runs once
+   * `faultAfter` of them were attempted, while the load goes on.
+   */
+  async load(count: number, options: { concurrency?: number; rate?: number; faultAfter?: number; fault?: () => Promise<void> } = {}) {
+    const concurrency = options.concurrency ?? 8;
+    const interval = 1000 / (options.rate ?? 60);
+    let next = 0;
+    let faultDone: Promise<void> | undefined;
+    const faultAt = options.faultAfter ?? Math.floor(count * 0.3);
+    const started = Date.now();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        if (i === faultAt && options.fault) faultDone = options.fault();
+        const due = started + i * interval;
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+        await this.payOne(i);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await faultDone;
+  }
+
+  private async payOne(i: number): Promise<void> {
+    let id: string | undefined;
+    try {
+      const created = await this.call('POST', '/orders', { userId: `rel-${i % 20}`, amount: `${(5 + (i % 200)).toFixed(2)}` });
+      if (created.status !== 201) throw new Error(`create ${created.status}`);
+      id = created.body.id as string;
+      const paid = await this.call('POST', `/orders/${id}/pay`);
+      if (paid.status !== 200 || paid.body.status !== 'PAID') throw new Error(`pay ${paid.status}`);
+      this.told.set(id, 'paid');
+    } catch (error) {
+      if (id) this.told.set(id, 'failed');
+      if (this.payErrors.length < 20) this.payErrors.push((error as Error).message);
+    }
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.order.url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async query<T extends RowDataPacket>(db: 'order' | 'coupon' | 'redPacket', sql: string, params: unknown[] = []): Promise<T[]> {
+    let pool = this.pools.get(db);
+    if (!pool) {
+      const server = db === 'coupon' ? this.couponDbHost() : MAIN_DB;
+      pool = createPool({ ...MAIN_DB, ...server, database: this.databases[db], connectionLimit: 2, connectTimeout: 3_000 });
+      this.pools.set(db, pool);
+    }
+    const [rows] = await pool.query<T[]>(sql, params);
+    return rows;
+  }
+
+  /** Marks the end of the fault: recovery time is measured from here to the end of the drain. */
+  healed(): void {
+    this.healedAt = Date.now();
+  }
+
+  /** Drops the pool after the coupon database was killed: its connections are dead. */
+  async resetPool(db: 'order' | 'coupon' | 'redPacket'): Promise<void> {
+    await this.pools.get(db)?.end().catch(() => undefined);
+    this.pools.delete(db);
+  }
+
+  queues(): string[] {
+    const names: string[] = [];
+    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
+      const main = `${this.prefix}${base}`;
+      names.push(main, deadLetterQueueName(main), ...new Set(parseLadder(this.ladder).map((ms) => retryQueueName(main, ms))));
+    }
+    return names;
+  }
+
+  /** Waits until nothing is in flight: outbox sent, queues empty, every paid order granted. */
+  async drain(timeoutMs = 120_000): Promise<number> {
+    const started = Date.now();
+    for (;;) {
+      const settled = await this.isSettled().catch(() => false);
+      if (settled) return (Date.now() - started) / 1000;
+      if (Date.now() - started > timeoutMs) return (Date.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  private async isSettled(): Promise<boolean> {
+    const [pending] = await this.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
+    if (Number(pending.n) > 0) return false;
+    const depths = await queueDepths(this.queues());
+    if (Object.values(depths).some((n) => n > 0)) return false;
+    const [paid] = await this.query<RowDataPacket & { n: number }>('order', "SELECT COUNT(*) AS n FROM orders WHERE status = 'PAID'");
+    const [coupons] = await this.query<RowDataPacket & { n: number }>('coupon', 'SELECT COUNT(DISTINCT order_id) AS n FROM coupons');
+    const [packets] = await this.query<RowDataPacket & { n: number }>('redPacket', 'SELECT COUNT(DISTINCT order_id) AS n FROM red_packets');
+    return Number(coupons.n) >= Number(paid.n) && Number(packets.n) >= Number(paid.n);
+  }
+
+  /** The invariants, after the drain. */
+  async check(expected: { couponDeadLetters?: number; redPacketDeadLetters?: number } = {}): Promise<ScenarioResult> {
+    const drained = await this.drain();
+    const recoverySeconds = this.healedAt ? (Date.now() - this.healedAt) / 1000 : drained;
+    const violations: string[] = [];
+    const paidRows = await this.query<RowDataPacket & { id: string }>('order', "SELECT id FROM orders WHERE status = 'PAID'");
+    const paid = new Set(paidRows.map((r) => r.id));
+    const toldPaid = [...this.told].filter(([, t]) => t === 'paid').map(([id]) => id);
+    const notPaid = toldPaid.filter((id) => !paid.has(id));
+    if (notPaid.length) violations.push(`${notPaid.length} orders told paid are not paid`);
+
+    let lost = 0;
+    let duplicated = 0;
+    for (const [db, table] of [['coupon', 'coupons'], ['redPacket', 'red_packets']] as const) {
+      const rows = await this.query<RowDataPacket & { order_id: string; n: number }>(db, `SELECT order_id, COUNT(*) AS n FROM ${table} GROUP BY order_id`);
+      const granted = new Map(rows.map((r) => [r.order_id, Number(r.n)]));
+      const missing = [...paid].filter((id) => !granted.has(id)).length;
+      const twice = rows.filter((r) => Number(r.n) > 1).length;
+      const forUnpaid = rows.filter((r) => !paid.has(r.order_id)).length;
+      lost += missing;
+      duplicated += twice;
+      if (missing) violations.push(`${missing} paid orders without a ${table} row`);
+      if (twice) violations.push(`${twice} orders with more than one ${table} row`);
+      if (forUnpaid) violations.push(`${forUnpaid} ${table} rows for orders that are not paid`);
+    }
+    const [pending] = await this.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
+    if (Number(pending.n) > 0) violations.push(`${pending.n} outbox rows unsent`);
+    const depths = await queueDepths(this.queues());
+    for (const [queue, n] of Object.entries(depths)) if (n > 0) violations.push(`${n} messages left in ${queue}`);
+
+    const deadLettered = { coupon: 0, redPacket: 0 };
+    for (const [db, key, want] of [
+      ['coupon', 'coupon', expected.couponDeadLetters ?? 0],
+      ['redPacket', 'redPacket', expected.redPacketDeadLetters ?? 0],
+    ] as const) {
+      const rows = await this.query<RowDataPacket & { error_message: string }>(db, 'SELECT error_message FROM dead_letters');
+      deadLettered[key] = rows.length;
+      if (rows.length !== want) violations.push(`${key}: ${rows.length} dead letters, expected ${want}`);
+      if (rows.some((r) => !r.error_message)) violations.push(`${key}: a dead letter without its error`);
+    }
+    for (const service of this.services) violations.push(...service.unexpectedExits);
+
+    const result: ScenarioResult = {
+      scenario: this.options.scenario,
+      orders: toldPaid.length,
+      lost,
+      duplicated,
+      deadLettered,
+      recoverySeconds: Math.round(recoverySeconds * 10) / 10,
+      violations,
+      ok: violations.length === 0,
+      notes: { ...this.notes, payErrors: this.payErrors.slice(0, 5), ordersAttempted: this.told.size, consumers: await this.consumerStats() },
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, `${this.options.scenario}.json`), JSON.stringify(result, null, 2));
+    return result;
+  }
+
+  /** Each consumer process's counters (retries per level, pauses, duplicates), for the report. */
+  async consumerStats(): Promise<Record<string, unknown>> {
+    const stats: Record<string, unknown> = {};
+    for (const service of [...this.coupons, ...this.redPackets]) {
+      if (!service.pid) continue;
+      const health = (await fetch(`${service.url}/health`).then((r) => r.json(), () => undefined)) as any;
+      const main = health?.checks?.consumers?.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
+      if (main) stats[service.name] = { processed: main.processed, duplicates: main.duplicates, retriedByLevel: main.retriedByLevel, deadLettered: main.deadLettered, pauses: main.pauses };
+    }
+    return stats;
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.services.filter(Boolean).map((s) => s.kill('SIGTERM')));
+    for (const pool of this.pools.values()) await pool.end().catch(() => undefined);
+    this.pools.clear();
+    const admin = await createConnection(MAIN_DB);
+    for (const db of [this.databases.order, this.databases.redPacket, this.databases.coupon]) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.end();
+    await this.couponDb?.destroy();
+    await withChannel(async (channel) => {
+      for (const queue of this.queues()) await channel.deleteQueue(queue);
+      await channel.deleteExchange(`${this.prefix}payments.events`);
+    }).catch(() => undefined);
+  }
+}
+
+export type { ServiceKind };

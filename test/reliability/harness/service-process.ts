@@ -1,0 +1,106 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export type ServiceKind = 'order' | 'coupon' | 'red-packet';
+
+const ENTRY: Record<ServiceKind, string> = {
+  order: 'dist/apps/order-service/src/main.js',
+  coupon: 'dist/apps/coupon-service/src/main.js',
+  'red-packet': 'dist/apps/red-packet-service/src/main.js',
+};
+const PORT_VAR: Record<ServiceKind, string> = { order: 'ORDER_PORT', coupon: 'COUPON_PORT', 'red-packet': 'RED_PACKET_PORT' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * One service as a real process, tracked by its pid (never killed by name). Output goes to a log
+ * file per process; an exit the scenario did not cause is recorded as an unexpected exit.
+ */
+export class ServiceProcess {
+  private child?: ChildProcess;
+  private expectingExit = false;
+  readonly unexpectedExits: string[] = [];
+  port = 0;
+  starts = 0;
+
+  constructor(
+    readonly kind: ServiceKind,
+    readonly name: string,
+    private readonly env: Record<string, string>,
+    private readonly logDir: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (or restarts) the process and waits for it to answer /health with 200. */
+  async start(extraEnv: Record<string, string> = {}, timeoutMs = 30_000): Promise<void> {
+    if (this.pid) throw new Error(`${this.name} is already running`);
+    this.port ||= await freePort();
+    this.starts++;
+    mkdirSync(this.logDir, { recursive: true });
+    const log = createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', ENTRY[this.kind]], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env, ...extraEnv, [PORT_VAR[this.kind]]: String(this.port), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    this.expectingExit = false;
+    child.on('exit', (code, signal) => {
+      if (!this.expectingExit) this.unexpectedExits.push(`${this.name} exited (${signal ?? code})`);
+    });
+    this.child = child;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.pid) throw new Error(`${this.name} exited while starting; see ${this.logDir}/${this.name}.log`);
+      const ok = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`${this.name} not healthy within ${timeoutMs}ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Sends `signal` to this process's pid and waits for it to exit. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 20_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.pid) return;
+    this.expectingExit = true;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Resolves when the process exits by itself (e.g. at a test crash point). */
+  async waitForExit(timeoutMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || !this.pid) return;
+    this.expectingExit = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => child.once('exit', () => resolve())),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs}ms`)), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+  }
+}
