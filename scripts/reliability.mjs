@@ -10,7 +10,7 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
 const started = Date.now();
-const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', '--selectProjects', 'reliability', ...process.argv.slice(2)], { stdio: 'inherit' });
+const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...process.argv.slice(2), '--selectProjects', 'reliability'], { stdio: 'inherit' });
 
 const results = existsSync(dir)
   ? readdirSync(dir)

@@ -65,7 +65,9 @@ export class ServiceProcess {
     });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    this.expectingExit = false;
+    // A process armed with a test crash point is expected to die there.
+    const env = { ...this.env, ...extraEnv };
+    this.expectingExit = Boolean(env.TEST_CRASH_AT);
     child.on('exit', (code, signal) => {
       if (!this.expectingExit) this.unexpectedExits.push(`${this.name} exited (${signal ?? code})`);
     });
