@@ -226,6 +226,15 @@ export class ReliabilitySystem {
       if (twice) violations.push(`${twice} orders with more than one ${table} row`);
       if (forUnpaid) violations.push(`${forUnpaid} ${table} rows for orders that are not paid`);
     }
+    // Half-committed work would show as an inbox row without its grant (or the reverse).
+    for (const [db, table] of [['coupon', 'coupons'], ['redPacket', 'red_packets']] as const) {
+      const [half] = await this.query<RowDataPacket & { inboxOnly: number; grantOnly: number }>(
+        db,
+        `SELECT (SELECT COUNT(*) FROM inbox_messages i LEFT JOIN ${table} g ON g.event_id = i.message_id WHERE g.id IS NULL) AS inboxOnly,
+                (SELECT COUNT(*) FROM ${table} g LEFT JOIN inbox_messages i ON i.message_id = g.event_id WHERE i.message_id IS NULL) AS grantOnly`,
+      );
+      if (Number(half.inboxOnly) || Number(half.grantOnly)) violations.push(`${table}: ${half.inboxOnly} inbox rows without a grant, ${half.grantOnly} grants without an inbox row`);
+    }
     const [pending] = await this.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
     if (Number(pending.n) > 0) violations.push(`${pending.n} outbox rows unsent`);
     const depths = await queueDepths(this.queues());
