@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { freePort } from './service-process';
+import { freePort } from '../../../tools/process/service-process';
 
 /**
  * A MariaDB server of the harness's own (own data directory and port), so a scenario can SIGKILL
@@ -37,7 +37,7 @@ export class MariaDbInstance {
         await connection.end();
         return;
       } catch (error) {
-        if (Date.now() > deadline || !this.pid) throw new Error(`dedicated MariaDB did not start: ${(error as Error).message}`);
+        if (Date.now() > deadline || !this.pid) throw new Error(`dedicated MariaDB did not start: ${(error as Error).message}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -6,7 +6,7 @@ import { deadLetterQueueName, retryQueueName } from '@app/messaging';
 import { parseLadder } from '@app/config';
 import { AMQP_URL, queueDepths, withChannel } from './broker';
 import { MariaDbInstance } from './mariadb-instance';
-import { ServiceKind, ServiceProcess } from './service-process';
+import { ServiceKind, ServiceProcess } from '../../../tools/process/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS_DIR = join(ROOT, 'results', 'reliability');

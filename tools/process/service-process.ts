@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** Commands run from the project root (npm scripts, jest). */
+const ROOT = process.cwd();
 
 export type ServiceKind = 'order' | 'coupon' | 'red-packet';
 
@@ -80,6 +81,20 @@ export class ServiceProcess {
       if (Date.now() > deadline) throw new Error(`${this.name} not healthy within ${timeoutMs}ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** CPU seconds (user + system) the process has used so far, from /proc. */
+  cpuSeconds(): number {
+    if (!this.pid) return 0;
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s on Linux)
+  }
+
+  /** Peak resident memory (VmHWM) in MiB, from /proc. */
+  peakMemoryMb(): number {
+    if (!this.pid) return 0;
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : 0;
   }
 
   /** Sends `signal` to this process's pid and waits for it to exit. */

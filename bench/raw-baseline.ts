@@ -1,0 +1,184 @@
+import { connect, ConfirmChannel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { createConnection, createPool, Pool } from 'mysql2/promise';
+
+/**
+ * The same job with nothing but amqplib and mysql2 (no Nest, TypeORM or HTTP): order + outbox in
+ * one transaction, a relay publishing with confirms, two consumers inserting one grant each under
+ * a unique key and acking after commit. The project's figures are reported as ratios to these.
+ */
+export interface RawFigures {
+  endToEndOrdersPerSecond: number;
+  confirmedPublishPerSecond: number;
+  consumerPerSecond: number;
+}
+
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+
+export async function runRawBaseline(options: { amqpUrl: string; orders: number; concurrency: number; prefetch: number; batch: number; window: number }): Promise<RawFigures> {
+  const run = `raw${Date.now().toString(36)}`;
+  const admin = await createConnection(MYSQL);
+  const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
+  for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
+  await admin.query(`CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`);
+  await admin.query(`CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`);
+  for (const db of [dbs.a, dbs.b]) {
+    await admin.query(`CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`);
+  }
+  const pools = {
+    order: createPool({ ...MYSQL, database: dbs.order, connectionLimit: 16 }),
+    a: createPool({ ...MYSQL, database: dbs.a, connectionLimit: 16 }),
+    b: createPool({ ...MYSQL, database: dbs.b, connectionLimit: 16 }),
+  };
+  const connection = await connect(options.amqpUrl);
+  connection.on('error', () => undefined);
+  const exchange = `${run}.events`;
+  const setup = await connection.createChannel();
+  await setup.assertExchange(exchange, 'topic', { durable: true });
+  for (const q of ['a', 'b']) {
+    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    await setup.bindQueue(`${run}.${q}`, exchange, 'payment.succeeded');
+  }
+  await setup.assertQueue(`${run}.publish-test`, { durable: true });
+  const publisher = await connection.createConfirmChannel();
+  publisher.on('error', () => undefined);
+
+  try {
+    const endToEnd = await endToEndRun(options, pools, publisher, connection, exchange, run);
+    const published = options.orders * 4;
+    const confirmedPublishPerSecond = await confirmedPublishRate(publisher, `${run}.publish-test`, published, options.window);
+    const consumerPerSecond = await consumerRate(connection, pools.a, `${run}.publish-test`, published, options.prefetch);
+    return { endToEndOrdersPerSecond: endToEnd, confirmedPublishPerSecond, consumerPerSecond };
+  } finally {
+    await connection.close().catch(() => undefined);
+    for (const pool of Object.values(pools)) await pool.end();
+    for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE \`${db}\``);
+    const cleanup = await connect(options.amqpUrl);
+    const ch = await cleanup.createChannel();
+    for (const q of ['a', 'b', 'publish-test']) await ch.deleteQueue(`${run}.${q}`);
+    await ch.deleteExchange(exchange);
+    await cleanup.close();
+    await admin.end();
+  }
+}
+
+function publishConfirmed(channel: ConfirmChannel, exchange: string, key: string, body: Buffer, messageId: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    channel.publish(exchange, key, body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+async function endToEndRun(
+  options: { orders: number; concurrency: number; prefetch: number; batch: number },
+  pools: Record<'order' | 'a' | 'b', Pool>,
+  publisher: ConfirmChannel,
+  connection: import('amqplib').ChannelModel,
+  exchange: string,
+  run: string,
+): Promise<number> {
+  let granted = 0;
+  const target = options.orders * 2;
+  let done!: () => void;
+  const allGranted = new Promise<void>((resolve) => (done = resolve));
+  for (const q of ['a', 'b'] as const) {
+    const channel = await connection.createChannel();
+    await channel.prefetch(options.prefetch);
+    await channel.consume(`${run}.${q}`, (message) => {
+      if (!message) return;
+      const event = JSON.parse(message.content.toString());
+      pools[q]
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.orderId, event.eventId, '1.00'])
+        .catch((error: { errno?: number }) => {
+          if (error.errno !== 1062) throw error;
+        })
+        .then(() => {
+          channel.ack(message); // after commit (autocommit insert)
+          if (++granted === target) done();
+        });
+    });
+  }
+  let produced = 0;
+  let relayStop = false;
+  const relay = (async () => {
+    while (!relayStop) {
+      const conn = await pools.order.getConnection();
+      let claimed = 0;
+      try {
+        await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        await conn.beginTransaction();
+        const [rows] = (await conn.query('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [options.batch])) as any;
+        claimed = rows.length;
+        await Promise.all(rows.map((r: any) => publishConfirmed(publisher, exchange, 'payment.succeeded', Buffer.from(r.payload), r.message_id)));
+        if (claimed) await conn.query('UPDATE outbox SET sent_at = NOW(3) WHERE id IN (?)', [rows.map((r: any) => r.id)]);
+        await conn.commit();
+      } finally {
+        conn.release();
+      }
+      if (claimed === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < options.orders) {
+        next++;
+        const orderId = randomUUID();
+        const eventId = randomUUID();
+        const conn = await pools.order.getConnection();
+        try {
+          await conn.beginTransaction();
+          await conn.query("INSERT INTO orders VALUES (?, 'u', 10.00, 'PAID', NOW(3))", [orderId]);
+          await conn.query('INSERT INTO outbox (message_id, payload) VALUES (?, ?)', [eventId, JSON.stringify({ eventId, orderId })]);
+          await conn.commit();
+          produced++;
+        } finally {
+          conn.release();
+        }
+      }
+    }),
+  );
+  await allGranted;
+  const seconds = (Date.now() - started) / 1000;
+  relayStop = true;
+  await relay;
+  return produced / seconds;
+}
+
+async function confirmedPublishRate(channel: ConfirmChannel, queue: string, count: number, window: number): Promise<number> {
+  const body = Buffer.from(JSON.stringify({ eventId: randomUUID(), orderId: randomUUID() }));
+  const started = Date.now();
+  let inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    inFlight.push(publishConfirmed(channel, '', queue, body, String(i)));
+    if (inFlight.length >= window) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+  }
+  await Promise.all(inFlight);
+  return count / ((Date.now() - started) / 1000);
+}
+
+/** Consumes `count` messages already waiting in `queue` (left by the publish test): one grant insert, then the ack. */
+async function consumerRate(connection: import('amqplib').ChannelModel, pool: Pool, queue: string, count: number, prefetch: number): Promise<number> {
+  await pool.query('DELETE FROM grants');
+  const channel = await connection.createChannel();
+  await channel.prefetch(prefetch);
+  let consumed = 0;
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    void channel.consume(queue, (message) => {
+      if (!message) return;
+      pool
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), randomUUID(), randomUUID(), '1.00'])
+        .then(() => {
+          channel.ack(message);
+          if (++consumed === count) resolve();
+        }, reject);
+    });
+  });
+  const rate = count / ((Date.now() - started) / 1000);
+  await channel.close();
+  return rate;
+}
