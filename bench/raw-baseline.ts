@@ -86,7 +86,7 @@ async function endToEndRun(
     await channel.consume(`${run}.${q}`, (message) => {
       if (!message) return;
       const event = JSON.parse(message.content.toString());
-      pools[q]
+      void pools[q]
         .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.orderId, event.eventId, '1.00'])
         .catch((error: { errno?: number }) => {
           if (error.errno !== 1062) throw error;
@@ -102,7 +102,7 @@ async function endToEndRun(
   const relay = (async () => {
     while (!relayStop) {
       const conn = await pools.order.getConnection();
-      let claimed = 0;
+      let claimed: number;
       try {
         await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
         await conn.beginTransaction();
