@@ -1,0 +1,254 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { paymentSucceededV1 } from '@app/contracts';
+import { ServiceProcess } from '../tools/process/service-process';
+
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface BenchOptions {
+  amqpUrl: string;
+  orders: number;
+  concurrency: number;
+  prefetch: number;
+  batch: number;
+  logDir: string;
+}
+
+export interface Sample {
+  t: number;
+  grants: number;
+  outage: boolean;
+}
+
+export interface Latency {
+  t: number;
+  ms: number;
+}
+
+export interface ProjectFigures {
+  endToEndOrdersPerSecond: number;
+  latencyFullLoad: Percentiles;
+  latencyHalfLoad: Percentiles & { rate: number };
+  relayPublishPerSecond: number;
+  drainPerSecond: number;
+  drainBacklog: number;
+  cpuSecondsPer1000Orders: Record<string, number>;
+  peakMemoryMb: Record<string, number>;
+  timeline: { samples: Sample[]; latencies: Latency[]; outage: { from: number; to: number } };
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  count: number;
+}
+
+export function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), count: sorted.length };
+}
+
+/** The project as users run it: three service processes, REST clients, the real servers. */
+export async function runProjectBench(options: BenchOptions): Promise<ProjectFigures> {
+  const run = `b${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
+  const env = {
+    RABBITMQ_URL: options.amqpUrl,
+    AMQP_NAME_PREFIX: `${run}.`,
+    ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.order}`,
+    COUPON_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.coupon}`,
+    RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
+    COUPON_PREFETCH: String(options.prefetch),
+    RED_PACKET_PREFETCH: String(options.prefetch),
+    OUTBOX_BATCH_SIZE: String(options.batch),
+    CHAOS_ENABLED: 'true',
+    PAUSE_ON_DEPENDENCY_DOWN: 'true',
+  };
+  const services = {
+    order: new ServiceProcess('order', 'order', env, options.logDir),
+    coupon: new ServiceProcess('coupon', 'coupon', env, options.logDir),
+    redPacket: new ServiceProcess('red-packet', 'red-packet', env, options.logDir),
+  };
+  await Promise.all(Object.values(services).map((s) => s.start()));
+  const pools = {
+    order: createPool({ ...MYSQL, database: dbs.order, connectionLimit: 4, timezone: 'Z' }),
+    coupon: createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 4, timezone: 'Z' }),
+    redPacket: createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 4, timezone: 'Z' }),
+  };
+  const count = async (pool: Pool, sql: string) => Number(((await pool.query<RowDataPacket[]>(sql))[0] as RowDataPacket[])[0].n);
+  const grants = async () => (await count(pools.coupon, 'SELECT COUNT(*) AS n FROM coupons')) + (await count(pools.redPacket, 'SELECT COUNT(*) AS n FROM red_packets'));
+
+  const t0 = Date.now();
+  const samples: Sample[] = [];
+  const latencies: Latency[] = [];
+  let outage = false;
+  const sampler = setInterval(() => {
+    grants().then((g) => samples.push({ t: (Date.now() - t0) / 1000, grants: g, outage }), () => undefined);
+  }, 250);
+
+  const http = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${services.order.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
+    return res.json() as Promise<{ id: string }>;
+  };
+
+  /** Pays `n` orders from `concurrency` clients (paced at `rate`/s if given); returns pay-response times. */
+  const pay = async (n: number, rate?: number) => {
+    const respondedAt = new Map<string, number>();
+    let next = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= n) return;
+          if (rate) {
+            const due = started + (i * 1000) / rate;
+            if (due > Date.now()) await sleep(due - Date.now());
+          }
+          const order = await http('POST', '/orders', { userId: `bench-${i % 50}`, amount: '100.00' });
+          await http('POST', `/orders/${order.id}/pay`);
+          respondedAt.set(order.id, Date.now());
+        }
+      }),
+    );
+    return respondedAt;
+  };
+
+  const waitForGrants = async (target: number, timeoutMs = 300_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while ((await grants()) < target) {
+      if (Date.now() > deadline) throw new Error(`grants did not reach ${target}`);
+      await sleep(20);
+    }
+    return Date.now();
+  };
+
+  /** Pay response → both grants committed (the later grant's issued_at), per order. */
+  const latenciesOf = async (respondedAt: Map<string, number>) => {
+    const ids = [...respondedAt.keys()];
+    const issued = new Map<string, number>();
+    for (const [pool, table] of [[pools.coupon, 'coupons'], [pools.redPacket, 'red_packets']] as const) {
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT order_id, issued_at FROM ${table} WHERE order_id IN (?)`, [ids]);
+      for (const row of rows) issued.set(row.order_id, Math.max(issued.get(row.order_id) ?? 0, new Date(row.issued_at).getTime()));
+    }
+    return ids.map((id) => {
+      const ms = Math.max(0, issued.get(id)! - respondedAt.get(id)!);
+      latencies.push({ t: (issued.get(id)! - t0) / 1000, ms });
+      return ms;
+    });
+  };
+
+  try {
+    // Warm-up (JIT, pools, connections), not measured.
+    let expected = 2 * (await pay(Math.min(50, options.orders))).size;
+    await waitForGrants(expected);
+
+    // 1. Full load: as fast as the clients can go.
+    const cpuBefore = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.cpuSeconds()]));
+    const fullStart = Date.now();
+    const full = await pay(options.orders);
+    expected += 2 * full.size;
+    const fullEnd = await waitForGrants(expected);
+    const cpuSecondsPer1000Orders = Object.fromEntries(
+      Object.entries(services).map(([k, s]) => [k, Math.round(((s.cpuSeconds() - cpuBefore[k]) / full.size) * 1000 * 100) / 100]),
+    );
+    const endToEndOrdersPerSecond = full.size / ((fullEnd - fullStart) / 1000);
+    const latencyFullLoad = percentiles(await latenciesOf(full));
+
+    // 2. Half load: paced at half the throughput just measured.
+    const rate = Math.max(1, endToEndOrdersPerSecond / 2);
+    const half = await pay(Math.max(20, Math.floor(options.orders / 2)), rate);
+    expected += 2 * half.size;
+    await waitForGrants(expected);
+    const latencyHalfLoad = { ...percentiles(await latenciesOf(half)), rate: Math.round(rate) };
+
+    // 3. Relay: a backlog written straight into the outbox while the order service is down.
+    await services.order.kill('SIGTERM');
+    const backlog = options.orders;
+    const now = new Date();
+    const rows = Array.from({ length: backlog }, () => {
+      const event = paymentSucceededV1({ orderId: randomUUID(), userId: 'relay-bench', amount: '10.00', currency: 'CNY' }, now);
+      return [event.eventId, 'payments.events', 'payment.succeeded', 'payment.succeeded', JSON.stringify(event), now, now];
+    });
+    for (let i = 0; i < rows.length; i += 500) {
+      await pools.order.query('INSERT INTO outbox_messages (message_id, exchange, routing_key, message_type, payload, created_at, next_attempt_at) VALUES ?', [rows.slice(i, i + 500)]);
+    }
+    await services.order.start();
+    expected += 2 * backlog;
+    for (;;) {
+      if ((await count(pools.order, 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL')) === 0) break;
+      await sleep(50);
+    }
+    const [[span]] = (await pools.order.query<RowDataPacket[]>("SELECT TIMESTAMPDIFF(MICROSECOND, MIN(sent_at), MAX(sent_at)) / 1e6 AS s FROM outbox_messages WHERE payload LIKE '%relay-bench%'")) as any;
+    const relayPublishPerSecond = backlog / Math.max(Number(span.s), 0.001);
+    await waitForGrants(expected);
+
+    // 4. Outage: the coupon database down while orders keep coming; then the backlog drains.
+    const chaos = (method: string, body?: unknown) =>
+      fetch(`${services.coupon.url}/chaos/db`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const outageFrom = (Date.now() - t0) / 1000;
+    outage = true;
+    await chaos('POST', { mode: 'down' });
+    const during = await pay(Math.max(20, Math.floor(options.orders / 2)));
+    for (;;) {
+      if ((await count(pools.order, 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL')) === 0) break;
+      await sleep(50);
+    }
+    await sleep(500);
+    const couponsBefore = await count(pools.coupon, 'SELECT COUNT(*) AS n FROM coupons').catch(() => NaN);
+    await chaos('DELETE');
+    outage = false;
+    const outageTo = (Date.now() - t0) / 1000;
+    const healedAt = Date.now();
+    expected += 2 * during.size;
+    const couponTarget = expected / 2;
+    let firstProgress = 0;
+    for (;;) {
+      const c = await count(pools.coupon, 'SELECT COUNT(*) AS n FROM coupons').catch(() => 0);
+      if (!firstProgress && c > couponsBefore) firstProgress = Date.now();
+      if (c >= couponTarget) break;
+      await sleep(20);
+    }
+    const drainBacklog = couponTarget - (Number.isNaN(couponsBefore) ? 0 : couponsBefore);
+    // From the first coupon after the heal: the consumer's probe interval is not its drain speed.
+    const drainPerSecond = drainBacklog / ((Date.now() - (firstProgress || healedAt)) / 1000);
+    await latenciesOf(during);
+    await waitForGrants(expected);
+
+    const peakMemoryMb = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.peakMemoryMb()]));
+    return {
+      endToEndOrdersPerSecond,
+      latencyFullLoad,
+      latencyHalfLoad,
+      relayPublishPerSecond,
+      drainPerSecond,
+      drainBacklog,
+      cpuSecondsPer1000Orders,
+      peakMemoryMb,
+      timeline: { samples, latencies, outage: { from: outageFrom, to: outageTo } },
+    };
+  } finally {
+    clearInterval(sampler);
+    await Promise.all(Object.values(services).map((s) => s.kill('SIGTERM')));
+    for (const pool of Object.values(pools)) await pool.end();
+    const admin = await createConnection(MYSQL);
+    for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.end();
+    const { connect } = await import('amqplib');
+    const connection = await connect(options.amqpUrl);
+    connection.on('error', () => undefined);
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
+      for (const suffix of ['', '.dlq', ...['1s', '5s', '10s', '30s', '1m', '2m', '3m', '4m', '5m', '6m', '7m', '8m', '9m', '10m', '20m', '30m'].map((l) => `.retry.${l}`)]) {
+        await channel.deleteQueue(`${run}.${base}${suffix}`).catch(() => undefined);
+      }
+    }
+    await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  }
+}
