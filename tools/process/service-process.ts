@@ -59,7 +59,9 @@ export class ServiceProcess {
     this.starts++;
     mkdirSync(this.logDir, { recursive: true });
     const log = createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', ENTRY[this.kind]], {
+    // SERVICE_NODE_ARGS: extra node flags for profiling (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', ENTRY[this.kind]], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, ...extraEnv, [PORT_VAR[this.kind]]: String(this.port), NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

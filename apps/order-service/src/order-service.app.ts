@@ -1,9 +1,9 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
-import { OrderServiceConfig } from '@app/config';
+import { logLevelsFrom, OrderServiceConfig } from '@app/config';
 import { startHttpApp } from '@app/http';
 import { OrderServiceModule } from './order-service.module';
 
 /** Starts the order service; used by main.ts and by tests that run it in-process. */
 export function startOrderService(config: OrderServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startHttpApp(OrderServiceModule.register(config), { port: config.port, logger });
+  return startHttpApp(OrderServiceModule.register(config), { port: config.port, logger, logLevels: logLevelsFrom(config.logLevel) });
 }

@@ -52,6 +52,7 @@ describe('loadOrderServiceConfig', () => {
   it('uses the local defaults for an empty environment', () => {
     expect(loadOrderServiceConfig({})).toEqual({
       port: 3000,
+      logLevel: 'log',
       database: {
         host: '127.0.0.1',
         port: 3306,
@@ -65,6 +66,7 @@ describe('loadOrderServiceConfig', () => {
       outbox: {
         pollIntervalMs: 1000,
         batchSize: 200,
+        concurrency: 2,
         backoffInitialMs: 1000,
         backoffMaxMs: 300_000,
         stuckAfterMs: 300_000,

@@ -54,6 +54,16 @@ export function parseLadder(text: string): number[] {
   return levels;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** The named level and every more severe one: "log" → fatal, error, warn, log. */
+export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+const logLevel = z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('log');
+
 const brokerShape = {
   RABBITMQ_URL: amqpUrl(DEFAULT_AMQP_URL),
   AMQP_NAME_PREFIX: namePrefix,
@@ -80,6 +90,8 @@ function brokerConfig(env: z.infer<z.ZodObject<typeof brokerShape>>): BrokerConf
 export interface OutboxRelayConfig {
   pollIntervalMs: number;
   batchSize: number;
+  /** Claim-publish-mark loops running side by side. */
+  concurrency: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
   stuckAfterMs: number;
@@ -91,6 +103,7 @@ export interface OutboxRelayConfig {
 
 export interface OrderServiceConfig {
   port: number;
+  logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
   crashAt?: { point: CrashPointName; after: number };
   database: DatabaseSettings;
@@ -116,11 +129,13 @@ const orderEnvSchema = () =>
   z.object({
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
+    LOG_LEVEL: logLevel,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
     OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
+    OUTBOX_RELAY_CONCURRENCY: positiveInt(2, 16),
     OUTBOX_BACKOFF_MAX: duration('5m', 1000),
     OUTBOX_STUCK_AFTER: duration('5m', 1000),
     OUTBOX_RETENTION: duration('24h', 0),
@@ -132,6 +147,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
   const e = parseEnv(orderEnvSchema(), env);
   return {
     port: e.ORDER_PORT,
+    logLevel: e.LOG_LEVEL,
     crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
@@ -139,6 +155,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL,
       batchSize: e.OUTBOX_BATCH_SIZE,
+      concurrency: e.OUTBOX_RELAY_CONCURRENCY,
       backoffInitialMs: 1000,
       backoffMaxMs: e.OUTBOX_BACKOFF_MAX,
       stuckAfterMs: e.OUTBOX_STUCK_AFTER,
@@ -172,6 +189,7 @@ export interface ChaosConfig {
 
 export interface ConsumerServiceConfig {
   port: number;
+  logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
   crashAt?: { point: CrashPointName; after: number };
   chaos: ChaosConfig;
@@ -186,6 +204,7 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
   z.object({
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
+    LOG_LEVEL: logLevel,
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
@@ -222,6 +241,7 @@ export function loadConsumerServiceConfig(
   const e = parseEnv(consumerEnvSchema(prefix, defaults), env) as Record<string, unknown>;
   return {
     port: e[`${prefix}_PORT`] as number,
+    logLevel: e.LOG_LEVEL as LogLevelName,
     crashAt: e.TEST_CRASH_AT as ConsumerServiceConfig['crashAt'],
     chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,

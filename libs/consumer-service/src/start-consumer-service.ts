@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { ChaosOptions, FaultProxy } from '@app/chaos';
-import { ConsumerServiceConfig } from '@app/config';
+import { ConsumerServiceConfig, logLevelsFrom } from '@app/config';
 import { startHttpApp } from '@app/http';
 
 /**
@@ -20,7 +20,7 @@ export async function startConsumerService(
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };
   }
   try {
-    return await startHttpApp(register(effective, chaos), { port: config.port, logger });
+    return await startHttpApp(register(effective, chaos), { port: config.port, logger, logLevels: logLevelsFrom(config.logLevel) });
   } catch (error) {
     await chaos.databaseProxy?.stop();
     throw error;

@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Logger, LoggerService, Type } from '@nestjs/common';
+import { ConsoleLogger, DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
@@ -6,6 +6,8 @@ import { bodyParserErrors, requireJsonBody, UnhandledErrorFilter } from './http-
 
 export interface HttpAppOptions {
   port: number;
+  /** Levels to print when no logger is given (LOG_LEVEL); debug lines on hot paths cost throughput. */
+  logLevels?: LogLevel[];
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes?: number;
   logger?: LoggerService | false;
@@ -18,7 +20,7 @@ export interface HttpAppOptions {
 export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
-    logger: options.logger === undefined ? undefined : options.logger,
+    logger: options.logger === undefined ? new ConsoleLogger({ logLevels: options.logLevels ?? ['fatal', 'error', 'warn', 'log'] }) : options.logger,
   });
   app.disable('x-powered-by');
   app.use(requireJsonBody);

@@ -8,6 +8,7 @@ export const PUBLISH_ID_HEADER = 'publish-id';
 
 interface Pending {
   returned?: string;
+  deadline: number;
   settle: (error?: PublishError) => void;
 }
 
@@ -24,6 +25,7 @@ export class ConfirmedPublisher {
   private sequence = 0;
   private drained?: Promise<void>;
   private reopenTimer?: NodeJS.Timeout;
+  private sweep?: NodeJS.Timeout;
   private stopped = false;
 
   /**
@@ -75,6 +77,8 @@ export class ConfirmedPublisher {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reopenTimer);
+    clearInterval(this.sweep);
+    this.sweep = undefined;
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
@@ -83,19 +87,13 @@ export class ConfirmedPublisher {
     if (!channel) throw new PublishError('NOT_CONNECTED', 'not connected to the broker');
     const id = `${this.idPrefix}-${++this.sequence}`;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending.delete(id)) {
-          reject(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
-        }
-      }, this.confirmTimeoutMs);
+      // No timer per message: one sweep rejects whatever outlived the confirm timeout.
       const entry: Pending = {
-        settle: (error) => {
-          clearTimeout(timer);
-          if (error) reject(error);
-          else resolve();
-        },
+        deadline: Date.now() + this.confirmTimeoutMs,
+        settle: (error) => (error ? reject(error) : resolve()),
       };
       this.pending.set(id, entry);
+      this.ensureSweep();
       const headers = { ...options.headers, [PUBLISH_ID_HEADER]: id };
       try {
         const ok = channel.publish(exchange, routingKey, content, { ...options, headers, mandatory: true }, (error) => {
@@ -116,6 +114,23 @@ export class ConfirmedPublisher {
         entry.settle(new PublishError('CHANNEL_CLOSED', (error as Error).message));
       }
     });
+  }
+
+  private ensureSweep(): void {
+    if (this.sweep) return;
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [id, pending] of this.pending) {
+        if (pending.deadline > now) continue;
+        this.pending.delete(id);
+        pending.settle(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
+      }
+      if (this.pending.size === 0) {
+        clearInterval(this.sweep);
+        this.sweep = undefined;
+      }
+    }, Math.max(50, Math.min(1_000, Math.floor(this.confirmTimeoutMs / 4))));
+    this.sweep.unref();
   }
 
   private onReturn(message: Message): void {

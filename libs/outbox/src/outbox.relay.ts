@@ -69,6 +69,12 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
+    // Several claim loops overlap one batch's confirms with the next batch's claim; SKIP LOCKED
+    // keeps their rows apart.
+    await Promise.all(Array.from({ length: this.options.concurrency }, () => this.drain()));
+  }
+
+  private async drain(): Promise<void> {
     try {
       let full: boolean;
       do {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OutboxMessage } from './outbox-message.entity';
 
 export interface OutgoingMessage {
   messageId: string;
@@ -14,18 +13,11 @@ export interface OutgoingMessage {
 @Injectable()
 export class OutboxWriter {
   async add(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<void> {
-    // insert(), not save(): one statement, no extra selects inside the business transaction.
-    await manager.insert(OutboxMessage, {
-      messageId: message.messageId,
-      exchange: message.exchange,
-      routingKey: message.routingKey,
-      messageType: message.type,
-      payload: JSON.stringify(message.body),
-      createdAt: now,
-      sentAt: null,
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
-    });
+    // One plain INSERT inside the business transaction: no save(), no extra selects.
+    await manager.query(
+      `INSERT INTO outbox_messages (message_id, exchange, routing_key, message_type, payload, created_at, attempts, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
+      [message.messageId, message.exchange, message.routingKey, message.type, JSON.stringify(message.body), now, now],
+    );
   }
 }
