@@ -1,7 +1,6 @@
+import { hold } from './harness/hold';
 import { closeAllConnections, restartBroker, withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Scenarios 2 and 7: connections force-closed, the broker restarted, the binding removed. */
 describe('reliability: broker faults', () => {
@@ -13,7 +12,7 @@ describe('reliability: broker faults', () => {
         fault: async () => {
           for (let i = 0; i < 3; i++) {
             await closeAllConnections();
-            await sleep(1_500);
+            await hold(1_500);
           }
           system.healed();
         },
@@ -51,7 +50,7 @@ describe('reliability: broker faults', () => {
           await withChannel(async (channel) => {
             for (const q of queues) await channel.unbindQueue(q, exchange, 'payment.succeeded');
           });
-          await sleep(3_000);
+          await hold(3_000);
           const [pending] = await system.query<any>('order', "SELECT COUNT(*) AS n, SUM(last_error LIKE 'unroutable%') AS returned FROM outbox_messages WHERE sent_at IS NULL");
           system.notes.pendingWhileUnbound = Number(pending.n);
           system.notes.returnedWhileUnbound = Number(pending.returned ?? 0);

@@ -1,6 +1,5 @@
+import { hold } from './harness/hold';
 import { ReliabilitySystem } from './harness/reliability-system';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Scenario 1: the coupon database killed for real (SIGKILL, restart), and hung (SIGSTOP, SIGCONT). */
 describe('reliability: coupon database faults', () => {
@@ -11,7 +10,7 @@ describe('reliability: coupon database faults', () => {
       await system.load(300, {
         fault: async () => {
           await system.couponDb!.kill();
-          await sleep(3_000);
+          await hold(3_000);
           await system.couponDb!.start();
           await system.resetPool('coupon');
           system.healed();
@@ -30,7 +29,7 @@ describe('reliability: coupon database faults', () => {
       await system.load(300, {
         fault: async () => {
           system.couponDb!.signal('SIGSTOP');
-          await sleep(5_000);
+          await hold(5_000);
           system.couponDb!.signal('SIGCONT');
           system.healed();
         },

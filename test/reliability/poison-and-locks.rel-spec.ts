@@ -1,11 +1,10 @@
+import { hold } from './harness/hold';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Scenarios 5 and 8: poison in good traffic; deadlocks and lock-wait timeouts in the consumer's transaction. */
 describe('reliability: poison and lock conflicts', () => {
@@ -28,7 +27,7 @@ describe('reliability: poison and lock conflicts', () => {
             for (let i = 0; i < poisonCount; i++) {
               const [body, props] = kinds[i % kinds.length];
               channel.publish(exchange, 'payment.succeeded', body, { ...props, persistent: true });
-              await sleep(100);
+              await hold(100);
             }
           });
           system.healed();
@@ -58,7 +57,7 @@ describe('reliability: poison and lock conflicts', () => {
             // Deadlock: consumers now hold their inbox row and wait on coupons; asking for those
             // inbox rows closes the cycle, and InnoDB rolls one side back.
             await lockCoupons();
-            await sleep(300);
+            await hold(300);
             const recent = await system.query<any>('order', 'SELECT message_id FROM outbox_messages ORDER BY id DESC LIMIT 30');
             for (const row of recent as Array<{ message_id: string }>) {
               try {
@@ -73,7 +72,7 @@ describe('reliability: poison and lock conflicts', () => {
             await blocker.query('ROLLBACK');
             // Lock-wait timeouts: hold the lock past innodb_lock_wait_timeout (1 s) twice over.
             await lockCoupons();
-            await sleep(2_500);
+            await hold(2_500);
           } finally {
             // Never commit: the blocker's inbox rows would mark real events as processed.
             await blocker.query('ROLLBACK').catch(() => undefined);
