@@ -34,7 +34,7 @@ export function renderChart(samples: Sample[], latencies: Latency[], outage: { f
   parts.push(`<text x="${left}" y="${top2 - 4}">pay response → both grants committed, ms (log scale, max ${Math.round(latMax)})</text>`);
   for (const l of latencies) parts.push(`<circle cx="${x(l.t).toFixed(1)}" cy="${y2(l.ms).toFixed(1)}" r="1.2" fill="#c06020"/>`);
   parts.push(`<line x1="${left}" y1="${top2 + panel}" x2="${width - right}" y2="${top2 + panel}" stroke="#999"/>`);
-  for (const ms of [10, 100, 1000, 10000].filter((v) => v <= latMax * 1.5)) {
+  for (const ms of [10, 100, 1000, 10000].filter((v) => v <= latMax)) {
     parts.push(`<text x="4" y="${y2(ms) + 4}">${ms} ms</text><line x1="${left}" y1="${y2(ms)}" x2="${width - right}" y2="${y2(ms)}" stroke="#eee"/>`);
   }
   for (let t = 0; t <= tMax; t += Math.max(1, Math.round(tMax / 10))) {
