@@ -8,9 +8,24 @@ import { waitFor } from './support/wait-for';
 const EXCHANGE = 'payments.events';
 const ROUTING_KEY = 'payment.succeeded';
 
-/** The coupon database behind a fault proxy, so "down" is a real network failure for the driver. */
-function couponDbProxy() {
-  return new FaultProxy({ host: '127.0.0.1', port: 3306 });
+/**
+ * A test system whose coupon service reaches its database through a fault proxy, so "down" is a
+ * real network failure for the driver. Registers its own start and clean-up hooks.
+ */
+function withCouponDbProxy() {
+  const system = new TestSystem();
+  const proxy = new FaultProxy({ host: '127.0.0.1', port: 3306 });
+  beforeAll(() => proxy.start());
+  afterAll(async () => {
+    await system.cleanup();
+    await proxy.stop();
+  });
+  /** Coupon-service environment pointing at the proxy, plus `extra`. */
+  const couponEnv = (extra: Record<string, string>) => ({
+    COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+    ...extra,
+  });
+  return { system, proxy, couponEnv };
 }
 
 describe('retry ladder and dead letters', () => {
@@ -90,22 +105,15 @@ describe('retry ladder and dead letters', () => {
   });
 
   describe('a coupon database outage shorter than the ladder', () => {
-    const system = new TestSystem();
-    const proxy = couponDbProxy();
-    beforeAll(() => proxy.start());
-    afterAll(async () => {
-      await system.cleanup();
-      await proxy.stop();
-    });
+    const { system, proxy, couponEnv } = withCouponDbProxy();
 
     it('retries through the levels in order with their delays, then issues exactly one coupon each', async () => {
       const ladder = [500, 1000, 2000, 4000, 8000, 16000];
       const { order, coupon } = await system.startAll({
-        coupon: {
-          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        coupon: couponEnv({
           COUPON_RETRY_LADDER: ladder.map((ms) => `${ms}ms`).join(','),
           PAUSE_ON_DEPENDENCY_DOWN: 'false',
-        },
+        }),
       });
       proxy.setMode('down');
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => createAndPay(order, `${30 + i}.00`, `outage-${i}`)));
@@ -140,21 +148,14 @@ describe('retry ladder and dead letters', () => {
   });
 
   describe('a coupon database outage longer than the ladder', () => {
-    const system = new TestSystem();
-    const proxy = couponDbProxy();
-    beforeAll(() => proxy.start());
-    afterAll(async () => {
-      await system.cleanup();
-      await proxy.stop();
-    });
+    const { system, proxy, couponEnv } = withCouponDbProxy();
 
     it('dead-letters the messages, stores them once the database is back, and a re-drive issues one coupon each', async () => {
       const { order, coupon } = await system.startAll({
-        coupon: {
-          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        coupon: couponEnv({
           COUPON_RETRY_LADDER: '200ms,400ms',
           PAUSE_ON_DEPENDENCY_DOWN: 'false',
-        },
+        }),
       });
       proxy.setMode('down');
       const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => createAndPay(order, `${40 + i}.00`, `long-${i}`)));
@@ -189,22 +190,15 @@ describe('retry ladder and dead letters', () => {
   });
 
   describe('the pause-on-dependency-down policy', () => {
-    const system = new TestSystem();
-    const proxy = couponDbProxy();
-    beforeAll(() => proxy.start());
-    afterAll(async () => {
-      await system.cleanup();
-      await proxy.stop();
-    });
+    const { system, proxy, couponEnv } = withCouponDbProxy();
 
     it('stops consuming while the database is down instead of burning the ladder, then resumes', async () => {
       const { order, coupon } = await system.startAll({
-        coupon: {
-          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        coupon: couponEnv({
           COUPON_RETRY_LADDER: '200ms,400ms',
           COUPON_PREFETCH: '2',
           PAUSE_ON_DEPENDENCY_DOWN: 'true',
-        },
+        }),
       });
       proxy.setMode('down');
       const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => createAndPay(order, `${50 + i}.00`, `pause-${i}`)));
@@ -225,28 +219,18 @@ describe('retry ladder and dead letters', () => {
   });
 
   describe('a restart with a different ladder', () => {
-    const system = new TestSystem();
-    const proxy = couponDbProxy();
-    beforeAll(() => proxy.start());
-    afterAll(async () => {
-      await system.cleanup();
-      await proxy.stop();
-    });
+    const { system, proxy, couponEnv } = withCouponDbProxy();
 
     it('declares the new levels without PRECONDITION_FAILED and loses nothing waiting in the old ones', async () => {
-      const couponEnv = (ladder: string) => ({
-        COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
-        COUPON_RETRY_LADDER: ladder,
-        PAUSE_ON_DEPENDENCY_DOWN: 'false',
-      });
-      const { order, coupon } = await system.startAll({ coupon: couponEnv('200ms,4s') });
+      const withLadder = (ladder: string) => couponEnv({ COUPON_RETRY_LADDER: ladder, PAUSE_ON_DEPENDENCY_DOWN: 'false' });
+      const { order, coupon } = await system.startAll({ coupon: withLadder('200ms,4s') });
       proxy.setMode('down');
       const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => createAndPay(order, `${60 + i}.00`, `ladder-${i}`)));
       await waitFor(async () => ((await consumerStats(coupon)).retriedByLevel[2] ?? 0) >= 5, { timeoutMs: 10_000, message: 'all waiting in the 4s level' });
       await coupon.stop();
       proxy.setMode('up');
 
-      const restarted = await system.start('coupon', couponEnv('1s,2s'));
+      const restarted = await system.start('coupon', withLadder('1s,2s'));
       expect((await consumerStats(restarted)).state).toBe('consuming');
       const raw = await new RawPublisher().open();
       try {
@@ -261,22 +245,15 @@ describe('retry ladder and dead letters', () => {
   });
 
   describe('automatic re-drive (DEAD_LETTER_REDRIVE_INTERVAL)', () => {
-    const system = new TestSystem();
-    const proxy = couponDbProxy();
-    beforeAll(() => proxy.start());
-    afterAll(async () => {
-      await system.cleanup();
-      await proxy.stop();
-    });
+    const { system, proxy, couponEnv } = withCouponDbProxy();
 
     it('re-drives letters whose retries ran out, without an operator', async () => {
       const { order, coupon } = await system.startAll({
-        coupon: {
-          COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        coupon: couponEnv({
           COUPON_RETRY_LADDER: '200ms',
           PAUSE_ON_DEPENDENCY_DOWN: 'false',
           DEAD_LETTER_REDRIVE_INTERVAL: '500ms',
-        },
+        }),
       });
       proxy.setMode('down');
       const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => createAndPay(order, `${20 + i}.00`, `auto-${i}`)));

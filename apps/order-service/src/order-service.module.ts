@@ -3,7 +3,7 @@ import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
-import { CreateOutbox1763700000000, OutboxMessage, OutboxModule } from '@app/outbox';
+import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
 import { Order } from './orders/order.entity';
@@ -20,7 +20,7 @@ export class OrderServiceModule {
           useFactory: () => ({
             settings: config.database,
             poolSize: config.databasePoolSize,
-            entities: [Order, OutboxMessage],
+            entities: [Order],
             migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],
           }),
         }),

@@ -87,14 +87,14 @@ export class DeadLettersService {
    * because the consumer deduplicates by message id.
    */
   async redrive(id: string): Promise<DeadLetterView> {
+    // Always back to this service's own main queue, whatever the stored headers say.
+    const queue = this.messaging.routes(this.options.consumer).queue;
     const view = await runInTransaction(this.dataSource, async (manager) => {
       const letter = await manager.createQueryBuilder(DeadLetter, 'd').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
       if (!letter) throw new DeadLetterNotFoundError(id);
       if (letter.status === 'REDRIVEN') throw new DeadLetterAlreadyRedrivenError(id, letter.redrivenAt);
       const properties = JSON.parse(letter.properties) as Record<string, unknown>;
       const headers = JSON.parse(letter.headers) as Record<string, unknown>;
-      // Always back to this service's own main queue, whatever the stored headers say.
-      const queue = this.messaging.routes(this.options.consumer).queue;
       await this.messaging.publisher.publish('', queue, letter.payload, {
         messageId: letter.messageId ?? undefined,
         contentType: properties.contentType as string | undefined,
@@ -108,7 +108,7 @@ export class DeadLettersService {
       await manager.update(DeadLetter, { id }, { status: 'REDRIVEN', redrivenAt });
       return toView({ ...letter, status: 'REDRIVEN', redrivenAt });
     });
-    const consumer = this.messaging.consumer(this.messaging.routes(this.options.consumer).queue);
+    const consumer = this.messaging.consumer(queue);
     if (consumer) consumer.metrics.redriven++;
     this.logger.log(`dead letter ${id} (message ${view.messageId}) re-driven`);
     return view;

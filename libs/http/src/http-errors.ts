@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { classifyError } from '@app/messaging';
+import { classifyMysqlError } from '@app/persistence';
 import type { NextFunction, Request, Response } from 'express';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable' };
@@ -23,8 +24,9 @@ export class UnhandledErrorFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), error: exception.name, message: body } : body);
       return;
     }
-    const failure = classifyError(exception);
-    if (failure.dependencyDown || failure.code.startsWith('DB_')) {
+    // The same classification the consumers use: unreachable database, deadlock, lock-wait timeout.
+    const failure = classifyError(exception, classifyMysqlError);
+    if (failure.kind === 'transient' && failure.code !== 'UNKNOWN') {
       this.logger.warn(`dependency unavailable: ${failure.code} ${failure.message}`);
       sendError(res, 503, `a dependency is unavailable (${failure.code}); try again shortly`);
       return;

@@ -51,10 +51,10 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.discoverHandlers();
     const settings = this.options.consumers ?? {};
-    const declarations = Object.entries(settings).map(([, s]) => ({
+    const declarations = Object.entries(settings).map(([key, s]) => ({
       queue: this.name(s.queue),
       exchange: this.name(s.exchange),
-      routingKeys: handlers.filter((h) => h.meta.kind === 'event' && settings[h.meta.consumer] === s).map((h) => (h.meta as Extract<ConsumeMetadata, { kind: 'event' }>).contract.routingKey),
+      routingKeys: handlers.flatMap(({ meta }) => (meta.kind === 'event' && meta.consumer === key ? [meta.contract.routingKey] : [])),
       retryLadderMs: s.retryLadderMs,
       queueType: this.options.queueType,
     }));

@@ -1,4 +1,3 @@
-export * from './outbox-message.entity';
 export * from './create-outbox.migration';
 export * from './outbox.writer';
 export * from './outbox.relay';
