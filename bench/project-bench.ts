@@ -55,16 +55,27 @@ export function percentiles(values: number[]): Percentiles {
 export async function runProjectBench(options: BenchOptions): Promise<ProjectFigures> {
   const run = `b${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
+  // The outage (phase 4) locks the coupon service's own database account and kills its
+  // connections: the database is gone for that service alone, and no chaos proxy sits in the
+  // path being measured (the raw baseline has none either). Production runs without one.
+  const couponUser = { name: `${run}_coupon`, password: randomBytes(12).toString('hex') };
+  const setup = await createConnection(MYSQL);
+  try {
+    await setup.query(`CREATE DATABASE \`${dbs.coupon}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await setup.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [couponUser.name, couponUser.password]);
+    await setup.query(`GRANT ALL PRIVILEGES ON \`${dbs.coupon}\`.* TO ?@'%'`, [couponUser.name]);
+  } finally {
+    await setup.end();
+  }
   const env = {
     RABBITMQ_URL: options.amqpUrl,
     AMQP_NAME_PREFIX: `${run}.`,
     ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.order}`,
-    COUPON_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.coupon}`,
+    COUPON_DB_URL: `mysql://${couponUser.name}:${couponUser.password}@127.0.0.1:3306/${dbs.coupon}`,
     RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
     COUPON_PREFETCH: String(options.prefetch),
     RED_PACKET_PREFETCH: String(options.prefetch),
     OUTBOX_BATCH_SIZE: String(options.batch),
-    CHAOS_ENABLED: 'true',
     PAUSE_ON_DEPENDENCY_DOWN: 'true',
   };
   const services = {
@@ -191,11 +202,13 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     await waitForGrants(expected);
 
     // 4. Outage: the coupon database down while orders keep coming; then the backlog drains.
-    const chaos = (method: string, body?: unknown) =>
-      fetch(`${services.coupon.url}/chaos/db`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const couponDatabase = async (state: 'LOCK' | 'UNLOCK') => {
+      await pools.order.query(`ALTER USER ?@'%' ACCOUNT ${state}`, [couponUser.name]);
+      if (state === 'LOCK') await pools.order.query(`KILL USER ?`, [couponUser.name]);
+    };
     const outageFrom = (Date.now() - t0) / 1000;
     outage = true;
-    await chaos('POST', { mode: 'down' });
+    await couponDatabase('LOCK');
     const during = await pay(Math.max(20, Math.floor(options.orders / 2)));
     for (;;) {
       if ((await count(pools.order, 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL')) === 0) break;
@@ -203,7 +216,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     }
     await sleep(500);
     const couponsBefore = await count(pools.coupon, 'SELECT COUNT(*) AS n FROM coupons').catch(() => NaN);
-    await chaos('DELETE');
+    await couponDatabase('UNLOCK');
     outage = false;
     const outageTo = (Date.now() - t0) / 1000;
     const healedAt = Date.now();
@@ -240,6 +253,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     for (const pool of Object.values(pools)) await pool.end();
     const admin = await createConnection(MYSQL);
     for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.query(`DROP USER IF EXISTS ?@'%'`, [couponUser.name]);
     await admin.end();
     const { connect } = await import('amqplib');
     const connection = await connect(options.amqpUrl);

@@ -174,6 +174,8 @@ export interface ConsumerConfig {
   /** Pause consuming while failures say the dependency itself is down, instead of burning the ladder. */
   pauseOnDependencyDown: boolean;
   maxMessageBytes: number;
+  /** Messages committed together in one transaction (group commit); 1 = a transaction each. */
+  batchSize: number;
 }
 
 export interface DeadLetterConfig {
@@ -209,6 +211,7 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
     [`${prefix}_PREFETCH`]: positiveInt(32, 10_000),
+    [`${prefix}_BATCH_SIZE`]: positiveInt(16, 1_000),
     RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
     [`${prefix}_RETRY_LADDER`]: ladder(),
     PAUSE_ON_DEPENDENCY_DOWN: bool(true),
@@ -253,6 +256,7 @@ export function loadConsumerServiceConfig(
       retryLadderMs: (e[`${prefix}_RETRY_LADDER`] ?? e.RETRY_LADDER) as number[],
       pauseOnDependencyDown: e.PAUSE_ON_DEPENDENCY_DOWN as boolean,
       maxMessageBytes: e.MAX_MESSAGE_BYTES as number,
+      batchSize: e[`${prefix}_BATCH_SIZE`] as number,
     },
     deadLetters: {
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,

@@ -4,7 +4,7 @@ import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
 import { HealthContributor, HealthModule } from '@app/http';
-import { CreateInbox1763700000100 } from '@app/inbox';
+import { CreateInbox1763700000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -54,6 +54,7 @@ export function consumerServiceImports(
         migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, ...definition.migrations],
       }),
     }),
+    InboxModule.register({ batchSize: config.consumer.batchSize }),
     MessagingModule.forRootAsync({
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource) => ({

@@ -1,3 +1,5 @@
 export * from './create-inbox.migration';
 export * from './inbox';
 export * from './process-once';
+export * from './inbox-batcher';
+export * from './inbox.module';

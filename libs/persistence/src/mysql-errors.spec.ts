@@ -72,6 +72,19 @@ describe('classifyMysqlError', () => {
     });
   });
 
+  it.each([
+    [1045, 'ER_ACCESS_DENIED_ERROR', "Access denied for user 'coupon'@'localhost'", 'access denied'],
+    [4151, 'ER_ACCOUNT_HAS_BEEN_LOCKED', "Access denied, this account is locked", 'account locked'],
+    [1927, 'ER_CONNECTION_KILLED', 'Connection was killed', 'connection killed'],
+    [1053, 'ER_SERVER_SHUTDOWN', 'Server shutdown in progress', 'server shutdown in progress'],
+    [1040, 'ER_CON_COUNT_ERROR', 'Too many connections', 'too many connections'],
+  ])('turns errno %i (%s) into a dependency-down DB_UNAVAILABLE', (errno, code, sqlMessage, what) => {
+    const classified = classifyMysqlError(queryFailed(mysqlError(errno, code, sqlMessage)));
+
+    expect(classified).toBeInstanceOf(TransientError);
+    expect(classified).toMatchObject({ code: 'DB_UNAVAILABLE', dependencyDown: true, message: `${what}: ${sqlMessage}` });
+  });
+
   it('leaves other errors to the messaging classifier', () => {
     expect(classifyMysqlError(queryFailed(duplicateKey()))).toBeUndefined();
     expect(classifyMysqlError(new Error('boom'))).toBeUndefined();

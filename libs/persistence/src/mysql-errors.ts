@@ -4,6 +4,21 @@ const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
 const DUPLICATE_KEY = 1062;
 
+/**
+ * The server is up but will not serve us: credentials refused or the account locked (e.g. while
+ * an operator rotates them), our connection killed, the server shutting down, or out of
+ * connections. Like an unreachable host, waiting is the only cure: a consumer pauses instead of
+ * climbing its ladder towards the dead-letter queue, and HTTP answers 503.
+ */
+const REFUSED: ReadonlyMap<number, string> = new Map([
+  [1040, 'too many connections'],
+  [1045, 'access denied'],
+  [1053, 'server shutdown in progress'],
+  [1203, 'too many connections for the user'],
+  [1927, 'connection killed'],
+  [4151, 'account locked'],
+]);
+
 function driverErrno(error: unknown): number | undefined {
   const driver = (error as { driverError?: { errno?: unknown } })?.driverError ?? error;
   const errno = (driver as { errno?: unknown })?.errno;
@@ -33,5 +48,8 @@ export function classifyMysqlError(error: unknown): TransientError | undefined {
   const errno = driverErrno(error);
   if (errno === DEADLOCK) return new TransientError('DB_DEADLOCK', driverMessage(error), { cause: error });
   if (errno === LOCK_WAIT_TIMEOUT) return new TransientError('DB_LOCK_WAIT_TIMEOUT', driverMessage(error), { cause: error });
+  if (errno !== undefined && REFUSED.has(errno)) {
+    return new TransientError('DB_UNAVAILABLE', `${REFUSED.get(errno)}: ${driverMessage(error)}`, { cause: error, dependencyDown: true });
+  }
   return undefined;
 }

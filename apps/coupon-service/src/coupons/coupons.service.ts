@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { insertUnlessPresent, processOnce } from '@app/inbox';
+import { Inbox, insertUnlessPresent } from '@app/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
 
@@ -13,14 +13,17 @@ export const COUPON_CONSUMER = 'coupons';
 export class CouponsService {
   private readonly logger = new Logger(CouponsService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+  ) {}
 
   /**
    * Issues the order's coupon once. The inbox row (keyed by eventId) and the coupon (unique per
    * order) commit in one transaction; a redelivery finds the inbox row and changes nothing.
    */
   async issueFor(event: PaymentSucceededV1): Promise<'issued' | 'duplicate'> {
-    return processOnce(this.dataSource, COUPON_CONSUMER, event.eventId, async (manager) => {
+    return this.inbox.processOnce(COUPON_CONSUMER, event.eventId, async (manager) => {
       const coupon: Coupon = {
         id: randomUUID(),
         orderId: event.data.orderId,

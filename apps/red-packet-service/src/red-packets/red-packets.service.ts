@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { insertUnlessPresent, processOnce } from '@app/inbox';
+import { Inbox, insertUnlessPresent } from '@app/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
 
@@ -13,11 +13,14 @@ export const RED_PACKET_CONSUMER = 'red-packets';
 export class RedPacketsService {
   private readonly logger = new Logger(RedPacketsService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+  ) {}
 
   /** Grants the order's red packet once: inbox row and red packet commit together (see CouponsService). */
   async grantFor(event: PaymentSucceededV1): Promise<'granted' | 'duplicate'> {
-    return processOnce(this.dataSource, RED_PACKET_CONSUMER, event.eventId, async (manager) => {
+    return this.inbox.processOnce(RED_PACKET_CONSUMER, event.eventId, async (manager) => {
       const packet: RedPacket = {
         id: randomUUID(),
         orderId: event.data.orderId,
