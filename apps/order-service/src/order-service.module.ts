@@ -36,7 +36,7 @@ export class OrderServiceModule {
           }),
         }),
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
-        OrdersModule,
+        OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
       ],
     };

@@ -62,6 +62,7 @@ describe('loadOrderServiceConfig', () => {
         redacted: 'mysql://root@127.0.0.1:3306/order_service',
       },
       databasePoolSize: 16,
+      orderBatchSize: 64,
       broker: { url: 'amqp://guest:guest@127.0.0.1:5672', namePrefix: '', queueType: 'classic', confirmTimeoutMs: 10_000 },
       outbox: {
         pollIntervalMs: 1000,
@@ -134,7 +135,7 @@ describe('loadConsumerServiceConfig', () => {
       port: 3001,
       database: { database: 'coupon_service', user: 'root', port: 3306 },
       databasePoolSize: 16,
-      consumer: { prefetch: 32, pauseOnDependencyDown: true, maxMessageBytes: 256 * 1024 },
+      consumer: { prefetch: 32, pauseOnDependencyDown: true, maxMessageBytes: 256 * 1024, batchSize: 16 },
       deadLetters: { alertWebhookUrl: undefined, redriveIntervalMs: 0 },
     });
     expect(config.consumer.retryLadderMs).toEqual(parseLadder(DEFAULT_RETRY_LADDER));

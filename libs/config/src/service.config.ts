@@ -108,6 +108,8 @@ export interface OrderServiceConfig {
   crashAt?: { point: CrashPointName; after: number };
   database: DatabaseSettings;
   databasePoolSize: number;
+  /** Concurrent create / pay requests committed together (group commit); 1 = a transaction each. */
+  orderBatchSize: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
 }
@@ -133,6 +135,7 @@ const orderEnvSchema = () =>
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
+    ORDER_BATCH_SIZE: positiveInt(64, 1_000),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
     OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
     OUTBOX_RELAY_CONCURRENCY: positiveInt(2, 16),
@@ -151,6 +154,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
+    orderBatchSize: e.ORDER_BATCH_SIZE,
     broker: brokerConfig(e),
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL,

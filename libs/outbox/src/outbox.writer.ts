@@ -9,15 +9,20 @@ export interface OutgoingMessage {
   body: unknown;
 }
 
-/** Adds a message to the outbox inside the caller's transaction: it commits with the business change or not at all. */
+/** Adds messages to the outbox inside the caller's transaction: they commit with the business change or not at all. */
 @Injectable()
 export class OutboxWriter {
-  async add(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<void> {
-    // One plain INSERT inside the business transaction: no save(), no extra selects.
+  add(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<void> {
+    return this.addAll(manager, [message], now);
+  }
+
+  /** One plain multi-row INSERT inside the business transaction: no save(), no extra selects. */
+  async addAll(manager: EntityManager, messages: OutgoingMessage[], now = new Date()): Promise<void> {
+    if (messages.length === 0) return;
+    const rows = messages.map((m) => [m.messageId, m.exchange, m.routingKey, m.type, JSON.stringify(m.body), now, 0, now]);
     await manager.query(
-      `INSERT INTO outbox_messages (message_id, exchange, routing_key, message_type, payload, created_at, attempts, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
-      [message.messageId, message.exchange, message.routingKey, message.type, JSON.stringify(message.body), now, now],
+      'INSERT INTO outbox_messages (message_id, exchange, routing_key, message_type, payload, created_at, attempts, next_attempt_at) VALUES ?',
+      [rows],
     );
   }
 }

@@ -3,3 +3,4 @@ export * from './mysql-errors';
 export * from './transaction';
 export * from './database-probe';
 export * from './database.module';
+export * from './group-commit';

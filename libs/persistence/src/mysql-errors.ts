@@ -1,4 +1,4 @@
-import { TransientError } from '@app/messaging';
+import { classifyError, TransientError } from '@app/messaging';
 
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
@@ -52,4 +52,10 @@ export function classifyMysqlError(error: unknown): TransientError | undefined {
     return new TransientError('DB_UNAVAILABLE', `${REFUSED.get(errno)}: ${driverMessage(error)}`, { cause: error, dependencyDown: true });
   }
   return undefined;
+}
+
+/** The database cannot serve anyone right now (unreachable, refusing us): every statement would fail alike. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const failure = classifyError(error, classifyMysqlError);
+  return failure.kind === 'transient' && failure.dependencyDown;
 }

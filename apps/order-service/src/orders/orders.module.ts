@@ -1,9 +1,14 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { OrdersController } from './orders.controller';
-import { OrdersService } from './orders.service';
+import { ORDERS_OPTIONS, OrdersOptions, OrdersService } from './orders.service';
 
-@Module({
-  controllers: [OrdersController],
-  providers: [OrdersService],
-})
-export class OrdersModule {}
+@Module({})
+export class OrdersModule {
+  static register(options: OrdersOptions): DynamicModule {
+    return {
+      module: OrdersModule,
+      controllers: [OrdersController],
+      providers: [{ provide: ORDERS_OPTIONS, useValue: options }, OrdersService],
+    };
+  }
+}

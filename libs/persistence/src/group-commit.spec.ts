@@ -1,0 +1,172 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
+
+/**
+ * Stands in for TypeORM's DataSource: `transaction([isolation,] work)` hands `work` one manager
+ * and counts the transactions opened, so a test can tell one group transaction from many.
+ */
+function fakeDataSource() {
+  const manager = { fake: 'manager' } as unknown as EntityManager;
+  const stats = { transactions: 0 };
+  const dataSource = {
+    transaction: (...args: unknown[]) => {
+      const work = args[args.length - 1] as (manager: EntityManager) => Promise<unknown>;
+      stats.transactions++;
+      return work(manager);
+    },
+  } as unknown as DataSource;
+  return { dataSource, manager, stats };
+}
+
+/** `batch` answers `b<item>` and `single` answers `s<item>`, so each result shows which path produced it. */
+function setUp(options: Partial<GroupCommitOptions<number, string>> = {}) {
+  const fake = fakeDataSource();
+  const batch = jest.fn(options.batch ?? ((_manager: EntityManager, items: number[]) => Promise.resolve(items.map((i) => `b${i}`))));
+  const single = jest.fn(options.single ?? ((item: number) => Promise.resolve(`s${item}`)));
+  const group = new GroupCommit<number, string>(fake.dataSource, {
+    name: 'test',
+    maxBatch: 10,
+    maxInFlight: Number.POSITIVE_INFINITY,
+    ...options,
+    batch,
+    single,
+  });
+  return { ...fake, batch, single, group };
+}
+
+/** Lets the event loop run one turn: the group's `setImmediate` flush, and whatever it starts synchronously. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const deadlock = () => Object.assign(new Error('Deadlock'), { errno: 1213 });
+
+describe('GroupCommit', () => {
+  it('runs the items submitted in one event-loop turn as one batch in one transaction, each caller getting its own result', async () => {
+    const { group, batch, single, manager, stats } = setUp();
+
+    const results = await Promise.all([1, 2, 3].map((i) => group.submit(i)));
+
+    expect(results).toEqual(['b1', 'b2', 'b3']);
+    expect(batch).toHaveBeenCalledTimes(1);
+    expect(batch).toHaveBeenCalledWith(manager, [1, 2, 3]);
+    expect(single).not.toHaveBeenCalled();
+    expect(stats.transactions).toBe(1);
+  });
+
+  it('splits more than maxBatch items into groups of at most maxBatch, in submission order', async () => {
+    const { group, batch, single, stats } = setUp({ maxBatch: 3 });
+
+    const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => group.submit(i)));
+
+    expect(results).toEqual(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8']);
+    expect(batch.mock.calls.map(([, items]) => items)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
+    expect(single).not.toHaveBeenCalled();
+    expect(stats.transactions).toBe(3);
+  });
+
+  it('with maxBatch 1 runs every item alone with single and never calls batch', async () => {
+    const { group, batch, single, stats } = setUp({ maxBatch: 1 });
+
+    const results = await Promise.all([1, 2, 3].map((i) => group.submit(i)));
+
+    expect(results).toEqual(['s1', 's2', 's3']);
+    expect(single.mock.calls.map(([item]) => item)).toEqual([1, 2, 3]);
+    expect(batch).not.toHaveBeenCalled();
+    expect(stats.transactions).toBe(0);
+  });
+
+  it('runs a group of one with single, not batch', async () => {
+    const { group, batch, single, stats } = setUp();
+
+    await expect(group.submit(7)).resolves.toBe('s7');
+
+    expect(single).toHaveBeenCalledTimes(1);
+    expect(single).toHaveBeenCalledWith(7);
+    expect(batch).not.toHaveBeenCalled();
+    expect(stats.transactions).toBe(0);
+  });
+
+  it('when batch fails, runs every item alone so that only the item whose single fails is rejected', async () => {
+    const rule = new Error('item 2 breaks a business rule');
+    const { group, batch, single, stats } = setUp({
+      batch: () => Promise.reject(new Error('duplicate key somewhere in the group')),
+      single: (item) => (item === 2 ? Promise.reject(rule) : Promise.resolve(`s${item}`)),
+    });
+
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => group.submit(i)));
+
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 's1' },
+      { status: 'rejected', reason: rule },
+      { status: 'fulfilled', value: 's3' },
+    ]);
+    expect(batch).toHaveBeenCalledTimes(1); // an ordinary error is not retried as a group
+    expect(single.mock.calls.map(([item]) => item).sort()).toEqual([1, 2, 3]);
+    expect(stats.transactions).toBe(1);
+  });
+
+  it('when batch fails with an error that failsAll recognises, rejects every caller with it and runs none alone', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const failsAll = jest.fn((error: unknown) => error === down);
+    const { group, single } = setUp({ batch: () => Promise.reject(down), failsAll });
+
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => group.submit(i)));
+
+    expect(outcomes).toEqual([
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+    ]);
+    expect(failsAll).toHaveBeenCalledWith(down);
+    expect(single).not.toHaveBeenCalled();
+  });
+
+  it('with maxInFlight 1 holds the items that arrive while a group is open and sends them together as the next group', async () => {
+    let commitFirst!: () => void;
+    const firstOpen = new Promise<void>((resolve) => (commitFirst = resolve));
+    const { group, batch, stats } = setUp({
+      maxInFlight: 1,
+      batch: async (_manager, items) => {
+        if (items.includes(1)) await firstOpen;
+        return items.map((i) => `b${i}`);
+      },
+    });
+
+    const first = Promise.all([1, 2].map((i) => group.submit(i)));
+    await nextTurn();
+    expect(batch).toHaveBeenCalledTimes(1);
+
+    let laterSettled = false;
+    const later = Promise.all([3, 4, 5].map((i) => group.submit(i))).finally(() => (laterSettled = true));
+    await nextTurn(); // their flush has run: with a free slot they would have started by now
+    expect(batch).toHaveBeenCalledTimes(1);
+    expect(laterSettled).toBe(false);
+
+    commitFirst();
+    expect(await first).toEqual(['b1', 'b2']);
+    expect(await later).toEqual(['b3', 'b4', 'b5']);
+    expect(batch.mock.calls.map(([, items]) => items)).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    expect(stats.transactions).toBe(2);
+  });
+
+  it('re-runs the whole group after a deadlock and answers every caller from the retry', async () => {
+    let attempts = 0;
+    const { group, batch, single, stats } = setUp({
+      batch: (_manager, items) => (++attempts === 1 ? Promise.reject(deadlock()) : Promise.resolve(items.map((i) => `b${i}`))),
+    });
+
+    const results = await Promise.all([1, 2, 3].map((i) => group.submit(i)));
+
+    expect(results).toEqual(['b1', 'b2', 'b3']);
+    expect(batch).toHaveBeenCalledTimes(2);
+    expect(batch.mock.calls[1][1]).toEqual([1, 2, 3]);
+    expect(single).not.toHaveBeenCalled();
+    expect(stats.transactions).toBe(2);
+  });
+});
