@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { paymentSucceededV1 } from '@app/contracts';
 import { ServiceProcess } from '../tools/process/service-process';
+import { BenchHttpClient } from './http-client';
 
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,11 +101,8 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     grants().then((g) => samples.push({ t: (Date.now() - t0) / 1000, grants: g, outage }), () => undefined);
   }, 250);
 
-  const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${services.order.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
-    return res.json() as Promise<{ id: string }>;
-  };
+  const client = new BenchHttpClient(services.order.url, options.concurrency);
+  const http = (method: string, path: string, body?: unknown) => client.send<{ id: string }>(method, path, body);
 
   /** Pays `n` orders from `concurrency` clients (paced at `rate`/s if given); returns pay-response times. */
   const pay = async (n: number, rate?: number) => {
@@ -160,6 +158,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
 
     // 1. Full load: as fast as the clients can go.
     const cpuBefore = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.cpuSeconds()]));
+    const clientCpuBefore = process.cpuUsage();
     const fullStart = Date.now();
     const full = await pay(options.orders);
     expected += 2 * full.size;
@@ -167,6 +166,9 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     const cpuSecondsPer1000Orders = Object.fromEntries(
       Object.entries(services).map(([k, s]) => [k, Math.round(((s.cpuSeconds() - cpuBefore[k]) / full.size) * 1000 * 100) / 100]),
     );
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    // The bench process itself (REST clients and the grant-count sampler): not the system under test.
+    cpuSecondsPer1000Orders.benchClient = Math.round(((clientCpu.user + clientCpu.system) / 1e6 / full.size) * 1000 * 100) / 100;
     const endToEndOrdersPerSecond = full.size / ((fullEnd - fullStart) / 1000);
     const latencyFullLoad = percentiles(await latenciesOf(full));
 
@@ -249,6 +251,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     };
   } finally {
     clearInterval(sampler);
+    client.close();
     await Promise.all(Object.values(services).map((s) => s.kill('SIGTERM')));
     for (const pool of Object.values(pools)) await pool.end();
     const admin = await createConnection(MYSQL);

@@ -1,6 +1,7 @@
 import { connect, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { paymentSucceededV1 } from '@app/contracts';
 
 /**
  * The same job with nothing but amqplib and mysql2 (no Nest, TypeORM or HTTP): order + outbox in
@@ -39,15 +40,22 @@ export async function runRawBaseline(options: { amqpUrl: string; orders: number;
     await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
     await setup.bindQueue(`${run}.${q}`, exchange, 'payment.succeeded');
   }
-  await setup.assertQueue(`${run}.publish-test`, { durable: true });
+  // The publish test sends what the relay sends, where the relay sends it: a payment event to a
+  // topic exchange that copies it into two durable queues (two writes per message for the broker).
+  const publishExchange = `${run}.publish-test`;
+  await setup.assertExchange(publishExchange, 'topic', { durable: true });
+  for (const q of ['publish-a', 'publish-b']) {
+    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    await setup.bindQueue(`${run}.${q}`, publishExchange, 'payment.succeeded');
+  }
   const publisher = await connection.createConfirmChannel();
   publisher.on('error', () => undefined);
 
   try {
     const endToEnd = await endToEndRun(options, pools, publisher, connection, exchange, run);
     const published = options.orders * 4;
-    const confirmedPublishPerSecond = await confirmedPublishRate(publisher, `${run}.publish-test`, published, options.window);
-    const consumerPerSecond = await consumerRate(connection, pools.a, `${run}.publish-test`, published, options.prefetch);
+    const confirmedPublishPerSecond = await confirmedPublishRate(publisher, publishExchange, published, options.window);
+    const consumerPerSecond = await consumerRate(connection, pools.a, `${run}.publish-a`, published, options.prefetch);
     return { endToEndOrdersPerSecond: endToEnd, confirmedPublishPerSecond, consumerPerSecond };
   } finally {
     await connection.close().catch(() => undefined);
@@ -55,8 +63,9 @@ export async function runRawBaseline(options: { amqpUrl: string; orders: number;
     for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE \`${db}\``);
     const cleanup = await connect(options.amqpUrl);
     const ch = await cleanup.createChannel();
-    for (const q of ['a', 'b', 'publish-test']) await ch.deleteQueue(`${run}.${q}`);
+    for (const q of ['a', 'b', 'publish-a', 'publish-b']) await ch.deleteQueue(`${run}.${q}`);
     await ch.deleteExchange(exchange);
+    await ch.deleteExchange(publishExchange);
     await cleanup.close();
     await admin.end();
   }
@@ -145,12 +154,14 @@ async function endToEndRun(
   return produced / seconds;
 }
 
-async function confirmedPublishRate(channel: ConfirmChannel, queue: string, count: number, window: number): Promise<number> {
-  const body = Buffer.from(JSON.stringify({ eventId: randomUUID(), orderId: randomUUID() }));
+async function confirmedPublishRate(channel: ConfirmChannel, exchange: string, count: number, window: number): Promise<number> {
+  const events = Array.from({ length: count }, () =>
+    paymentSucceededV1({ orderId: randomUUID(), userId: 'raw-bench', amount: '10.00', currency: 'CNY' }, new Date()),
+  );
   const started = Date.now();
   let inFlight: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    inFlight.push(publishConfirmed(channel, '', queue, body, String(i)));
+  for (const event of events) {
+    inFlight.push(publishConfirmed(channel, exchange, 'payment.succeeded', Buffer.from(JSON.stringify(event)), event.eventId));
     if (inFlight.length >= window) {
       await Promise.all(inFlight);
       inFlight = [];
@@ -160,7 +171,7 @@ async function confirmedPublishRate(channel: ConfirmChannel, queue: string, coun
   return count / ((Date.now() - started) / 1000);
 }
 
-/** Consumes `count` messages already waiting in `queue` (left by the publish test): one grant insert, then the ack. */
+/** Consumes `count` events already waiting in `queue` (left by the publish test): parse, one grant insert, then the ack. */
 async function consumerRate(connection: import('amqplib').ChannelModel, pool: Pool, queue: string, count: number, prefetch: number): Promise<number> {
   await pool.query('DELETE FROM grants');
   const channel = await connection.createChannel();
@@ -170,8 +181,9 @@ async function consumerRate(connection: import('amqplib').ChannelModel, pool: Po
   await new Promise<void>((resolve, reject) => {
     void channel.consume(queue, (message) => {
       if (!message) return;
+      const event = JSON.parse(message.content.toString());
       pool
-        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), randomUUID(), randomUUID(), '1.00'])
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.data.orderId, event.eventId, '1.00'])
         .then(() => {
           channel.ack(message);
           if (++consumed === count) resolve();
