@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { InboxBatcher } from './inbox-batcher';
+import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import { InboxBatcher, InsertOutcome } from './inbox-batcher';
 
 export const INBOX_OPTIONS = Symbol('INBOX_OPTIONS');
 
@@ -25,12 +25,31 @@ export class Inbox {
    * together, or not at all. Returns 'duplicate' when the message was already processed.
    */
   processOnce<T>(consumer: string, messageId: string, work: (manager: EntityManager) => Promise<T>): Promise<T | 'duplicate'> {
+    return this.batcher(consumer).run(messageId, work);
+  }
+
+  /**
+   * For a message whose whole effect is one new row: inserts it once per (consumer, messageId),
+   * unless a row matching `existing` (its business key) is there already ('exists'). The rows of
+   * messages handled together go in as one multi-row INSERT.
+   */
+  insertOnce<E extends ObjectLiteral>(
+    consumer: string,
+    messageId: string,
+    entity: EntityTarget<E>,
+    row: E,
+    existing: FindOptionsWhere<E>,
+  ): Promise<InsertOutcome | 'duplicate'> {
+    return this.batcher(consumer).insert(messageId, entity, row, existing);
+  }
+
+  private batcher(consumer: string): InboxBatcher {
     let batcher = this.batchers.get(consumer);
     if (!batcher) {
       batcher = new InboxBatcher(this.dataSource, consumer, this.options.batchSize);
       this.batchers.set(consumer, batcher);
     }
-    return batcher.run(messageId, work);
+    return batcher;
   }
 }
 

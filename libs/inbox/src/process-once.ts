@@ -24,19 +24,25 @@ export function processOnce<T>(
 
 const insertStatements = new Map<unknown, { sql: string; properties: string[] }>();
 
-/** `INSERT INTO <table> (<columns>) VALUES (?, ...)` from the entity's metadata, built once per entity. */
+/** `INSERT INTO <table> (<columns>) VALUES ?` from the entity's metadata, built once per entity. */
 function insertStatement(manager: EntityManager, entity: EntityTarget<ObjectLiteral>) {
   let statement = insertStatements.get(entity);
   if (!statement) {
     const metadata = manager.connection.getMetadata(entity);
     const columns = metadata.columns.filter((c) => !c.isGenerated);
     statement = {
-      sql: `INSERT INTO \`${metadata.tableName}\` (${columns.map((c) => `\`${c.databaseName}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      sql: `INSERT INTO \`${metadata.tableName}\` (${columns.map((c) => `\`${c.databaseName}\``).join(', ')}) VALUES ?`,
       properties: columns.map((c) => c.propertyName),
     };
     insertStatements.set(entity, statement);
   }
   return statement;
+}
+
+/** One plain multi-row INSERT of `rows` (all or none: a duplicate key fails the statement). */
+export async function insertRows<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, rows: E[]): Promise<void> {
+  const { sql, properties } = insertStatement(manager, entity);
+  await manager.query(sql, [rows.map((row) => properties.map((p) => row[p]))]);
 }
 
 /**
@@ -50,9 +56,8 @@ export async function insertUnlessPresent<E extends ObjectLiteral>(
   row: E,
   existing: FindOptionsWhere<E>,
 ): Promise<boolean> {
-  const { sql, properties } = insertStatement(manager, entity);
   try {
-    await manager.query(sql, properties.map((p) => row[p]));
+    await insertRows(manager, entity, [row]);
     return true;
   } catch (error) {
     if (isDuplicateKeyError(error) && (await manager.existsBy(entity, existing))) return false;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { Inbox, insertUnlessPresent } from '@app/inbox';
+import { Inbox } from '@app/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
 
@@ -20,25 +20,25 @@ export class CouponsService {
 
   /**
    * Issues the order's coupon once. The inbox row (keyed by eventId) and the coupon (unique per
-   * order) commit in one transaction; a redelivery finds the inbox row and changes nothing.
+   * order) commit in one transaction; a redelivery finds the inbox row and changes nothing. The
+   * coupons of events handled together go in as one INSERT (Inbox.insertOnce).
    */
   async issueFor(event: PaymentSucceededV1): Promise<'issued' | 'duplicate'> {
-    return this.inbox.processOnce(COUPON_CONSUMER, event.eventId, async (manager) => {
-      const coupon: Coupon = {
-        id: randomUUID(),
-        orderId: event.data.orderId,
-        userId: event.data.userId,
-        code: `CPN-${randomBytes(6).toString('hex').toUpperCase()}`,
-        value: couponValue(event.data.amount),
-        currency: event.data.currency,
-        issuedAt: new Date(),
-        eventId: event.eventId,
-      };
-      // A different event for an order that already has its coupon: keep the one we have.
-      if (await insertUnlessPresent(manager, Coupon, coupon, { orderId: coupon.orderId })) return 'issued';
-      this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);
-      return 'duplicate';
-    });
+    const coupon: Coupon = {
+      id: randomUUID(),
+      orderId: event.data.orderId,
+      userId: event.data.userId,
+      code: `CPN-${randomBytes(6).toString('hex').toUpperCase()}`,
+      value: couponValue(event.data.amount),
+      currency: event.data.currency,
+      issuedAt: new Date(),
+      eventId: event.eventId,
+    };
+    const outcome = await this.inbox.insertOnce(COUPON_CONSUMER, event.eventId, Coupon, coupon, { orderId: coupon.orderId });
+    if (outcome === 'inserted') return 'issued';
+    // A different event for an order that already has its coupon: keep the one we have.
+    if (outcome === 'exists') this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);
+    return 'duplicate';
   }
 
   findByOrder(orderId?: string): Promise<Coupon[]> {

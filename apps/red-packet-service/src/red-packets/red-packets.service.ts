@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
-import { Inbox, insertUnlessPresent } from '@app/inbox';
+import { Inbox } from '@app/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
 
@@ -20,20 +20,19 @@ export class RedPacketsService {
 
   /** Grants the order's red packet once: inbox row and red packet commit together (see CouponsService). */
   async grantFor(event: PaymentSucceededV1): Promise<'granted' | 'duplicate'> {
-    return this.inbox.processOnce(RED_PACKET_CONSUMER, event.eventId, async (manager) => {
-      const packet: RedPacket = {
-        id: randomUUID(),
-        orderId: event.data.orderId,
-        userId: event.data.userId,
-        amount: redPacketAmount(event.data.amount),
-        currency: event.data.currency,
-        issuedAt: new Date(),
-        eventId: event.eventId,
-      };
-      if (await insertUnlessPresent(manager, RedPacket, packet, { orderId: packet.orderId })) return 'granted';
-      this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
-      return 'duplicate';
-    });
+    const packet: RedPacket = {
+      id: randomUUID(),
+      orderId: event.data.orderId,
+      userId: event.data.userId,
+      amount: redPacketAmount(event.data.amount),
+      currency: event.data.currency,
+      issuedAt: new Date(),
+      eventId: event.eventId,
+    };
+    const outcome = await this.inbox.insertOnce(RED_PACKET_CONSUMER, event.eventId, RedPacket, packet, { orderId: packet.orderId });
+    if (outcome === 'inserted') return 'granted';
+    if (outcome === 'exists') this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
+    return 'duplicate';
   }
 
   findByOrder(orderId?: string): Promise<RedPacket[]> {
