@@ -87,9 +87,7 @@ export class ServiceProcess {
 
   /** CPU seconds (user + system) the process has used so far, from /proc. */
   cpuSeconds(): number {
-    if (!this.pid) return 0;
-    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s on Linux)
+    return this.pid ? processCpuSeconds(this.pid) : 0;
   }
 
   /** Peak resident memory (VmHWM) in MiB, from /proc. */
@@ -122,4 +120,10 @@ export class ServiceProcess {
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs}ms`)), timeoutMs))),
     ]).finally(() => clearTimeout(timer));
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s on Linux)
 }

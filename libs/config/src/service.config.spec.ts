@@ -66,7 +66,7 @@ describe('loadOrderServiceConfig', () => {
       broker: { url: 'amqp://guest:guest@127.0.0.1:5672', namePrefix: '', queueType: 'classic', confirmTimeoutMs: 10_000 },
       outbox: {
         pollIntervalMs: 1000,
-        batchSize: 200,
+        batchSize: 500,
         concurrency: 2,
         backoffInitialMs: 1000,
         backoffMaxMs: 300_000,

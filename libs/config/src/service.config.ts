@@ -137,7 +137,7 @@ const orderEnvSchema = () =>
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
     ORDER_BATCH_SIZE: positiveInt(64, 1_000),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
-    OUTBOX_BATCH_SIZE: positiveInt(200, 5000),
+    OUTBOX_BATCH_SIZE: positiveInt(500, 5000),
     OUTBOX_RELAY_CONCURRENCY: positiveInt(2, 16),
     OUTBOX_BACKOFF_MAX: duration('5m', 1000),
     OUTBOX_STUCK_AFTER: duration('5m', 1000),
