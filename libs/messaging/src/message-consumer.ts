@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { crashPoint } from '@app/config';
+import { AckCoalescer } from './ack-coalescer';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
 import { Classification, classifyError, MessagingError, TransientError } from './errors';
@@ -57,6 +58,8 @@ const PROBE_MAX_MS = 15_000;
 export class MessageConsumer<T> {
   private readonly logger: Logger;
   private channel?: Channel;
+  /** Acks of the current channel; a new channel gets a new one. */
+  private acks?: AckCoalescer;
   private consumerTag?: string;
   private model?: ChannelModel;
   private readonly inFlight = new Set<Promise<void>>();
@@ -98,6 +101,7 @@ export class MessageConsumer<T> {
     });
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
+    this.acks = new AckCoalescer(channel, (error) => this.logger.warn(`ack failed (${error.message}); the broker will redeliver`));
     if (!this.paused) await this.consume(channel);
   };
 
@@ -114,6 +118,7 @@ export class MessageConsumer<T> {
       this.scheduleRecycle(channel);
       return;
     }
+    if (channel === this.channel) this.acks?.delivered(message);
     const work = this.process(channel, message).catch((error: unknown) => {
       this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`);
     });
@@ -226,14 +231,13 @@ export class MessageConsumer<T> {
     if (Number.isFinite(lastFailedAt)) this.metrics.observeRetryDelay(level, this.now().getTime() - lastFailedAt);
   }
 
-  /** Acks on the channel that delivered the message, unless that channel is gone (then the broker redelivers). */
+  /**
+   * Acks on the channel that delivered the message, unless that channel is gone (then the broker
+   * redelivers). Acks settled together (a group commit) go out as one (see AckCoalescer).
+   */
   private ack(channel: Channel, message: ConsumeMessage): void {
     if (channel !== this.channel) return;
-    try {
-      channel.ack(message);
-    } catch (error) {
-      this.logger.warn(`ack failed (${(error as Error).message}); the broker will redeliver`);
-    }
+    this.acks?.ack(message);
   }
 
   /** Gives a held message back to its queue, once, while the consumer is paused (no hot loop). */
@@ -241,6 +245,7 @@ export class MessageConsumer<T> {
     if (channel !== this.channel) return;
     try {
       channel.nack(message, false, true);
+      this.acks?.settled(message);
     } catch (error) {
       this.logger.warn(`release failed (${(error as Error).message})`);
     }
@@ -321,6 +326,11 @@ export class MessageConsumer<T> {
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
+    try {
+      this.acks?.flush();
+    } catch (error) {
+      this.logger.warn(`ack failed at shutdown (${(error as Error).message}); the broker will redeliver`);
+    }
     if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} messages still in flight at shutdown; the broker will redeliver them`);
     this.channel = undefined;
     if (channel) await channel.close().catch(() => undefined);
