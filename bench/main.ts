@@ -1,16 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
-import { runProjectBench } from './project-bench';
-import { runRawBaseline } from './raw-baseline';
+import { ProjectFigures, runProjectBench } from './project-bench';
+import { RawFigures, runRawBaseline } from './raw-baseline';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=32 --batch=500 --window=500]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=32 --batch=500 --window=500 --runs=1]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 32, batch: 500, window: 500 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 32, batch: 500, window: 500, runs: 1 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
     const match = /^--([a-z]+)=(\d+)$/.exec(arg);
@@ -29,30 +29,60 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'results', 'bench');
   mkdirSync(dir, { recursive: true });
 
-  process.stdout.write(`bench: ${JSON.stringify(p)}\nraw baseline (amqplib + mysql2 only)...\n`);
-  const raw = await runRawBaseline({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, window: p.window });
-  process.stdout.write('project (three services over REST)...\n');
-  const project = await runProjectBench({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, logDir: join(dir, `logs-${stamp}`) });
+  // The machine is shared and noisy (±20 % run to run): with --runs=N the raw baseline and the
+  // project take turns N times, and each ratio is reported as its median over the runs.
+  process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
+  const runs: Array<{ raw: RawFigures; project: ProjectFigures }> = [];
+  for (let i = 1; i <= p.runs; i++) {
+    process.stdout.write(`run ${i}/${p.runs}: raw baseline (amqplib + mysql2 only)...\n`);
+    const raw = await runRawBaseline({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, window: p.window });
+    process.stdout.write(`run ${i}/${p.runs}: project (three services over REST)...\n`);
+    const project = await runProjectBench({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, logDir: join(dir, `logs-${stamp}`) });
+    runs.push({ raw, project });
+  }
 
-  const ratio = (a: number, b: number) => a / b;
-  const rows: Array<[string, string, string, string, string]> = [
-    ['end-to-end orders/s', fmt(project.endToEndOrdersPerSecond), fmt(raw.endToEndOrdersPerSecond), fmt(ratio(project.endToEndOrdersPerSecond, raw.endToEndOrdersPerSecond), 2), '≥ 0.50'],
-    ['relay publish msg/s vs raw confirmed publish', fmt(project.relayPublishPerSecond), fmt(raw.confirmedPublishPerSecond), fmt(ratio(project.relayPublishPerSecond, raw.confirmedPublishPerSecond), 2), '≥ 0.60'],
-    ['drain after outage msg/s vs raw consumer', fmt(project.drainPerSecond), fmt(raw.consumerPerSecond), fmt(ratio(project.drainPerSecond, raw.consumerPerSecond), 2), '≥ 0.80'],
-    ['p50 / p95 / p99 ms, full load', `${fmt(project.latencyFullLoad.p50)} / ${fmt(project.latencyFullLoad.p95)} / ${fmt(project.latencyFullLoad.p99)}`, '', '', ''],
-    [`p50 / p95 / p99 ms, half load (${project.latencyHalfLoad.rate}/s)`, `${fmt(project.latencyHalfLoad.p50)} / ${fmt(project.latencyHalfLoad.p95)} / ${fmt(project.latencyHalfLoad.p99)}`, '', '', 'p99 ≤ 50'],
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  /** Median, with the range when there was more than one run. */
+  const summary = (values: number[], digits = 0) =>
+    values.length === 1 ? fmt(values[0], digits) : `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
+  const compared = (label: string, project: (f: ProjectFigures) => number, raw: (f: RawFigures) => number, target: string): [string, string, string, string, string] => [
+    label,
+    summary(runs.map((r) => project(r.project))),
+    summary(runs.map((r) => raw(r.raw))),
+    summary(runs.map((r) => project(r.project) / raw(r.raw)), 2),
+    target,
   ];
-  const widths = [46, 22, 10, 7, 9];
+  const latency = (pick: (f: ProjectFigures) => { p50: number; p95: number; p99: number }) =>
+    (['p50', 'p95', 'p99'] as const).map((q) => fmt(median(runs.map((r) => pick(r.project)[q])))).join(' / ');
+  const rows: Array<[string, string, string, string, string]> = [
+    compared('end-to-end orders/s', (f) => f.endToEndOrdersPerSecond, (f) => f.endToEndOrdersPerSecond, '≥ 0.50'),
+    compared('relay publish msg/s vs raw confirmed publish', (f) => f.relayPublishPerSecond, (f) => f.confirmedPublishPerSecond, '≥ 0.60'),
+    compared('drain after outage msg/s vs raw consumer', (f) => f.drainPerSecond, (f) => f.consumerPerSecond, '≥ 0.80'),
+    ['p50 / p95 / p99 ms, full load', latency((f) => f.latencyFullLoad), '', '', ''],
+    [`p50 / p95 / p99 ms, half load (${fmt(median(runs.map((r) => r.project.latencyHalfLoad.rate)))}/s)`, latency((f) => f.latencyHalfLoad), '', '', 'p99 ≤ 50'],
+  ];
+  const widths = [46, 22, 22, 16, 9];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   process.stdout.write(`\n${line(['measure', 'project', 'raw', 'ratio', 'target'])}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
-  process.stdout.write(`\nCPU seconds per 1000 orders: ${JSON.stringify(project.cpuSecondsPer1000Orders)}\n`);
-  process.stdout.write(`peak memory (MiB):           ${JSON.stringify(project.peakMemoryMb)}\n`);
-  process.stdout.write(`drained backlog:             ${project.drainBacklog} coupon messages\n`);
+  const perService = (pick: (f: ProjectFigures) => Record<string, number>) =>
+    JSON.stringify(Object.fromEntries(Object.keys(pick(runs[0].project)).map((k) => [k, Math.round(median(runs.map((r) => pick(r.project)[k])) * 100) / 100])));
+  process.stdout.write(`\nCPU seconds per 1000 orders: ${perService((f) => f.cpuSecondsPer1000Orders)}${runs.length > 1 ? ' (medians)' : ''}\n`);
+  process.stdout.write(`peak memory (MiB):           ${perService((f) => f.peakMemoryMb)}\n`);
+  process.stdout.write(`drained backlog:             ${runs[runs.length - 1].project.drainBacklog} coupon messages\n`);
 
+  const last = runs[runs.length - 1];
+  const project = last.project;
   const file = join(dir, `bench-${stamp}.json`);
   const { timeline, ...figures } = project;
-  writeFileSync(file, JSON.stringify({ parameters: p, raw, project: figures, timeline }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ parameters: p, runs: runs.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } })), lastRun: { project: figures, timeline } }, null, 2),
+  );
   const chart = join(dir, `bench-${stamp}.svg`);
   writeFileSync(chart, renderChart(timeline.samples, timeline.latencies, timeline.outage));
   process.stdout.write(`\nresults: ${file}\nchart:   ${chart}\n`);

@@ -47,16 +47,22 @@ describe('reliability: broker faults', () => {
       const queues = ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded'].map((q) => `${system.prefix}${q}`);
       await system.load(300, {
         fault: async () => {
-          await withChannel(async (channel) => {
-            for (const q of queues) await channel.unbindQueue(q, exchange, 'payment.succeeded');
-          });
+          // Both bindings change while no publish is in flight: with one queue still bound, the
+          // broker routes to it and acks, and `mandatory` cannot tell (see README, Limits).
+          await system.withRelayHeld(() =>
+            withChannel(async (channel) => {
+              for (const q of queues) await channel.unbindQueue(q, exchange, 'payment.succeeded');
+            }),
+          );
           await hold(3_000);
           const [pending] = await system.query<any>('order', "SELECT COUNT(*) AS n, SUM(last_error LIKE 'unroutable%') AS returned FROM outbox_messages WHERE sent_at IS NULL");
           system.notes.pendingWhileUnbound = Number(pending.n);
           system.notes.returnedWhileUnbound = Number(pending.returned ?? 0);
-          await withChannel(async (channel) => {
-            for (const q of queues) await channel.bindQueue(q, exchange, 'payment.succeeded');
-          });
+          await system.withRelayHeld(() =>
+            withChannel(async (channel) => {
+              for (const q of queues) await channel.bindQueue(q, exchange, 'payment.succeeded');
+            }),
+          );
           system.healed();
         },
       });

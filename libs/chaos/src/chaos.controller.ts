@@ -1,5 +1,5 @@
 import { Body, CanActivate, Controller, Delete, ExecutionContext, ForbiddenException, Get, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ZodValidationPipe } from '@app/http';
@@ -14,7 +14,7 @@ export class ChaosGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (!this.options.enabled) throw new ForbiddenException('chaos is disabled; start the service with CHAOS_ENABLED=true');
     if (this.options.token) {
-      const given = Buffer.from(String(context.switchToHttp().getRequest<Request>().headers['x-chaos-token'] ?? ''));
+      const given = Buffer.from(String(context.switchToHttp().getRequest<FastifyRequest>().headers['x-chaos-token'] ?? ''));
       const expected = Buffer.from(this.options.token);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw new UnauthorizedException('missing or wrong X-Chaos-Token');

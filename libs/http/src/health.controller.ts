@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { MessagingService } from '@app/messaging';
 import { probeDatabase } from '@app/persistence';
@@ -21,7 +21,7 @@ export class HealthController {
   ) {}
 
   @Get()
-  async check(@Res({ passthrough: true }) res: Response) {
+  async check(@Res({ passthrough: true }) res: FastifyReply) {
     const database = await probeDatabase(this.dataSource, 1_500).then(
       () => ({ status: 'up' as const }),
       (error: Error) => ({ status: 'down' as const, error: error.message }),
@@ -32,7 +32,7 @@ export class HealthController {
     const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
     const checks = { database, broker, consumers: messaging.consumers, ...details };
     if (down.length === 0) return { status: 'ok', checks };
-    res.status(503);
+    void res.status(503);
     return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
   }
 }

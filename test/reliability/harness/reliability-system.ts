@@ -159,6 +159,22 @@ export class ReliabilitySystem {
     return rows;
   }
 
+  /**
+   * Runs `work` while no relay batch is in flight and none can start. A table lock on the outbox
+   * waits for the relays' claim transactions (they hold their rows across the publishes) and
+   * holds back new claims (and pay transactions' outbox inserts) until `work` is done.
+   */
+  async withRelayHeld(work: () => Promise<void>): Promise<void> {
+    const connection = await createConnection({ ...MAIN_DB, database: this.databases.order });
+    try {
+      await connection.query('LOCK TABLES outbox_messages WRITE');
+      await work();
+    } finally {
+      await connection.query('UNLOCK TABLES').catch(() => undefined);
+      await connection.end();
+    }
+  }
+
   /** Marks the end of the fault: recovery time is measured from here to the end of the drain. */
   healed(): void {
     this.healedAt = Date.now();
