@@ -66,6 +66,29 @@ describe('payment events end to end', () => {
     await waitFor(async () => (await system.count('red-packet', 'red_packets', 'order_id = ?', [id])) === 1);
   });
 
+  it('answers each of many concurrent pays on its own, though they share transactions: paid, already paid or 404', async () => {
+    const fresh = await Promise.all(Array.from({ length: 12 }, (_, i) => http(order, 'POST', '/orders', { userId: `group-${i}`, amount: '20.00' })));
+    const freshIds = fresh.map((r) => r.body.id as string);
+    const alreadyPaid = await createAndPay(order, '30.00', 'group-paid');
+    const before = await http(order, 'GET', `/orders/${alreadyPaid}`);
+    const unknown = Array.from({ length: 4 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
+
+    // Sent together: the order service groups them into shared transactions (ORDER_BATCH_SIZE).
+    const [paid, repaid, missing] = await Promise.all([
+      Promise.all(freshIds.map((id) => http(order, 'POST', `/orders/${id}/pay`))),
+      http(order, 'POST', `/orders/${alreadyPaid}/pay`),
+      Promise.all(unknown.map((id) => http(order, 'POST', `/orders/${id}/pay`))),
+    ]);
+
+    expect(paid.map((r) => [r.status, r.body.status])).toEqual(Array(12).fill([200, 'PAID']));
+    expect(repaid).toMatchObject({ status: 200, body: { status: 'PAID', paidAt: before.body.paidAt } });
+    expect(missing.map((r) => r.status)).toEqual([404, 404, 404, 404]);
+    for (const id of [...freshIds, alreadyPaid]) {
+      expect(await system.count('order', 'outbox_messages', 'payload LIKE ?', [`%${id}%`])).toBe(1);
+    }
+    await waitFor(async () => (await grantsPerOrder('coupon', 'coupons', freshIds)).size === 12, { timeoutMs: 30_000, message: '12 coupons' });
+  });
+
   it('answers GET /orders/:id with 200, 404 and 400', async () => {
     const created = await http(order, 'POST', '/orders', { userId: 'getter', amount: '1.00', currency: 'USD' });
     expect(created.status).toBe(201);
