@@ -213,8 +213,13 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
       if ((await count(pools.order, 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL')) === 0) break;
       await sleep(50);
     }
-    const [[span]] = (await pools.order.query<RowDataPacket[]>("SELECT TIMESTAMPDIFF(MICROSECOND, MIN(sent_at), MAX(sent_at)) / 1e6 AS s FROM outbox_messages WHERE payload LIKE '%relay-bench%'")) as any;
-    const relayPublishPerSecond = backlog / Math.max(Number(span.s), 0.001);
+    // Rows are marked sent per batch, so the span between the first and the last mark covers every
+    // batch but the first: count the rows after the first mark only. Too few marks to time: n/a.
+    const marks = (await pools.order.query<RowDataPacket[]>(
+      "SELECT sent_at AS at, COUNT(*) AS n FROM outbox_messages WHERE payload LIKE '%relay-bench%' GROUP BY sent_at ORDER BY sent_at",
+    ))[0] as Array<{ at: Date; n: number }>;
+    const span = marks.length > 1 ? (new Date(marks[marks.length - 1].at).getTime() - new Date(marks[0].at).getTime()) / 1000 : 0;
+    const relayPublishPerSecond = marks.length >= 4 && span > 0 ? (backlog - Number(marks[0].n)) / span : Number.NaN;
     await Promise.all([services.coupon.start(), services.redPacket.start()]);
     await waitForGrants(expected);
 
