@@ -5,12 +5,12 @@ import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=32 --batch=500 --window=500 --runs=1]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 32, batch: 500, window: 500, runs: 1 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
     const match = /^--([a-z]+)=(\d+)$/.exec(arg);

@@ -67,7 +67,7 @@ describe('loadOrderServiceConfig', () => {
       outbox: {
         pollIntervalMs: 1000,
         batchSize: 500,
-        concurrency: 2,
+        concurrency: 3,
         backoffInitialMs: 1000,
         backoffMaxMs: 300_000,
         stuckAfterMs: 300_000,
@@ -135,7 +135,7 @@ describe('loadConsumerServiceConfig', () => {
       port: 3001,
       database: { database: 'coupon_service', user: 'root', port: 3306 },
       databasePoolSize: 16,
-      consumer: { prefetch: 32, pauseOnDependencyDown: true, maxMessageBytes: 256 * 1024, batchSize: 16 },
+      consumer: { prefetch: 64, pauseOnDependencyDown: true, maxMessageBytes: 256 * 1024, batchSize: 16 },
       deadLetters: { alertWebhookUrl: undefined, redriveIntervalMs: 0 },
     });
     expect(config.consumer.retryLadderMs).toEqual(parseLadder(DEFAULT_RETRY_LADDER));

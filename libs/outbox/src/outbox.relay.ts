@@ -69,18 +69,27 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    // Several claim loops overlap one batch's confirms with the next batch's claim; SKIP LOCKED
-    // keeps their rows apart.
-    await Promise.all(Array.from({ length: this.options.concurrency }, () => this.drain()));
+    // One claim loop; while its batches come back full (a backlog), helper loops join it, up to
+    // OUTBOX_RELAY_CONCURRENCY, to overlap one batch's confirms with the next batch's claim
+    // (SKIP LOCKED keeps their rows apart). Under a steady flow a single loop keeps up, and
+    // helpers would only add empty claims: four statements each for nothing.
+    const helpers: Promise<void>[] = [];
+    const onBacklog = () => {
+      while (helpers.length < this.options.concurrency - 1 && !this.stopping) helpers.push(this.drain('helper'));
+    };
+    await this.drain('main', onBacklog);
+    await Promise.all(helpers);
   }
 
-  private async drain(): Promise<void> {
+  /** The main loop runs until no due row is left and no wake-up came meanwhile; a helper stops at its first short batch. */
+  private async drain(role: 'main' | 'helper', onBacklog?: () => void): Promise<void> {
     try {
       let full: boolean;
       do {
-        this.again = false;
+        if (role === 'main') this.again = false;
         full = (await this.relayBatch()) >= this.options.batchSize;
-      } while ((full || this.again) && !this.stopping);
+        if (full) onBacklog?.();
+      } while ((full || (role === 'main' && this.again)) && !this.stopping);
     } catch (error) {
       // @Interval only logs what escapes; the relay records its own failures and tries again next tick.
       this.stats.lastError = (error as Error).message;

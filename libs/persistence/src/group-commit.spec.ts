@@ -9,6 +9,7 @@ function fakeDataSource() {
   const manager = { fake: 'manager' } as unknown as EntityManager;
   const stats = { transactions: 0 };
   const dataSource = {
+    manager: { fake: 'outside any transaction' } as unknown as EntityManager,
     transaction: (...args: unknown[]) => {
       const work = args[args.length - 1] as (manager: EntityManager) => Promise<unknown>;
       stats.transactions++;
@@ -50,6 +51,16 @@ describe('GroupCommit', () => {
     expect(batch).toHaveBeenCalledWith(manager, [1, 2, 3]);
     expect(single).not.toHaveBeenCalled();
     expect(stats.transactions).toBe(1);
+  });
+
+  it('with transaction false runs the batch on the plain manager, without opening a transaction', async () => {
+    const { group, batch, dataSource, stats } = setUp({ transaction: false });
+
+    const results = await Promise.all([1, 2].map((i) => group.submit(i)));
+
+    expect(results).toEqual(['b1', 'b2']);
+    expect(batch).toHaveBeenCalledWith(dataSource.manager, [1, 2]);
+    expect(stats.transactions).toBe(0);
   });
 
   it('splits more than maxBatch items into groups of at most maxBatch, in submission order', async () => {

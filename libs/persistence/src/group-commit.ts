@@ -11,6 +11,11 @@ export interface GroupCommitOptions<I, R> {
   maxInFlight: number;
   /** All items in one transaction (run by `runInTransaction`): one result per item, in order. */
   batch: (manager: EntityManager, items: I[]) => Promise<R[]>;
+  /**
+   * `false` when `batch` is one statement, atomic on its own (a multi-row INSERT): it then runs
+   * without BEGIN and COMMIT, two round trips fewer per group. Default true.
+   */
+  transaction?: boolean;
   /** One item in a transaction of its own: a group of one, and each item of a group that failed. */
   single: (item: I) => Promise<R>;
   /** A failure that every item would meet alone too (the database is unreachable): passed to all at once. */
@@ -76,12 +81,11 @@ export class GroupCommit<I, R> {
     if (group.length === 1) return this.runAlone(group[0]);
     let results: R[];
     try {
-      results = await runInTransaction(this.dataSource, (manager) =>
-        this.options.batch(
-          manager,
-          group.map((pending) => pending.item),
-        ),
-      );
+      const items = group.map((pending) => pending.item);
+      results =
+        this.options.transaction === false
+          ? await this.options.batch(this.dataSource.manager, items)
+          : await runInTransaction(this.dataSource, (manager) => this.options.batch(manager, items));
     } catch (error) {
       if (this.failsAll(error)) {
         for (const pending of group) pending.reject(error);

@@ -62,6 +62,7 @@ export class OrdersService {
       name: 'create-orders',
       ...grouping,
       batch: (manager, orders) => insertOrders(manager, orders).then(() => orders.map(() => undefined)),
+      transaction: false, // one multi-row INSERT is atomic by itself
       single: (order) => insertOrders(this.dataSource.manager, [order]),
     });
     this.payments = new GroupCommit<string, PayOutcome>(dataSource, {
