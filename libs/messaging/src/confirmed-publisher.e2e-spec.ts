@@ -55,6 +55,34 @@ describe('ConfirmedPublisher', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
   });
 
+  it('matches returns by messageId, so a message with one goes out without the publish-id header (and a stale one is dropped)', async () => {
+    const results = await Promise.allSettled([
+      publisher.publish(exchange, 'routed', Buffer.from('{"n":1}'), { messageId: 'by-id-routed', headers: { 'publish-id': 'stale.1', kept: 'yes' } }),
+      publisher.publish(exchange, 'nowhere', Buffer.from('{"n":2}'), { messageId: 'by-id-returned', headers: { 'publish-id': 'stale.2' } }),
+      publisher.publish(exchange, 'routed', Buffer.from('{"n":3}')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as PublishError).code).toBe('RETURNED');
+
+    const model = await connect(URL);
+    try {
+      const channel = await model.createChannel();
+      const received: Array<{ messageId: unknown; headers: unknown }> = [];
+      await waitFor(async () => {
+        const message = await channel.get(queue);
+        if (message) {
+          received.push({ messageId: message.properties.messageId, headers: message.properties.headers });
+          channel.ack(message);
+        }
+        return received.some((m) => m.messageId === 'by-id-routed') && received.some((m) => m.messageId === undefined);
+      });
+      expect(received.find((m) => m.messageId === 'by-id-routed')?.headers).toEqual({ kept: 'yes' });
+      expect(received.find((m) => m.messageId === undefined)?.headers).toEqual({ 'publish-id': expect.any(String) });
+    } finally {
+      await model.close();
+    }
+  });
+
   it('rejects when the channel dies, then reopens it on the live connection', async () => {
     const error = await publisher.publish(`${run}.missing-exchange`, 'x', Buffer.from('{}')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
