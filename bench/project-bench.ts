@@ -231,7 +231,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     const outageFrom = (Date.now() - t0) / 1000;
     outage = true;
     await couponDatabase('LOCK');
-    const during = await pay(Math.max(20, options.orders));
+    const during = await pay(Math.max(20, options.orders * 2)); // a backlog long enough to time (the raw consumer drains 4N)
     for (;;) {
       if ((await count(pools.order, 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL')) === 0) break;
       await sleep(50);
