@@ -1,7 +1,8 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { crashPoint } from '@app/config';
-import { GroupCommit, isDatabaseUnavailable } from '@app/persistence';
-import { insertRows, insertUnlessPresent, processOnce } from './process-once';
+import { GroupCommit, insertRows, isDatabaseUnavailable } from '@app/persistence';
+import { insertInboxRows } from './inbox';
+import { insertUnlessPresent, processOnce } from './process-once';
 
 /** What a message's work came to when it was declared as one row: inserted, or the row's business key was already taken. */
 export type InsertOutcome = 'inserted' | 'exists';
@@ -82,13 +83,4 @@ async function runGroup(manager: EntityManager, consumer: string, items: InboxIt
   }
   crashPoint('consumer-before-commit'); // test-only: dies with the transaction open
   return results;
-}
-
-/**
- * One multi-row INSERT for the group's inbox rows. Ids are sorted so that two groups lock keys in
- * the same order (no deadlock between them); any duplicate fails the statement, and the group.
- */
-async function insertInboxRows(manager: EntityManager, consumer: string, messageIds: string[], now = new Date()): Promise<void> {
-  const rows = [...messageIds].sort().map((id) => [consumer, id, now]);
-  await manager.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES ?', [rows]);
 }

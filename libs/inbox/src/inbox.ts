@@ -9,10 +9,19 @@ import { isDuplicateKeyError } from '@app/persistence';
  */
 export async function recordInInbox(manager: EntityManager, consumer: string, messageId: string, now = new Date()): Promise<boolean> {
   try {
-    await manager.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, ?)', [consumer, messageId, now]);
+    await insertInboxRows(manager, consumer, [messageId], now);
     return true;
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+}
+
+/**
+ * One INSERT for any number of inbox rows (a group commit's). Ids are sorted so that two groups
+ * lock keys in the same order (no deadlock between them); any duplicate fails the whole statement.
+ */
+export async function insertInboxRows(manager: EntityManager, consumer: string, messageIds: string[], now = new Date()): Promise<void> {
+  const rows = [...messageIds].sort().map((id) => [consumer, id, now]);
+  await manager.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES ?', [rows]);
 }

@@ -12,10 +12,6 @@ export interface OutgoingMessage {
 /** Adds messages to the outbox inside the caller's transaction: they commit with the business change or not at all. */
 @Injectable()
 export class OutboxWriter {
-  add(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<void> {
-    return this.addAll(manager, [message], now);
-  }
-
   /** One plain multi-row INSERT inside the business transaction: no save(), no extra selects. */
   async addAll(manager: EntityManager, messages: OutgoingMessage[], now = new Date()): Promise<void> {
     if (messages.length === 0) return;

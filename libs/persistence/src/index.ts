@@ -4,3 +4,4 @@ export * from './transaction';
 export * from './database-probe';
 export * from './database.module';
 export * from './group-commit';
+export * from './insert-rows';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@app/contracts';
 import { OutboxRelay, OutboxWriter } from '@app/outbox';
-import { GroupCommit, isDatabaseUnavailable, runInTransaction } from '@app/persistence';
+import { GroupCommit, insertRows, isDatabaseUnavailable, runInTransaction } from '@app/persistence';
 import { CreateOrderDto } from './orders.dto';
 import { OrderNotFoundError } from './orders.errors';
 import { Order } from './order.entity';
@@ -61,9 +61,9 @@ export class OrdersService {
     this.creates = new GroupCommit<Order, void>(dataSource, {
       name: 'create-orders',
       ...grouping,
-      batch: (manager, orders) => insertOrders(manager, orders).then(() => orders.map(() => undefined)),
+      batch: (manager, orders) => insertRows(manager, Order, orders).then(() => orders.map(() => undefined)),
       transaction: false, // one multi-row INSERT is atomic by itself
-      single: (order) => insertOrders(this.dataSource.manager, [order]),
+      single: (order) => insertRows(this.dataSource.manager, Order, [order]),
     });
     this.payments = new GroupCommit<string, PayOutcome>(dataSource, {
       name: 'pay-orders',
@@ -136,11 +136,4 @@ export class OrdersService {
       return { order, paidNow: first };
     });
   }
-}
-
-/** One INSERT for any number of new orders. */
-async function insertOrders(manager: EntityManager, orders: Order[]): Promise<void> {
-  await manager.query('INSERT INTO orders (id, user_id, amount, currency, status, created_at, paid_at) VALUES ?', [
-    orders.map((o) => [o.id, o.userId, o.amount, o.currency, o.status, o.createdAt, null]),
-  ]);
 }
