@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { DEFAULT_RETRY_LADDER, parseLadder } from '@app/config';
 import { paymentSucceededV1 } from '@app/contracts';
+import { consumerQueueNames } from '@app/messaging';
 import { processCpuSeconds, ServiceProcess } from '../tools/process/service-process';
 import { execFileSync } from 'node:child_process';
 import { BenchHttpClient } from './http-client';
@@ -285,8 +287,8 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
-      for (const suffix of ['', '.dlq', ...['1s', '5s', '10s', '30s', '1m', '2m', '3m', '4m', '5m', '6m', '7m', '8m', '9m', '10m', '20m', '30m'].map((l) => `.retry.${l}`)]) {
-        await channel.deleteQueue(`${run}.${base}${suffix}`).catch(() => undefined);
+      for (const queue of consumerQueueNames(`${run}.${base}`, parseLadder(DEFAULT_RETRY_LADDER))) {
+        await channel.deleteQueue(queue).catch(() => undefined);
       }
     }
     await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);

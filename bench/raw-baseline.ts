@@ -88,7 +88,9 @@ async function endToEndRun(
   let granted = 0;
   const target = options.orders * 2;
   let done!: () => void;
-  const allGranted = new Promise<void>((resolve) => (done = resolve));
+  let fail!: (error: unknown) => void;
+  const allGranted = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
+  allGranted.catch(() => undefined); // awaited below, after the orders are written
   for (const q of ['a', 'b'] as const) {
     const channel = await connection.createChannel();
     await channel.prefetch(options.prefetch);
@@ -103,7 +105,7 @@ async function endToEndRun(
         .then(() => {
           channel.ack(message); // after commit (autocommit insert)
           if (++granted === target) done();
-        });
+        }, fail); // anything but a duplicate stops the run instead of leaving it waiting
     });
   }
   let produced = 0;

@@ -72,7 +72,9 @@ async function runGroup(manager: EntityManager, consumer: string, items: InboxIt
   const rowsByEntity = new Map<EntityTarget<ObjectLiteral>, number[]>();
   items.forEach((item, i) => {
     if (item.kind !== 'row') return;
-    rowsByEntity.set(item.entity, [...(rowsByEntity.get(item.entity) ?? []), i]);
+    const indices = rowsByEntity.get(item.entity);
+    if (indices) indices.push(i);
+    else rowsByEntity.set(item.entity, [i]);
   });
   for (const [entity, indices] of rowsByEntity) {
     await insertRows(manager, entity, indices.map((i) => (items[i] as Extract<InboxItem, { kind: 'row' }>).row));

@@ -42,7 +42,7 @@ export interface MessageConsumerOptions<T> {
   classify?: (error: unknown) => MessagingError | undefined;
   publisher: ConfirmedPublisher;
   metrics?: ConsumerMetrics;
-  /** Called for every message sent to the dead-letter queue (alerting hooks in later layers). */
+  /** The clock for failure headers and observed retry delays (tests). */
   now?: () => Date;
 }
 

@@ -49,6 +49,13 @@ export interface Topology {
 export const retryQueueName = (queue: string, delayMs: number) => `${queue}.retry.${formatDuration(delayMs)}`;
 export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
 
+/** Every queue one consumer owns: its main queue, its dead-letter queue and one per ladder delay (for cleanup). */
+export const consumerQueueNames = (queue: string, ladderMs: number[]): string[] => [
+  queue,
+  deadLetterQueueName(queue),
+  ...new Set(ladderMs.map((ms) => retryQueueName(queue, ms))),
+];
+
 /**
  * The one place exchanges, queues, bindings, TTLs and dead-letter arguments are decided.
  * Pure, so it is unit-tested, and asserted again after every reconnect.

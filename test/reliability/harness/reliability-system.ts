@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { deadLetterQueueName, retryQueueName } from '@app/messaging';
+import { consumerQueueNames } from '@app/messaging';
 import { parseLadder } from '@app/config';
 import { AMQP_URL, queueDepths, withChannel } from './broker';
 import { MariaDbInstance } from './mariadb-instance';
@@ -189,8 +189,7 @@ export class ReliabilitySystem {
   queues(): string[] {
     const names: string[] = [];
     for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
-      const main = `${this.prefix}${base}`;
-      names.push(main, deadLetterQueueName(main), ...new Set(parseLadder(this.ladder).map((ms) => retryQueueName(main, ms))));
+      names.push(...consumerQueueNames(`${this.prefix}${base}`, parseLadder(this.ladder)));
     }
     return names;
   }
