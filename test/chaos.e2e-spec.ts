@@ -1,7 +1,5 @@
-import { consumerStats, createAndPay, http, TestSystem } from './support/test-system';
+import { asOperator, consumerStats, createAndPay, http, TEST_OPERATOR_TOKEN, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
-
-const TOKEN = 'demo-chaos-token';
 
 describe('chaos toggle', () => {
   describe('when disabled', () => {
@@ -10,23 +8,26 @@ describe('chaos toggle', () => {
 
     it('refuses every chaos request', async () => {
       const coupon = await system.start('coupon');
-      expect((await http(coupon, 'GET', '/chaos')).status).toBe(403);
-      const post = await http(coupon, 'POST', '/chaos/db', { mode: 'down' });
+      expect((await http(coupon, 'GET', '/chaos')).status).toBe(401);
+      expect((await http(coupon, 'GET', '/chaos', undefined, asOperator)).status).toBe(403);
+      const post = await http(coupon, 'POST', '/chaos/db', { mode: 'down' }, asOperator);
       expect(post).toMatchObject({ status: 403, body: { statusCode: 403, message: expect.stringContaining('CHAOS_ENABLED') } });
-      expect((await http(coupon, 'DELETE', '/chaos/db')).status).toBe(403);
+      expect((await http(coupon, 'DELETE', '/chaos/db', undefined, asOperator)).status).toBe(403);
       expect((await http(coupon, 'GET', '/health')).status).toBe(200);
     });
   });
 
   describe('when enabled', () => {
-    const system = new TestSystem({ CHAOS_ENABLED: 'true', CHAOS_TOKEN: TOKEN, HANDLER_TIMEOUT: '1s', PAUSE_ON_DEPENDENCY_DOWN: 'false' });
-    const auth = { 'x-chaos-token': TOKEN };
+    const system = new TestSystem({ CHAOS_ENABLED: 'true', HANDLER_TIMEOUT: '1s', PAUSE_ON_DEPENDENCY_DOWN: 'false' });
+    const auth = asOperator;
     afterAll(() => system.cleanup());
 
     it('requires the token and validates the fault', async () => {
       const coupon = await system.start('coupon');
       expect((await http(coupon, 'GET', '/chaos')).status).toBe(401);
-      expect((await http(coupon, 'GET', '/chaos', undefined, { 'x-chaos-token': 'wrong-token-x' })).status).toBe(401);
+      expect((await http(coupon, 'GET', '/chaos', undefined, { authorization: `Bearer ${TEST_OPERATOR_TOKEN}x` })).status).toBe(401);
+      // The old header is no longer a way in.
+      expect((await http(coupon, 'GET', '/chaos', undefined, { 'x-chaos-token': TEST_OPERATOR_TOKEN })).status).toBe(401);
       expect(await http(coupon, 'GET', '/chaos', undefined, auth)).toMatchObject({ status: 200, body: { enabled: true, database: { mode: 'up' } } });
       for (const bad of [{ mode: 'explode' }, { mode: 'down', durationSeconds: -1 }, { mode: 'slow', latencyMs: 'lots' }, { mode: 'down', extra: 1 }, {}]) {
         const res = await http(coupon, 'POST', '/chaos/db', bad, auth);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FaultProxy } from '@app/chaos';
-import { consumerStats, createAndPay, http, RunningService, TestSystem } from './support/test-system';
+import { asOperator, consumerStats, createAndPay, http, RunningService, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';
 
@@ -88,14 +88,16 @@ describe('retry ladder and dead letters', () => {
       expect(stats).toMatchObject({ processed: valid.length, retried: 0, deadLettered: poison.length, pauses: 0 });
       expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);
 
-      const list = await http(coupon, 'GET', '/dead-letters?status=PENDING&limit=2&page=1');
+      const list = await http(coupon, 'GET', '/dead-letters?status=PENDING&limit=2&page=1', undefined, asOperator);
       expect(list.body).toMatchObject({ total: poison.length, page: 1, limit: 2 });
       expect(list.body.items).toHaveLength(2);
-      const one = await http(coupon, 'GET', `/dead-letters/${list.body.items[0].id}`);
-      expect(one.body).toMatchObject({ status: 'PENDING', attempts: 1, payloadEncoding: 'utf8' });
-      expect((await http(coupon, 'GET', '/dead-letters/999999999')).status).toBe(404);
-      expect((await http(coupon, 'GET', '/dead-letters/abc')).status).toBe(400);
-      expect((await http(coupon, 'GET', '/dead-letters?status=NOPE')).status).toBe(400);
+      const one = await http(coupon, 'GET', `/dead-letters/${list.body.items[0].id}`, undefined, asOperator);
+      expect(one.body).toMatchObject({ status: 'PENDING', attempts: 1 });
+      const payload = await http(coupon, 'GET', `/dead-letters/${list.body.items[0].id}/payload`, undefined, asOperator);
+      expect(payload.body).toMatchObject({ payloadEncoding: 'utf8' });
+      expect((await http(coupon, 'GET', '/dead-letters/999999999', undefined, asOperator)).status).toBe(404);
+      expect((await http(coupon, 'GET', '/dead-letters/abc', undefined, asOperator)).status).toBe(400);
+      expect((await http(coupon, 'GET', '/dead-letters?status=NOPE', undefined, asOperator)).status).toBe(400);
 
       // Each stored dead letter raised one alert, posted to the webhook.
       await waitFor(() => alerts.length === poison.length, { message: 'webhook alerts' });
@@ -168,15 +170,15 @@ describe('retry ladder and dead letters', () => {
       expect(letters.every((l) => l.error_code.length > 0 && l.error_message.length > 0)).toBe(true);
       expect(await system.count('coupon', 'coupons')).toBe(0);
 
-      const redrive = await http(coupon, 'POST', '/dead-letters/redrive');
+      const redrive = await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator);
       expect(redrive).toMatchObject({ status: 200, body: { redriven: 10, failed: 0 } });
       await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, { timeoutMs: 15_000, message: 'coupons after re-drive' });
 
       // Re-driving again grants nothing twice.
-      const first = (await http(coupon, 'GET', '/dead-letters?status=REDRIVEN')).body;
+      const first = (await http(coupon, 'GET', '/dead-letters?status=REDRIVEN', undefined, asOperator)).body;
       expect(first.total).toBe(10);
-      expect((await http(coupon, 'POST', `/dead-letters/${first.items[0].id}/redrive`)).status).toBe(409);
-      expect((await http(coupon, 'POST', '/dead-letters/redrive')).body).toMatchObject({ redriven: 0 });
+      expect((await http(coupon, 'POST', `/dead-letters/${first.items[0].id}/redrive`, undefined, asOperator)).status).toBe(409);
+      expect((await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator)).body).toMatchObject({ redriven: 0 });
       const raw = await new RawPublisher().open();
       try {
         expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);

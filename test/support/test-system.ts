@@ -20,6 +20,11 @@ export interface RunningService {
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/** The operator token every test system starts with (tests of the guard itself override it). */
+export const TEST_OPERATOR_TOKEN = `test-operator-${randomBytes(12).toString('hex')}`;
+/** Headers of an operator request. */
+export const asOperator: Record<string, string> = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` };
+
 /**
  * The three services, in-process, on a unique name space: databases `<run>_order` etc., and
  * exchanges and queues prefixed with `<run>.`. Runs beside the demo without touching its data.
@@ -51,6 +56,7 @@ export class TestSystem {
       RED_PACKET_PORT: '0',
       OUTBOX_POLL_INTERVAL: '250ms',
       RETRY_LADDER: '200ms,400ms,800ms',
+      OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
       ...this.baseEnv,
       ...extra,
     };

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { HealthModule } from '@app/http';
+import { HealthModule, OperatorAuthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
 import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
@@ -16,6 +16,7 @@ export class OrderServiceModule {
     return {
       module: OrderServiceModule,
       imports: [
+        OperatorAuthModule.register({ token: config.operatorToken }),
         DatabaseModule.forRootAsync({
           useFactory: () => ({
             settings: config.database,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ChaosController, ChaosGuard } from './chaos.controller';
+import { ChaosController, ChaosEnabledGuard } from './chaos.controller';
 import { CHAOS_OPTIONS, ChaosOptions } from './chaos.options';
 import { ChaosService } from './chaos.service';
 
@@ -10,7 +10,7 @@ export class ChaosModule {
     return {
       module: ChaosModule,
       controllers: [ChaosController],
-      providers: [{ provide: CHAOS_OPTIONS, useValue: options }, ChaosService, ChaosGuard],
+      providers: [{ provide: CHAOS_OPTIONS, useValue: options }, ChaosService, ChaosEnabledGuard],
     };
   }
 }

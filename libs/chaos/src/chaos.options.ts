@@ -4,8 +4,6 @@ export const CHAOS_OPTIONS = Symbol('CHAOS_OPTIONS');
 
 export interface ChaosOptions {
   enabled: boolean;
-  /** When set, requests must carry it in `X-Chaos-Token`. */
-  token?: string;
   /** The proxy between the service and its database; present only when enabled. */
   databaseProxy?: FaultProxy;
 }

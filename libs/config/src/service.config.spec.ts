@@ -185,4 +185,20 @@ describe('loadConsumerServiceConfig', () => {
     ]);
     expect(error.message).not.toContain(SECRET);
   });
+
+  it('refuses to start chaos without the operator token guarding it', () => {
+    expect(configErrorOf(() => loadCoupon({ CHAOS_ENABLED: 'true' })).problems).toEqual([
+      'OPERATOR_TOKEN: required when CHAOS_ENABLED=true (the chaos endpoints are operator routes)',
+    ]);
+    expect(loadCoupon({ CHAOS_ENABLED: 'true', OPERATOR_TOKEN: 'a-long-operator-token' })).toMatchObject({ chaos: { enabled: true }, operatorToken: 'a-long-operator-token' });
+    expect(loadCoupon({}).operatorToken).toBeUndefined();
+  });
+
+  it('takes only a long, printable operator token, and never echoes it', () => {
+    const short = configErrorOf(() => loadCoupon({ OPERATOR_TOKEN: 'short-secret' }));
+    expect(short.problems).toEqual(['OPERATOR_TOKEN: must be at least 16 characters']);
+    expect(short.message).not.toContain('short-secret');
+    expect(configErrorOf(() => loadOrderServiceConfig({ OPERATOR_TOKEN: 'has a space in it!!' })).problems).toEqual(['OPERATOR_TOKEN: must be printable ASCII without spaces']);
+    expect(loadOrderServiceConfig({ OPERATOR_TOKEN: 'x'.repeat(16) }).operatorToken).toBe('x'.repeat(16));
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DatabaseSettings, databaseUrl } from './database-url';
 import { parseDuration } from './duration';
 import { parseCrashPoint, CrashPointName } from './crash-points';
-import { amqpUrl, bool, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
+import { amqpUrl, bool, ConfigError, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const localDb = (name: string) => `mysql://root:@127.0.0.1:3306/${name}`;
@@ -62,6 +62,14 @@ export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }
 
+/** OPERATOR_TOKEN: guards every operator route; unset disables them (403). Sent as `Authorization: Bearer`. */
+const operatorToken = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  .optional();
+
 const logLevel = z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('log');
 
 const brokerShape = {
@@ -103,6 +111,8 @@ export interface OutboxRelayConfig {
 
 export interface OrderServiceConfig {
   port: number;
+  /** Guards operator routes; undefined = operator API disabled (fail closed). */
+  operatorToken?: string;
   logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
   crashAt?: { point: CrashPointName; after: number };
@@ -132,6 +142,7 @@ const orderEnvSchema = () =>
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
     LOG_LEVEL: logLevel,
+    OPERATOR_TOKEN: operatorToken,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
@@ -150,6 +161,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
   const e = parseEnv(orderEnvSchema(), env);
   return {
     port: e.ORDER_PORT,
+    operatorToken: e.OPERATOR_TOKEN,
     logLevel: e.LOG_LEVEL,
     crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
@@ -184,17 +196,20 @@ export interface ConsumerConfig {
 
 export interface DeadLetterConfig {
   alertWebhookUrl?: string;
+  /** When set, each webhook alert carries an HMAC-SHA256 signature made with it. */
+  alertWebhookSecret?: string;
   /** 0 = no automatic re-drive. */
   redriveIntervalMs: number;
 }
 
 export interface ChaosConfig {
   enabled: boolean;
-  token?: string;
 }
 
 export interface ConsumerServiceConfig {
   port: number;
+  /** Guards operator routes (dead letters, chaos); undefined = operator API disabled (fail closed). */
+  operatorToken?: string;
   logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
   crashAt?: { point: CrashPointName; after: number };
@@ -221,10 +236,11 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     PAUSE_ON_DEPENDENCY_DOWN: bool(true),
     MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
     ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    OPERATOR_TOKEN: operatorToken,
     DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
     HANDLER_TIMEOUT: duration('15s', 100),
     CHAOS_ENABLED: bool(false),
-    CHAOS_TOKEN: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   });
 
 /** Every variable a service reads: lets deployment files be checked for typos. */
@@ -246,11 +262,16 @@ export function loadConsumerServiceConfig(
   env: Env = process.env,
 ): ConsumerServiceConfig {
   const e = parseEnv(consumerEnvSchema(prefix, defaults), env) as Record<string, unknown>;
+  // Chaos breaks the database on request: never without the operator token guarding it.
+  if (e.CHAOS_ENABLED && !e.OPERATOR_TOKEN) {
+    throw new ConfigError(['OPERATOR_TOKEN: required when CHAOS_ENABLED=true (the chaos endpoints are operator routes)']);
+  }
   return {
     port: e[`${prefix}_PORT`] as number,
+    operatorToken: e.OPERATOR_TOKEN as string | undefined,
     logLevel: e.LOG_LEVEL as LogLevelName,
     crashAt: e.TEST_CRASH_AT as ConsumerServiceConfig['crashAt'],
-    chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
+    chaos: { enabled: e.CHAOS_ENABLED as boolean },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
     broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
@@ -264,6 +285,7 @@ export function loadConsumerServiceConfig(
     },
     deadLetters: {
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
+      alertWebhookSecret: e.ALERT_WEBHOOK_SECRET as string | undefined,
       redriveIntervalMs: e.DEAD_LETTER_REDRIVE_INTERVAL as number,
     },
   };

@@ -3,7 +3,7 @@ import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
-import { HealthContributor, HealthModule } from '@app/http';
+import { HealthContributor, HealthModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
@@ -45,6 +45,7 @@ export function consumerServiceImports(
   chaos: ChaosOptions = { enabled: false },
 ): DynamicModule[] {
   return [
+    OperatorAuthModule.register({ token: config.operatorToken }),
     ChaosModule.register(chaos),
     DatabaseModule.forRootAsync({
       useFactory: () => ({

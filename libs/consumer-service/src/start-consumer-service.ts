@@ -14,7 +14,7 @@ export async function startConsumerService(
   logger?: LoggerService | false,
 ): Promise<INestApplication> {
   let effective = config;
-  const chaos: ChaosOptions = { enabled: config.chaos.enabled, token: config.chaos.token };
+  const chaos: ChaosOptions = { enabled: config.chaos.enabled };
   if (config.chaos.enabled) {
     chaos.databaseProxy = await new FaultProxy({ host: config.database.host, port: config.database.port }).start();
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };

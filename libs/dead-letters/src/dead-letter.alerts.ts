@@ -1,23 +1,47 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AlertRateLimiter } from './alert-rate-limiter';
+import { AlertWebhook } from './alert-webhook';
 import { DeadLetter } from './dead-letter.entity';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 
+/** Alerts per window before they are summarised (ALERT_BURST / ALERT_WINDOW). */
+export const DEFAULT_ALERT_BURST = 10;
+export const DEFAULT_ALERT_WINDOW_MS = 60_000;
+
 /**
  * Raises an alert for each stored dead letter: a structured error log, a counter, and a POST to
- * ALERT_WEBHOOK_URL when set. The stored row is the durable record; a failed webhook is logged,
- * not retried.
+ * ALERT_WEBHOOK_URL when set (retried with back-off, signed with ALERT_WEBHOOK_SECRET when set).
+ * Rate-limited: past the burst, letters are counted and one summary alert goes out when the
+ * window ends. The stored row is the durable record either way.
  */
 @Injectable()
-export class DeadLetterAlerts {
+export class DeadLetterAlerts implements OnApplicationShutdown {
   private readonly logger = new Logger('DeadLetterAlert');
+  private readonly limiter: AlertRateLimiter;
+  private readonly webhook?: AlertWebhook;
+  private summaryTimer?: NodeJS.Timeout;
   raised = 0;
-  webhookFailures = 0;
+  suppressed = 0;
 
-  constructor(@Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions) {}
+  constructor(@Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions) {
+    this.limiter = new AlertRateLimiter(options.alertBurst ?? DEFAULT_ALERT_BURST, options.alertWindowMs ?? DEFAULT_ALERT_WINDOW_MS);
+    if (options.alertWebhookUrl) this.webhook = new AlertWebhook({ url: options.alertWebhookUrl, secret: options.alertWebhookSecret });
+  }
+
+  get webhookFailures(): number {
+    return this.webhook?.failures ?? 0;
+  }
 
   raise(letter: DeadLetter): void {
     this.raised++;
-    const alert = {
+    const { send, summary } = this.limiter.offer(Date.now());
+    if (summary > 0) this.emitSummary(summary);
+    if (!send) {
+      this.suppressed++;
+      this.scheduleSummary();
+      return;
+    }
+    this.emit({
       alert: 'dead_letter',
       deadLetterId: letter.id,
       messageId: letter.messageId,
@@ -26,23 +50,29 @@ export class DeadLetterAlerts {
       errorCode: letter.errorCode,
       error: letter.errorMessage,
       attempts: letter.attempts,
-    };
-    this.logger.error(JSON.stringify(alert));
-    if (this.options.alertWebhookUrl) void this.post(this.options.alertWebhookUrl, alert);
+    });
   }
 
-  private async post(url: string, alert: Record<string, unknown>): Promise<void> {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(alert),
-        signal: AbortSignal.timeout(3_000),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    } catch (error) {
-      this.webhookFailures++;
-      this.logger.warn(`alert webhook failed: ${(error as Error).message}`);
-    }
+  private scheduleSummary(): void {
+    if (this.summaryTimer) return;
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined;
+      const suppressed = this.limiter.roll(Date.now());
+      if (suppressed > 0) this.emitSummary(suppressed);
+    }, Math.max(0, this.limiter.windowEndsAt - Date.now()));
+    this.summaryTimer.unref();
+  }
+
+  private emitSummary(suppressed: number): void {
+    this.emit({ alert: 'dead_letter_summary', suppressed, message: `${suppressed} more dead letters were stored; see GET /dead-letters` });
+  }
+
+  private emit(alert: Record<string, unknown>): void {
+    this.logger.error(JSON.stringify(alert));
+    if (this.webhook) void this.webhook.send(alert);
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.summaryTimer);
   }
 }

@@ -1,21 +1,36 @@
-import { Controller, Get, HttpCode, NotFoundException, ConflictException, Param, Post, Query } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { ZodValidationPipe } from '@app/http';
-import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError } from './dead-letters.errors';
-import { DeadLettersService } from './dead-letters.service';
+import { OperatorRoute, ZodValidationPipe } from '@app/http';
+import { DeadLetterRedriver, MAX_BULK_LIMIT } from './dead-letter-redriver';
+import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { DeadLettersService, MAX_PAGE_SIZE } from './dead-letters.service';
 
 const listQuery = z.strictObject({
   status: z.enum(['PENDING', 'REDRIVEN'], { message: 'must be PENDING or REDRIVEN' }).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
 });
-const idParam = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a positive integer');
+const idParam = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a positive integer');
+// An empty body (or none) re-drives up to 100 letters whose retries ran out: the everyday call.
+const bulkBody = z
+  .strictObject({
+    reason: z.string().min(1).max(32).optional(),
+    includePoison: z.boolean({ message: 'must be true or false' }).optional(),
+    limit: z.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(MAX_BULK_LIMIT, `must be at most ${MAX_BULK_LIMIT}`).optional(),
+  })
+  .optional()
+  .transform((body) => body ?? {});
 
-/** Operator API: inspect and re-drive this service's dead letters. */
+/** Operator API: inspect and re-drive this service's dead letters. Every route needs the operator token. */
 @Controller('dead-letters')
+@OperatorRoute()
 export class DeadLettersController {
-  constructor(private readonly deadLetters: DeadLettersService) {}
+  constructor(
+    private readonly deadLetters: DeadLettersService,
+    private readonly redriver: DeadLetterRedriver,
+  ) {}
 
+  /** Letters without payloads, and only the project's own failure headers. */
   @Get()
   list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
     return this.deadLetters.list(query);
@@ -26,21 +41,27 @@ export class DeadLettersController {
     return this.deadLetters.get(id).catch(mapErrors);
   }
 
+  @Get(':id/payload')
+  payload(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string) {
+    return this.deadLetters.payload(id).catch(mapErrors);
+  }
+
+  /** `{reason?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
   @Post('redrive')
   @HttpCode(200)
-  redriveAll() {
-    return this.deadLetters.redriveAll();
+  redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>) {
+    return this.redriver.redriveMany(body);
   }
 
   @Post(':id/redrive')
   @HttpCode(200)
   redrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string) {
-    return this.deadLetters.redrive(id).catch(mapErrors);
+    return this.redriver.redrive(id).catch(mapErrors);
   }
 }
 
 function mapErrors(error: unknown): never {
   if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
-  if (error instanceof DeadLetterAlreadyRedrivenError) throw new ConflictException(error.message);
+  if (error instanceof DeadLetterAlreadyRedrivenError || error instanceof DeadLetterNotRedrivableError) throw new ConflictException(error.message);
   throw error;
 }

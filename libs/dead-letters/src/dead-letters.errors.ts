@@ -11,3 +11,11 @@ export class DeadLetterAlreadyRedrivenError extends Error {
     super(`dead letter ${id} was already re-driven${at ? ` at ${at.toISOString()}` : ''}`);
   }
 }
+
+/** A letter kept without its whole payload (a stub, or a body stored truncated) cannot be sent again. */
+export class DeadLetterNotRedrivableError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_REDRIVABLE';
+  constructor(id: string, why: string) {
+    super(`dead letter ${id} cannot be re-driven: ${why}`);
+  }
+}

@@ -8,6 +8,7 @@ import { DeadLettersController } from './dead-letters.controller';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 import { DeadLettersScheduler } from './dead-letters.scheduler';
 import { DeadLettersService } from './dead-letters.service';
+import { DeadLetterRedriver } from './dead-letter-redriver';
 
 /**
  * The dead-letter queue's handler (store, alert, ack after commit) and the operator API for one
@@ -40,10 +41,11 @@ export class DeadLettersModule {
         DeadLetterAlerts,
         DeadLetterStore,
         DeadLettersService,
+        DeadLetterRedriver,
         DeadLettersScheduler,
         DeadLetterHandler,
       ],
-      exports: [DeadLettersService, DeadLetterAlerts],
+      exports: [DeadLettersService, DeadLetterRedriver, DeadLetterAlerts],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
-import { DeadLettersService } from './dead-letters.service';
+import { DeadLetterRedriver, MAX_BULK_LIMIT } from './dead-letter-redriver';
 
 /**
  * Optional automatic re-drive (DEAD_LETTER_REDRIVE_INTERVAL > 0), as the seeds suggest for the
@@ -14,7 +14,7 @@ export class DeadLettersScheduler implements OnApplicationBootstrap, BeforeAppli
   private running = false;
 
   constructor(
-    private readonly deadLetters: DeadLettersService,
+    private readonly redriver: DeadLetterRedriver,
     private readonly registry: SchedulerRegistry,
     @Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions,
   ) {}
@@ -27,8 +27,8 @@ export class DeadLettersScheduler implements OnApplicationBootstrap, BeforeAppli
   private tick(): void {
     if (this.running) return;
     this.running = true;
-    this.deadLetters
-      .redriveAll({ reason: 'retries-exhausted' })
+    this.redriver
+      .redriveMany({ reason: 'retries-exhausted', limit: MAX_BULK_LIMIT })
       .then((result) => result.redriven + result.failed > 0 && this.logger.log(`automatic re-drive: ${JSON.stringify(result)}`))
       .catch((error: Error) => this.logger.warn(`automatic re-drive failed: ${error.message}`))
       .finally(() => (this.running = false));

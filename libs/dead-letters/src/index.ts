@@ -6,3 +6,6 @@ export * from './dead-letters.service';
 export * from './dead-letters.module';
 export * from './dead-letters.options';
 export * from './dead-letters.errors';
+export * from './dead-letter-redriver';
+export * from './dead-letter.view';
+export * from './dead-letter-record';

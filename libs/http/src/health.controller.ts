@@ -29,7 +29,13 @@ export class HealthController {
     const messaging = this.messaging.status();
     const broker = messaging.connected && messaging.publisherReady ? { status: 'up' as const } : { status: 'down' as const, error: messaging.lastError ?? 'not connected' };
     const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
-    const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
+    // A dead-letter handler that cannot store letters is the end of the line failing: say so.
+    const deadLetterHandler = messaging.consumers.find((c) => c.role === 'dead-letters' && (c.state === 'paused' || c.consecutiveFailures > 0));
+    const down = [
+      database.status === 'down' && 'database',
+      broker.status === 'down' && 'broker',
+      deadLetterHandler && `dead-letter handler (${deadLetterHandler.queue}: ${deadLetterHandler.state}, cannot store letters)`,
+    ].filter(Boolean) as string[];
     const checks = { database, broker, consumers: messaging.consumers, ...details };
     if (down.length === 0) return { status: 'ok', checks };
     void res.status(503);

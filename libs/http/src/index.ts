@@ -4,3 +4,7 @@ export * from './http-app';
 export * from './health.controller';
 export * from './health.module';
 export * from './run-main';
+export * from './operator/operator-auth.options';
+export * from './operator/operator-auth.module';
+export * from './operator/operator.guard';
+export * from './grant-query';

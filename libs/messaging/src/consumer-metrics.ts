@@ -7,6 +7,8 @@ export class ConsumerMetrics {
   /** Messages moved to retry level n (1-based), keyed by level. */
   readonly retried: Record<number, number> = {};
   pauses = 0;
+  /** Failures since the last message handled successfully: > 0 means the consumer is failing now. */
+  consecutiveFailures = 0;
   /** Observed wait between a failure at level n and the next delivery: {count, minMs, maxMs}. */
   readonly retryDelays: Record<number, { count: number; minMs: number; maxMs: number }> = {};
 
@@ -31,6 +33,7 @@ export class ConsumerMetrics {
       deadLettered: this.deadLettered,
       redriven: this.redriven,
       pauses: this.pauses,
+      consecutiveFailures: this.consecutiveFailures,
       retryDelays: structuredClone(this.retryDelays),
     };
   }

@@ -148,15 +148,19 @@ export class MessageConsumer<T> {
     crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
     if (outcome === 'duplicate') this.metrics.duplicates++;
     else this.metrics.processed++;
+    this.metrics.consecutiveFailures = 0;
     this.recycleDelayMs = PROBE_INITIAL_MS;
     this.ack(channel, message);
   }
 
   private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number) {
     const id = message.properties.messageId;
+    this.metrics.consecutiveFailures++;
     if (this.options.onFailure === 'hold') {
       this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`);
-      this.pause(failure);
+      // Back off across failures too: a probe that succeeds while the work keeps failing must not
+      // become a loop every PROBE_INITIAL_MS.
+      this.pause(failure, Math.min(PROBE_MAX_MS, PROBE_INITIAL_MS * 2 ** Math.min(10, this.metrics.consecutiveFailures - 1)));
       this.release(channel, message);
       return;
     }
@@ -252,7 +256,7 @@ export class MessageConsumer<T> {
   }
 
   /** Stops taking new deliveries until the probe succeeds. Messages in retry levels keep their schedule. */
-  pause(failure?: Classification): void {
+  pause(failure?: Classification, firstProbeMs = PROBE_INITIAL_MS): void {
     if (this.paused || this.stopped) return;
     this.paused = true;
     this.metrics.pauses++;
@@ -261,7 +265,7 @@ export class MessageConsumer<T> {
     const tag = this.consumerTag;
     this.consumerTag = undefined;
     if (channel && tag) channel.cancel(tag).catch((error: Error) => this.logger.warn(`cancel failed: ${error.message}`));
-    this.scheduleProbe(PROBE_INITIAL_MS);
+    this.scheduleProbe(firstProbeMs);
   }
 
   private scheduleProbe(delayMs: number): void {

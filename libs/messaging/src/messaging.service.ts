@@ -175,7 +175,12 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       connected: this.connection.isConnected,
       publisherReady: this.publisher.isReady,
       lastError: this.connection.status.lastError,
-      consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, ...c.metrics.snapshot() })),
+      consumers: [...this.consumers.entries()].map(([key, c]) => ({
+        queue: c.queue,
+        role: this.topology?.routes.has(key) ? ('events' as const) : ('dead-letters' as const),
+        state: c.state,
+        ...c.metrics.snapshot(),
+      })),
     };
   }
 

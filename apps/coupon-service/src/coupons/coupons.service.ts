@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
+import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
 import { Inbox } from '@app/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
@@ -41,8 +42,8 @@ export class CouponsService {
     return 'duplicate';
   }
 
-  findByOrder(orderId?: string): Promise<Coupon[]> {
-    return this.dataSource.manager.find(Coupon, { where: orderId ? { orderId } : {}, order: { issuedAt: 'DESC' }, take: 100 });
+  find(query: GrantQuery): Promise<Coupon[]> {
+    return this.dataSource.manager.find(Coupon, { where: grantFilter(query), order: { issuedAt: 'DESC' }, take: MAX_GRANTS_LISTED });
   }
 }
 

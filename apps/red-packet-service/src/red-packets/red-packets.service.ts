@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PaymentSucceededV1 } from '@app/contracts';
+import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
 import { Inbox } from '@app/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
@@ -35,7 +36,7 @@ export class RedPacketsService {
     return 'duplicate';
   }
 
-  findByOrder(orderId?: string): Promise<RedPacket[]> {
-    return this.dataSource.manager.find(RedPacket, { where: orderId ? { orderId } : {}, order: { issuedAt: 'DESC' }, take: 100 });
+  find(query: GrantQuery): Promise<RedPacket[]> {
+    return this.dataSource.manager.find(RedPacket, { where: grantFilter(query), order: { issuedAt: 'DESC' }, take: MAX_GRANTS_LISTED });
   }
 }

@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { MessagingService, redriveHeaders } from '@app/messaging';
+import { runInTransaction } from '@app/persistence';
+import { DeadLetter } from './dead-letter.entity';
+import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
+import { DeadLetterView, notRedrivableReason, summaryOf, toView } from './dead-letter.view';
+
+/** Reasons that mean "this message can never succeed": left alone by a bulk re-drive unless asked for. */
+export const POISON_REASONS = ['permanent', 'unstorable'];
+export const DEFAULT_BULK_LIMIT = 100;
+export const MAX_BULK_LIMIT = 1_000;
+
+export interface BulkRedrive {
+  /** Only letters of this reason (naming a poison reason includes those letters). */
+  reason?: string;
+  /** Include poison letters (reason `permanent`). */
+  includePoison?: boolean;
+  /** Most letters re-driven or failed by this call (default 100, at most 1,000). */
+  limit?: number;
+}
+
+export interface BulkRedriveResult {
+  redriven: number;
+  skipped: number;
+  failed: number;
+  errors: string[];
+}
+
+/**
+ * Sends dead letters back to this consumer's main queue: the stored message (same message id,
+ * failure headers removed so the ladder starts again, `redriven-from` added), with a confirmed
+ * publish, then the row marked REDRIVEN in the transaction that locked it. A crash between the
+ * two leaves the letter pending; re-driving it again is harmless because consumers dedupe by
+ * message id. The row lock is held for one confirm round trip and no longer.
+ */
+@Injectable()
+export class DeadLetterRedriver {
+  private readonly logger = new Logger(DeadLetterRedriver.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+    @Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions,
+  ) {}
+
+  /** Re-drives one letter; waits for a concurrent re-drive of the same letter, then answers 409. */
+  async redrive(id: string): Promise<DeadLetterView> {
+    const view = await runInTransaction(this.dataSource, async (manager) => {
+      const letter = await this.lock(manager, id, false);
+      if (!letter) throw new DeadLetterNotFoundError(id);
+      return this.send(manager, letter);
+    });
+    this.afterRedrive(view);
+    return view;
+  }
+
+  /**
+   * Re-drives the pending letters that existed when the call began (ids up to the highest pending
+   * one then): a letter that fails again at once comes back as a new row above that bound, so one
+   * call never feeds on its own output. Rows another call is re-driving are skipped, not waited
+   * for (SKIP LOCKED), so concurrent calls never publish a letter twice.
+   */
+  async redriveMany(request: BulkRedrive = {}): Promise<BulkRedriveResult> {
+    const limit = Math.min(Math.max(request.limit ?? DEFAULT_BULK_LIMIT, 1), MAX_BULK_LIMIT);
+    const includePoison = request.includePoison === true || (request.reason !== undefined && POISON_REASONS.includes(request.reason));
+    const result: BulkRedriveResult = { redriven: 0, skipped: 0, failed: 0, errors: [] };
+    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | null }>;
+    if (upTo === null) return result;
+    let afterId = '0';
+    while (result.redriven + result.failed < limit) {
+      const qb = this.dataSource.manager
+        .createQueryBuilder(DeadLetter, 'd')
+        .select(['d.id AS id', 'd.reason AS reason'])
+        .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
+        .orderBy('d.id', 'ASC')
+        .limit(100);
+      if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
+      const batch = await qb.getRawMany<{ id: string | number; reason: string }>();
+      if (batch.length === 0) break;
+      for (const row of batch) {
+        afterId = String(row.id);
+        if (result.redriven + result.failed >= limit) break;
+        if (!includePoison && POISON_REASONS.includes(row.reason)) {
+          result.skipped++;
+          continue;
+        }
+        await this.redriveOneOfMany(afterId, result);
+      }
+    }
+    return result;
+  }
+
+  private async redriveOneOfMany(id: string, result: BulkRedriveResult): Promise<void> {
+    try {
+      const view = await runInTransaction(this.dataSource, async (manager) => {
+        const letter = await this.lock(manager, id, true);
+        // Locked by a concurrent call (it is re-driving it), or re-driven since the snapshot.
+        if (!letter || letter.status !== 'PENDING' || notRedrivableReason(summaryOf(letter))) return undefined;
+        return this.send(manager, letter);
+      });
+      if (!view) {
+        result.skipped++;
+        return;
+      }
+      this.afterRedrive(view);
+      result.redriven++;
+    } catch (error) {
+      result.failed++;
+      if (result.errors.length < 10) result.errors.push(`${id}: ${(error as Error).message}`);
+    }
+  }
+
+  private lock(manager: EntityManager, id: string, skipLocked: boolean): Promise<DeadLetter | null> {
+    const qb = manager.createQueryBuilder(DeadLetter, 'd').setLock('pessimistic_write').where('d.id = :id', { id });
+    if (skipLocked) qb.setOnLocked('skip_locked');
+    return qb.getOne();
+  }
+
+  private async send(manager: EntityManager, letter: DeadLetter): Promise<DeadLetterView> {
+    if (letter.status === 'REDRIVEN') throw new DeadLetterAlreadyRedrivenError(letter.id, letter.redrivenAt);
+    const why = notRedrivableReason(summaryOf(letter));
+    if (why) throw new DeadLetterNotRedrivableError(letter.id, why);
+    // Always back to this service's own main queue, whatever the stored headers say.
+    const queue = this.messaging.routes(this.options.consumer).queue;
+    const properties = JSON.parse(letter.properties) as Record<string, unknown>;
+    const headers = JSON.parse(letter.headers) as Record<string, unknown>;
+    await this.messaging.publisher.publish('', queue, letter.payload, {
+      messageId: letter.messageId ?? undefined,
+      contentType: properties.contentType as string | undefined,
+      contentEncoding: properties.contentEncoding as string | undefined,
+      type: properties.type as string | undefined,
+      timestamp: properties.timestamp as number | undefined,
+      headers: redriveHeaders(headers, String(letter.id)),
+      persistent: true,
+    });
+    const redrivenAt = new Date();
+    await manager.update(DeadLetter, { id: letter.id }, { status: 'REDRIVEN', redrivenAt });
+    return toView(summaryOf({ ...letter, status: 'REDRIVEN', redrivenAt }));
+  }
+
+  private afterRedrive(view: DeadLetterView): void {
+    const consumer = this.messaging.consumer(this.messaging.routes(this.options.consumer).queue);
+    if (consumer) consumer.metrics.redriven++;
+    this.logger.log(`dead letter ${view.id} (message ${view.messageId}) re-driven`);
+  }
+}
