@@ -198,6 +198,9 @@ export interface DeadLetterConfig {
   alertWebhookUrl?: string;
   /** When set, each webhook alert carries an HMAC-SHA256 signature made with it. */
   alertWebhookSecret?: string;
+  /** Alerts let out per window; past it, one summary alert when the window ends. */
+  alertBurst: number;
+  alertWindowMs: number;
   /** 0 = no automatic re-drive. */
   redriveIntervalMs: number;
 }
@@ -237,6 +240,8 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
     ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
     ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    ALERT_BURST: positiveInt(10, 10_000),
+    ALERT_WINDOW: duration('1m', 1000),
     OPERATOR_TOKEN: operatorToken,
     DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
     HANDLER_TIMEOUT: duration('15s', 100),
@@ -286,6 +291,8 @@ export function loadConsumerServiceConfig(
     deadLetters: {
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
       alertWebhookSecret: e.ALERT_WEBHOOK_SECRET as string | undefined,
+      alertBurst: e.ALERT_BURST as number,
+      alertWindowMs: e.ALERT_WINDOW as number,
       redriveIntervalMs: e.DEAD_LETTER_REDRIVE_INTERVAL as number,
     },
   };

@@ -4,10 +4,6 @@ import { AlertWebhook } from './alert-webhook';
 import { DeadLetter } from './dead-letter.entity';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 
-/** Alerts per window before they are summarised (ALERT_BURST / ALERT_WINDOW). */
-export const DEFAULT_ALERT_BURST = 10;
-export const DEFAULT_ALERT_WINDOW_MS = 60_000;
-
 /**
  * Raises an alert for each stored dead letter: a structured error log, a counter, and a POST to
  * ALERT_WEBHOOK_URL when set (retried with back-off, signed with ALERT_WEBHOOK_SECRET when set).
@@ -24,7 +20,7 @@ export class DeadLetterAlerts implements OnApplicationShutdown {
   suppressed = 0;
 
   constructor(@Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions) {
-    this.limiter = new AlertRateLimiter(options.alertBurst ?? DEFAULT_ALERT_BURST, options.alertWindowMs ?? DEFAULT_ALERT_WINDOW_MS);
+    this.limiter = new AlertRateLimiter(options.alertBurst, options.alertWindowMs);
     if (options.alertWebhookUrl) this.webhook = new AlertWebhook({ url: options.alertWebhookUrl, secret: options.alertWebhookSecret });
   }
 
