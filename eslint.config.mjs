@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './tools/lint/boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'results/**', '*.js'] },
@@ -8,7 +9,11 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { boundaries },
     rules: {
+      // Apps never import apps, libraries never import apps, libraries only through @app/<name>,
+      // and each library only from the layers below it (tools/lint/boundaries.mjs).
+      'boundaries/imports': 'error',
       // An un-awaited publish or commit is how messages get lost: make it an error.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],

@@ -52,7 +52,8 @@ describe('hostile input against the operator side', () => {
 
       it('refuses a missing, wrong or malformed token with 401 and a JSON message, and takes the right one', async () => {
         const coupon = await system.start('coupon');
-        for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: `Basic ${TEST_OPERATOR_TOKEN}` }, { authorization: `Bearer ${TEST_OPERATOR_TOKEN.slice(0, -1)}` }, { 'x-chaos-token': TEST_OPERATOR_TOKEN }]) {
+        const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: `Basic ${TEST_OPERATOR_TOKEN}` }, { authorization: `Bearer ${TEST_OPERATOR_TOKEN.slice(0, -1)}` }, { 'x-chaos-token': TEST_OPERATOR_TOKEN }];
+        for (const headers of attempts) {
           for (const [method, path] of [['GET', '/dead-letters'], ['POST', '/dead-letters/redrive'], ['GET', '/chaos']]) {
             const res = await http(coupon, method, path, undefined, headers);
             expect({ headers, path, res: { status: res.status, error: res.body.error } }).toEqual({ headers, path, res: { status: 401, error: 'Unauthorized' } });
