@@ -6,3 +6,5 @@ export * from './dead-letters.service';
 export * from './dead-letters.module';
 export * from './dead-letters.options';
 export * from './dead-letters.errors';
+export * from './dead-letters.retention';
+export * from './index-dead-letters-redriven-at.migration';
