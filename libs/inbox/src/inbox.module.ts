@@ -5,8 +5,6 @@ import { InboxBatcher, InsertOutcome } from './inbox-batcher';
 import { INBOX_OPTIONS, InboxOptions } from './inbox.options';
 import { InboxRetention } from './inbox.retention';
 
-export { INBOX_OPTIONS, InboxOptions } from './inbox.options';
-
 /** Exactly-once processing per (consumer, messageId), with the consumer's messages group-committed. */
 @Injectable()
 export class Inbox {

@@ -5,3 +5,4 @@ export * from './inbox-batcher';
 export * from './inbox.module';
 export * from './inbox.retention';
 export * from './index-inbox-processed-at.migration';
+export * from './inbox.options';
