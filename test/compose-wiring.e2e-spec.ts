@@ -2,15 +2,30 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configVariables, Env } from '@app/config';
+import { brokerDefinitions, matchesRabbitPasswordHash, runtimeGrant } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 
 const ROOT = join(__dirname, '..');
-/** Compose's `${NAME:-default}` interpolation, with NAME unset as in a fresh shell. */
-const interpolate = (text: string) => text.replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback);
-const compose = parse(interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; ports?: string[]; build?: unknown }>;
+/** The operator token a user puts in `.env`; compose has no default for it. */
+const OPERATOR_TOKEN = 'compose-wiring-operator-token';
+const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+/** Compose's `${NAME:-default}` interpolation with NAME unset as in a fresh shell, and `${NAME:?}` with `.env`'s values. */
+const interpolate = (text: string, env: Env) =>
+  text
+    .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback)
+    .replace(/\$\{([A-Z_]+):\?([^}]*)\}/g, (_, name: string, error: string) => env[name] ?? `<missing ${name}: ${error}>`);
+type ComposeService = {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  ports?: string[];
+  build?: unknown;
+  volumes?: string[];
 };
+const compose = parse(interpolate(composeText, { OPERATOR_TOKEN }), { merge: true }) as { services: Record<string, ComposeService> };
 
 const APPS: Array<{ compose: string; name: ServiceName; db: string; portVar: string }> = [
   { compose: 'order-service', name: 'order', db: 'order-db', portVar: 'ORDER_PORT' },
@@ -34,13 +49,91 @@ describe('docker-compose.yml', () => {
     expect(compose.services.rabbitmq.healthcheck).toBeDefined();
     expect(service.healthcheck).toBeDefined();
     const port = service.environment?.[app.portVar];
-    expect(service.ports).toEqual([`${port}:${port}`]);
+    expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
   });
 
   it.each(APPS)('gives $compose only variables it knows', (app) => {
+    // OPERATOR_TOKEN is the operator contract's variable (libs/config on main).
     const known = new Set(configVariables(app.name));
     const unknown = Object.keys(compose.services[app.compose].environment ?? {}).filter((name) => !known.has(name));
     expect(unknown).toEqual([]);
+  });
+
+  describe('least privilege', () => {
+    const definitions = brokerDefinitions();
+    const credentials = (url: string) => {
+      const parsed = new URL(url);
+      return { user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), host: parsed.hostname, database: parsed.pathname.slice(1) };
+    };
+
+    it('publishes every port on 127.0.0.1 only', () => {
+      const ports = Object.values(compose.services).flatMap((service) => service.ports ?? []);
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    });
+
+    it('runs the engines CI tests: RabbitMQ 3.10, MariaDB 10.11', () => {
+      expect(compose.services.rabbitmq.image).toBe('rabbitmq:3.10-management');
+      for (const app of APPS) expect(compose.services[app.db].image).toBe('mariadb:10.11');
+      expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:(22|24)-/m);
+    });
+
+    it('loads the broker users from the definitions file, with no guest', () => {
+      const volumes = compose.services.rabbitmq.volumes ?? [];
+      expect(volumes).toContain('./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro');
+      expect(volumes).toContain('./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/conf.d/90-project.conf:ro');
+      expect(readFileSync(join(ROOT, 'deploy/rabbitmq/rabbitmq.conf'), 'utf8')).toMatch(/^load_definitions = \/etc\/rabbitmq\/definitions\.json$/m);
+      expect(definitions.vhosts).toEqual([{ name: '/' }]);
+      expect(definitions.users.map((u) => u.name)).not.toContain('guest');
+      expect(definitions.users.filter((u) => u.tags.includes('administrator'))).toEqual([]);
+    });
+
+    it('gives each service its own broker user, whose password the definitions hold', () => {
+      const users = APPS.map((app) => credentials(compose.services[app.compose].environment?.RABBITMQ_URL ?? ''));
+      expect(users.map((u) => u.user)).toEqual(['order-service', 'coupon-service', 'red-packet-service']);
+      for (const { user, password } of users) {
+        const defined = definitions.users.find((u) => u.name === user);
+        expect(defined).toBeDefined();
+        expect(matchesRabbitPasswordHash(password, defined?.password_hash ?? '')).toBe(true);
+        expect(definitions.permissions.filter((p) => p.user === user)).toHaveLength(1);
+      }
+      // The order service only writes its exchange; it reads nothing.
+      expect(definitions.permissions.find((p) => p.user === 'order-service')).toMatchObject({ read: '^$' });
+    });
+
+    it.each(APPS)('gives $compose a runtime and a migration account of its own database, never root', (app) => {
+      const env = compose.services[app.compose].environment ?? {};
+      const prefix = app.portVar.replace(/_PORT$/, '');
+      const runtime = credentials(env[`${prefix}_DB_URL`]);
+      const migration = credentials(env[`${prefix}_DB_MIGRATION_URL`]);
+      const db = compose.services[app.db].environment ?? {};
+      expect(runtime.user).not.toBe('root');
+      expect(migration.user).not.toBe('root');
+      expect(runtime.user).not.toBe(migration.user);
+      expect(runtime.host).toBe(app.db);
+      expect(migration).toMatchObject({ host: app.db, database: runtime.database });
+      // The MariaDB image gives MARIADB_USER all rights on MARIADB_DATABASE: the migration account.
+      expect(db).toMatchObject({ MARIADB_DATABASE: runtime.database, MARIADB_USER: migration.user, MARIADB_PASSWORD: migration.password });
+      // deploy/mariadb/10-runtime-user.sh creates APP_DB_USER with row rights only.
+      expect(db).toMatchObject({ APP_DB_USER: runtime.user, APP_DB_PASSWORD: runtime.password });
+      expect(compose.services[app.db].volumes).toContain('./deploy/mariadb/10-runtime-user.sh:/docker-entrypoint-initdb.d/10-runtime-user.sh:ro');
+      expect(runtimeGrant()).toBe('SELECT, INSERT, UPDATE, DELETE');
+      // Nobody knows the root password, and no health check carries a password.
+      expect(db.MARIADB_RANDOM_ROOT_PASSWORD).toBe('1');
+      expect(Object.keys(db).filter((k) => /ROOT_PASSWORD$/.test(k) && k !== 'MARIADB_RANDOM_ROOT_PASSWORD')).toEqual([]);
+    });
+
+    it('puts no password on a health-check command line', () => {
+      for (const service of Object.values(compose.services)) {
+        expect((service.healthcheck?.test ?? []).join(' ')).not.toMatch(/-p\S|--password|PASSWORD/i);
+      }
+    });
+
+    it('publishes no operator token: OPERATOR_TOKEN must come from the environment or .env', () => {
+      expect(composeText).toMatch(/OPERATOR_TOKEN: \$\{OPERATOR_TOKEN:\?[^}]+\}/);
+      expect(composeText).not.toMatch(/CHAOS_TOKEN|demo-chaos-token/);
+      for (const app of APPS) expect(compose.services[app.compose].environment?.OPERATOR_TOKEN).toBe(OPERATOR_TOKEN);
+    });
   });
 
   describe('services started with the compose environment', () => {
@@ -52,23 +145,24 @@ describe('docker-compose.yml', () => {
       const env: Env = { ...compose.services[app.compose].environment };
       for (const [key, value] of Object.entries(env)) {
         if (typeof value !== 'string') continue;
+        // The demo's accounts do not exist on the local servers (least-privilege.e2e-spec.ts
+        // proves them on a vhost and accounts of its own): the local admin accounts stand in here.
         env[key] = value
-          .replace(/@rabbitmq:5672/, '@127.0.0.1:5672')
-          .replace(/^mysql:\/\/root:[^@]*@[a-z-]+-db:3306\/.*$/, `mysql://root@127.0.0.1:3306/${system.databases[app.name]}`);
+          .replace(/^amqp:\/\/[^@]+@rabbitmq:5672$/, process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672')
+          .replace(/^mysql:\/\/[^@]+@[a-z-]+-db:3306\/.*$/, `mysql://root@127.0.0.1:3306/${system.databases[app.name]}`);
       }
       env[app.portVar] = '0';
       env.AMQP_NAME_PREFIX = system.prefix;
       return env;
     }
 
-    it('pays an order end to end and exposes chaos with the compose token', async () => {
+    it('pays an order end to end and exposes chaos with the operator token', async () => {
       const [order, coupon, redPacket] = await Promise.all(APPS.map((app) => system.start(app.name, localEnv(app))));
       const id = await createAndPay(order, '66.60', 'compose-user');
       await waitFor(async () => (await http(coupon, 'GET', `/coupons?orderId=${id}`)).body.length === 1);
       await waitFor(async () => (await http(redPacket, 'GET', `/red-packets?orderId=${id}`)).body.length === 1);
-      const token = compose.services['coupon-service'].environment?.CHAOS_TOKEN ?? '';
-      expect(token).toBe('demo-chaos-token');
-      expect((await http(coupon, 'GET', '/chaos', undefined, { 'x-chaos-token': token })).body).toMatchObject({ enabled: true });
+      const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+      expect((await http(coupon, 'GET', '/chaos', undefined, auth)).body).toMatchObject({ enabled: true });
     });
   });
 });

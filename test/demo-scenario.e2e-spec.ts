@@ -6,17 +6,17 @@ describe('the demo scenario', () => {
   const token = 'scenario-token-1';
   const system = new TestSystem({
     CHAOS_ENABLED: 'true',
-    CHAOS_TOKEN: token,
+    OPERATOR_TOKEN: token,
     RETRY_LADDER: '300ms,600ms,1s,2s', // 3.9 s in all
     PAUSE_ON_DEPENDENCY_DOWN: 'false',
     HANDLER_TIMEOUT: '2s',
   });
-  let targets: { orderUrl: string; couponUrl: string; redPacketUrl: string; chaosToken: string };
+  let targets: { orderUrl: string; couponUrl: string; redPacketUrl: string; operatorToken: string };
   const lines: string[] = [];
 
   beforeAll(async () => {
     const { order, coupon, redPacket } = await system.startAll();
-    targets = { orderUrl: order.url, couponUrl: coupon.url, redPacketUrl: redPacket.url, chaosToken: token };
+    targets = { orderUrl: order.url, couponUrl: coupon.url, redPacketUrl: redPacket.url, operatorToken: token };
   });
   afterAll(() => system.cleanup());
 

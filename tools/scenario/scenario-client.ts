@@ -3,8 +3,12 @@ export interface ScenarioTargets {
   orderUrl: string;
   couponUrl: string;
   redPacketUrl: string;
-  chaosToken?: string;
+  /** OPERATOR_TOKEN of the demo: sent as `Authorization: Bearer` on the operator routes. */
+  operatorToken?: string;
 }
+
+/** Routes that change state or reveal stored messages: the services guard them with OPERATOR_TOKEN. */
+const isOperatorRoute = (path: string) => path.startsWith('/chaos') || path.startsWith('/dead-letters');
 
 export class ScenarioClient {
   constructor(private readonly targets: ScenarioTargets) {}
@@ -12,7 +16,7 @@ export class ScenarioClient {
   private async call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (path.startsWith('/chaos') && this.targets.chaosToken) headers['x-chaos-token'] = this.targets.chaosToken;
+    if (isOperatorRoute(path) && this.targets.operatorToken) headers.authorization = `Bearer ${this.targets.operatorToken}`;
     const response = await fetch(`${base}${path}`, {
       method,
       headers,
@@ -48,7 +52,7 @@ export class ScenarioClient {
 
   async killCouponDatabase(): Promise<void> {
     const res = await this.call(this.targets.couponUrl, 'POST', '/chaos/db', { mode: 'down' });
-    if (res.status !== 200) throw new Error(`chaos: HTTP ${res.status} ${JSON.stringify(res.body)} (is CHAOS_ENABLED=true, and CHAOS_TOKEN right?)`);
+    if (res.status !== 200) throw new Error(`chaos: HTTP ${res.status} ${JSON.stringify(res.body)} (is CHAOS_ENABLED=true, and OPERATOR_TOKEN the demo's?)`);
   }
 
   async healCouponDatabase(): Promise<void> {

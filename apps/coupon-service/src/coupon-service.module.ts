@@ -7,7 +7,7 @@ import { COUPON_CONSUMER } from './coupons/coupons.service';
 import { CouponsModule } from './coupons/coupons.module';
 import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-coupons';
 
-import { IndexCouponsUser1763800000100 } from './migrations/1763800000100-index-coupons-user';
+import { IndexCouponsUser1763800000300 } from './migrations/1763800000300-index-coupons-user';
 @Module({})
 export class CouponServiceModule {
   static register(config: ConsumerServiceConfig, chaos?: ChaosOptions): DynamicModule {
@@ -19,7 +19,7 @@ export class CouponServiceModule {
           consumer: COUPON_CONSUMER,
           queue: 'coupon-service.payment-succeeded',
           entities: [Coupon],
-          migrations: [CreateCoupons1763700000300, IndexCouponsUser1763800000100],
+          migrations: [CreateCoupons1763700000300, IndexCouponsUser1763800000300],
         }, chaos),
         CouponsModule,
       ],

@@ -20,6 +20,7 @@ export class OrderServiceModule {
         DatabaseModule.forRootAsync({
           useFactory: () => ({
             settings: config.database,
+            migrationSettings: config.migrationDatabase,
             poolSize: config.databasePoolSize,
             entities: [Order],
             migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],

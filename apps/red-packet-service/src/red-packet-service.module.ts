@@ -7,7 +7,7 @@ import { RedPacket } from './red-packets/red-packet.entity';
 import { RED_PACKET_CONSUMER } from './red-packets/red-packets.service';
 import { RedPacketsModule } from './red-packets/red-packets.module';
 
-import { IndexRedPacketsUser1763800000200 } from './migrations/1763800000200-index-red-packets-user';
+import { IndexRedPacketsUser1763800000400 } from './migrations/1763800000400-index-red-packets-user';
 @Module({})
 export class RedPacketServiceModule {
   static register(config: ConsumerServiceConfig, chaos?: ChaosOptions): DynamicModule {
@@ -19,7 +19,7 @@ export class RedPacketServiceModule {
           consumer: RED_PACKET_CONSUMER,
           queue: 'red-packet-service.payment-succeeded',
           entities: [RedPacket],
-          migrations: [CreateRedPackets1763700000400, IndexRedPacketsUser1763800000200],
+          migrations: [CreateRedPackets1763700000400, IndexRedPacketsUser1763800000400],
         }, chaos),
         RedPacketsModule,
       ],

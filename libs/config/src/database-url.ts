@@ -51,6 +51,32 @@ export const databaseUrl = (fallback: string) =>
       }
     });
 
+/** An optional URL of the same form (no default): unset gives `undefined`. */
+export const optionalDatabaseUrl = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseDatabaseUrl(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/**
+ * The account migrations run with (`*_DB_MIGRATION_URL`): it must reach the same server and
+ * database as the service's own URL, or the service would run against a schema nobody migrated.
+ */
+export function migrationSettings(service: DatabaseSettings, migration: DatabaseSettings | undefined, variable: string): DatabaseSettings | undefined {
+  if (!migration) return undefined;
+  if (migration.host !== service.host || migration.port !== service.port || migration.database !== service.database) {
+    throw new Error(`${variable}: must name the same host, port and database as the service's own URL`);
+  }
+  return migration;
+}
+
 /** Masks the password of any URL for logging. */
 export function redactUrl(text: string): string {
   try {

@@ -10,12 +10,13 @@ describe('parseDuration', () => {
     ['750', 750],
     [' 10 s ', 10_000],
     ['0', 0],
+    ['30d', 2_592_000_000],
   ])('reads %p as %p ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each([[''], ['5d'], ['-1s'], ['1e3'], ['five seconds'], ['1s2'], ['s']])('rejects %p', (text) => {
-    expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration (use e.g. 500ms, 5s, 2m, 1h)`);
+  it.each([[''], ['5w'], ['-1s'], ['1e3'], ['five seconds'], ['1s2'], ['s']])('rejects %p', (text) => {
+    expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration (use e.g. 500ms, 5s, 2m, 1h, 30d)`);
   });
 
   it('rejects a duration beyond the safe integer range', () => {

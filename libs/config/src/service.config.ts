@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DatabaseSettings, databaseUrl } from './database-url';
-import { parseDuration } from './duration';
+import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
+import { formatDuration, parseDuration } from './duration';
 import { parseCrashPoint, CrashPointName } from './crash-points';
 import { amqpUrl, bool, ConfigError, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
 
@@ -117,6 +117,8 @@ export interface OrderServiceConfig {
   /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
   crashAt?: { point: CrashPointName; after: number };
   database: DatabaseSettings;
+  /** ORDER_DB_MIGRATION_URL: the DDL account, used only at start to create the database and migrate. */
+  migrationDatabase?: DatabaseSettings;
   databasePoolSize: number;
   /** Concurrent create / pay requests committed together (group commit); 1 = a transaction each. */
   orderBatchSize: number;
@@ -145,6 +147,7 @@ const orderEnvSchema = () =>
     OPERATOR_TOKEN: operatorToken,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
+    ORDER_DB_MIGRATION_URL: optionalDatabaseUrl,
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
     ORDER_BATCH_SIZE: positiveInt(64, 1_000),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
@@ -165,6 +168,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     logLevel: e.LOG_LEVEL,
     crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
+    migrationDatabase: checked(() => migrationSettings(e.ORDER_DB_URL, e.ORDER_DB_MIGRATION_URL, 'ORDER_DB_MIGRATION_URL')),
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
     orderBatchSize: e.ORDER_BATCH_SIZE,
     broker: brokerConfig(e),
@@ -192,6 +196,10 @@ export interface ConsumerConfig {
   maxMessageBytes: number;
   /** Messages committed together in one transaction (group commit); 1 = a transaction each. */
   batchSize: number;
+  /** INBOX_RETENTION: how long a processed message id is remembered (dedupe window). */
+  inboxRetentionMs: number;
+  /** RETENTION_CLEANUP_INTERVAL: how often inbox and re-driven dead-letter rows past retention are deleted. */
+  retentionCleanupIntervalMs: number;
 }
 
 export interface DeadLetterConfig {
@@ -203,6 +211,9 @@ export interface DeadLetterConfig {
   alertWindowMs: number;
   /** 0 = no automatic re-drive. */
   redriveIntervalMs: number;
+  /** DEAD_LETTER_RETENTION: re-driven letters older than this are deleted; pending ones never are. */
+  retentionMs: number;
+  cleanupIntervalMs: number;
 }
 
 export interface ChaosConfig {
@@ -218,6 +229,8 @@ export interface ConsumerServiceConfig {
   crashAt?: { point: CrashPointName; after: number };
   chaos: ChaosConfig;
   database: DatabaseSettings;
+  /** `<PREFIX>_DB_MIGRATION_URL`: the DDL account, used only at start to create the database and migrate. */
+  migrationDatabase?: DatabaseSettings;
   databasePoolSize: number;
   broker: BrokerConfig;
   consumer: ConsumerConfig;
@@ -231,12 +244,16 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     LOG_LEVEL: logLevel,
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
+    [`${prefix}_DB_MIGRATION_URL`]: optionalDatabaseUrl,
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
     [`${prefix}_PREFETCH`]: positiveInt(64, 10_000),
     [`${prefix}_BATCH_SIZE`]: positiveInt(16, 1_000),
     RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
     [`${prefix}_RETRY_LADDER`]: ladder(),
     PAUSE_ON_DEPENDENCY_DOWN: bool(true),
+    INBOX_RETENTION: duration('30d', 1),
+    DEAD_LETTER_RETENTION: duration('30d', 1),
+    RETENTION_CLEANUP_INTERVAL: duration('1m', 100),
     MAX_MESSAGE_BYTES: positiveInt(256 * 1024, 64 * 1024 * 1024),
     ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
     ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
@@ -278,6 +295,9 @@ export function loadConsumerServiceConfig(
     crashAt: e.TEST_CRASH_AT as ConsumerServiceConfig['crashAt'],
     chaos: { enabled: e.CHAOS_ENABLED as boolean },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
+    migrationDatabase: checked(() =>
+      migrationSettings(e[`${prefix}_DB_URL`] as DatabaseSettings, e[`${prefix}_DB_MIGRATION_URL`] as DatabaseSettings | undefined, `${prefix}_DB_MIGRATION_URL`),
+    ),
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
     broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
     consumer: {
@@ -287,6 +307,8 @@ export function loadConsumerServiceConfig(
       pauseOnDependencyDown: e.PAUSE_ON_DEPENDENCY_DOWN as boolean,
       maxMessageBytes: e.MAX_MESSAGE_BYTES as number,
       batchSize: e[`${prefix}_BATCH_SIZE`] as number,
+      inboxRetentionMs: checked(() => inboxRetention(e, prefix)),
+      retentionCleanupIntervalMs: e.RETENTION_CLEANUP_INTERVAL as number,
     },
     deadLetters: {
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
@@ -294,6 +316,32 @@ export function loadConsumerServiceConfig(
       alertBurst: e.ALERT_BURST as number,
       alertWindowMs: e.ALERT_WINDOW as number,
       redriveIntervalMs: e.DEAD_LETTER_REDRIVE_INTERVAL as number,
+      retentionMs: e.DEAD_LETTER_RETENTION as number,
+      cleanupIntervalMs: e.RETENTION_CLEANUP_INTERVAL as number,
     },
   };
+}
+
+/** Runs a cross-variable check; its message already names the variable. */
+function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+}
+
+/**
+ * The inbox remembers a message id for INBOX_RETENTION. A copy of a message can still arrive while
+ * it climbs the ladder and, with automatic re-drive on, one re-drive interval after it ran out:
+ * forgetting the id sooner would let that copy be granted a second time.
+ */
+function inboxRetention(e: Record<string, unknown>, prefix: string): number {
+  const ladder = (e[`${prefix}_RETRY_LADDER`] ?? e.RETRY_LADDER) as number[];
+  const window = ladder.reduce((sum, ms) => sum + ms, 0) + (e.DEAD_LETTER_REDRIVE_INTERVAL as number);
+  const retention = e.INBOX_RETENTION as number;
+  if (retention <= window) {
+    throw new Error(`INBOX_RETENTION: must be longer than the whole retry ladder plus DEAD_LETTER_REDRIVE_INTERVAL (${formatDuration(window)})`);
+  }
+  return retention;
 }

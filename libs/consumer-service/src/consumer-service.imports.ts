@@ -2,9 +2,16 @@ import { DynamicModule, Injectable } from '@nestjs/common';
 import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
+import {
+  CreateDeadLetters1763700000500,
+  DeadLetter,
+  DeadLetterAlerts,
+  DeadLettersModule,
+  DeadLettersService,
+  IndexDeadLettersRedrivenAt1763800000200,
+} from '@app/dead-letters';
 import { HealthContributor, HealthModule, OperatorAuthModule } from '@app/http';
-import { CreateInbox1763700000100, InboxModule } from '@app/inbox';
+import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -50,12 +57,17 @@ export function consumerServiceImports(
     DatabaseModule.forRootAsync({
       useFactory: () => ({
         settings: config.database,
+        migrationSettings: config.migrationDatabase,
         poolSize: config.databasePoolSize,
         entities: [DeadLetter, ...definition.entities],
-        migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, ...definition.migrations],
+        migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
       }),
     }),
-    InboxModule.register({ batchSize: config.consumer.batchSize }),
+    InboxModule.register({
+      batchSize: config.consumer.batchSize,
+      retentionMs: config.consumer.inboxRetentionMs,
+      cleanupIntervalMs: config.consumer.retentionCleanupIntervalMs,
+    }),
     MessagingModule.forRootAsync({
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource) => ({

@@ -6,6 +6,7 @@ import { DeadLetterAlerts } from './dead-letter.alerts';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
+import { DeadLettersRetention } from './dead-letters.retention';
 import { DeadLettersScheduler } from './dead-letters.scheduler';
 import { DeadLettersService } from './dead-letters.service';
 import { DeadLetterRedriver } from './dead-letter-redriver';
@@ -43,6 +44,7 @@ export class DeadLettersModule {
         DeadLettersService,
         DeadLetterRedriver,
         DeadLettersScheduler,
+        DeadLettersRetention,
         DeadLetterHandler,
       ],
       exports: [DeadLettersService, DeadLetterRedriver, DeadLetterAlerts],

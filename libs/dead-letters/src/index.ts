@@ -9,3 +9,5 @@ export * from './dead-letters.errors';
 export * from './dead-letter-redriver';
 export * from './dead-letter.view';
 export * from './dead-letter-record';
+export * from './dead-letters.retention';
+export * from './index-dead-letters-redriven-at.migration';

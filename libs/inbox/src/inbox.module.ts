@@ -2,13 +2,8 @@ import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { InboxBatcher, InsertOutcome } from './inbox-batcher';
-
-export const INBOX_OPTIONS = Symbol('INBOX_OPTIONS');
-
-export interface InboxOptions {
-  /** Most messages of one consumer committed in one transaction; 1 gives each message its own. */
-  batchSize: number;
-}
+import { INBOX_OPTIONS, InboxOptions } from './inbox.options';
+import { InboxRetention } from './inbox.retention';
 
 /** Exactly-once processing per (consumer, messageId), with the consumer's messages group-committed. */
 @Injectable()
@@ -59,7 +54,7 @@ export class InboxModule {
     return {
       module: InboxModule,
       global: true,
-      providers: [{ provide: INBOX_OPTIONS, useValue: options }, Inbox],
+      providers: [{ provide: INBOX_OPTIONS, useValue: options }, Inbox, InboxRetention],
       exports: [Inbox],
     };
   }

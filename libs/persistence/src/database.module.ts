@@ -2,9 +2,12 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DatabaseSettings } from '@app/config';
 import { ensureDatabase } from './ensure-database';
+import { migrateDatabase } from './migrate-database';
 
 export interface DatabaseModuleOptions {
   settings: DatabaseSettings;
+  /** The account that creates the database and runs migrations at start; unset = `settings`. */
+  migrationSettings?: DatabaseSettings;
   poolSize: number;
   entities: Function[];
   migrations: Function[];
@@ -12,7 +15,7 @@ export interface DatabaseModuleOptions {
 
 const logger = new Logger('Database');
 
-/** TypeORM on mysql2 with the project's defaults; creates the database and runs migrations at start. */
+/** TypeORM on mysql2 with the project's defaults. Migrations run before, see DatabaseModule. */
 export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOptions {
   const { settings } = options;
   return {
@@ -23,9 +26,8 @@ export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOpt
     password: settings.password,
     database: settings.database,
     entities: options.entities,
-    migrations: options.migrations,
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
+    // Already run by migrateDatabase, with the migration account, before this pool opens.
+    migrationsRun: false,
     // Never: the schema changes only through migrations.
     synchronize: false,
     timezone: 'Z',
@@ -55,10 +57,11 @@ export class DatabaseModule {
           inject: options.inject ?? [],
           useFactory: async (...args: unknown[]) => {
             const resolved = options.useFactory(...args);
+            const migration = resolved.migrationSettings ?? resolved.settings;
             // The server may still be starting (compose, CI): give it a few seconds before failing.
             for (let attempt = 1; ; attempt++) {
               try {
-                await ensureDatabase(resolved.settings);
+                await ensureDatabase(migration);
                 break;
               } catch (error) {
                 if (attempt >= 15) throw error;
@@ -66,6 +69,8 @@ export class DatabaseModule {
                 await new Promise((resolve) => setTimeout(resolve, 1_000));
               }
             }
+            if (resolved.migrationSettings) logger.log(`migrating with ${migration.redacted}`);
+            await migrateDatabase(migration, resolved.migrations);
             logger.log(`using ${resolved.settings.redacted}`);
             return typeOrmOptions(resolved);
           },

@@ -1,4 +1,5 @@
 export * from './ensure-database';
+export * from './migrate-database';
 export * from './mysql-errors';
 export * from './transaction';
 export * from './database-probe';
