@@ -175,7 +175,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       connected: this.connection.isConnected,
       publisherReady: this.publisher.isReady,
       lastError: this.connection.status.lastError,
-      consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, ...c.metrics.snapshot() })),
+      consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, inFlight: c.inFlightCount, ...c.metrics.snapshot() })),
     };
   }
 
