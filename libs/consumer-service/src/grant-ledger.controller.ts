@@ -8,6 +8,7 @@ const idsQuery = z.strictObject({
   after: uuid.default('00000000-0000-0000-0000-000000000000'),
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
+const owedQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(10_000).default(10_000) });
 const timelineQuery = z.strictObject({ eventId: uuid.optional() });
 
 /** Read endpoints for the console: cheap counts, one order's rows, and (operator) granted ids. */
@@ -24,6 +25,12 @@ export class GrantLedgerController {
   @Get('order-ids')
   async orderIds(@Query(new ZodValidationPipe(idsQuery, 'query')) query: z.infer<typeof idsQuery>) {
     return { ids: await this.ledger.grantedOrderIds(query.after, query.limit) };
+  }
+
+  // TODO(lead): OperatorGuard — lists business data (order ids).
+  @Get('owed-order-ids')
+  async owedOrderIds(@Query(new ZodValidationPipe(owedQuery, 'query')) query: z.infer<typeof owedQuery>) {
+    return { ids: await this.ledger.owedOrderIds(query.limit) };
   }
 
   /** Error codes and times only; payloads stay behind the operator's `/dead-letters/:id`. */

@@ -67,6 +67,20 @@ export class GrantLedgerService {
     return rows.map((row) => row.order_id);
   }
 
+  /** Order ids of pending dead letters without a grant (at most `limit`): owed a re-drive, not lost. */
+  async owedOrderIds(limit: number): Promise<string[]> {
+    const table = this.options.grantTable;
+    const rows: Array<{ order_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT o.order_id FROM (
+         SELECT JSON_VALUE(CONVERT(payload USING utf8mb4), '$.data.orderId') AS order_id FROM dead_letters WHERE status = 'PENDING'
+       ) o
+       WHERE o.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = o.order_id)
+       ORDER BY o.order_id LIMIT ?`,
+      [limit],
+    );
+    return rows.map((row) => row.order_id);
+  }
+
   /** This consumer's rows of one order's story: each failed attempt, dead-lettering, re-drive, the grant. */
   async timeline(orderId: string, eventId?: string): Promise<TimelineRow[]> {
     const service = this.options.serviceName;
