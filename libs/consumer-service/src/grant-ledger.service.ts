@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { formatDuration } from '@app/config';
 import { MessagingService, parseAttemptHistory } from '@app/messaging';
 
 export const GRANT_LEDGER_OPTIONS = Symbol('GRANT_LEDGER_OPTIONS');
@@ -96,11 +97,12 @@ export class GrantLedgerService {
         )
       : [];
     const rows: TimelineRow[] = [];
+    const levels = this.messaging.routes(this.options.consumer).retryDelaysMs;
     const failures = new Map<string, TimelineRow>();
     const addFailures = (history: unknown) => {
       for (const a of parseAttemptHistory(history)) {
         // The same failure can be stored twice (a re-driven message keeps its history): keep one.
-        failures.set(`${a.at}|${a.attempt}|${a.code}`, { at: a.at, service, event: 'delivery.failed', detail: { attempt: a.attempt, retryLevel: a.attempt, errorCode: a.code } });
+        failures.set(`${a.at}|${a.attempt}|${a.code}`, { at: a.at, service, event: 'delivery.failed', detail: { attempt: a.attempt, errorCode: a.code, next: nextStep(levels, a.attempt) } });
       }
     };
     for (const letter of letters) {
@@ -123,4 +125,9 @@ function headerOf(headers: string, name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Where a failure sent the message: a retry level (named by its delay) or the dead-letter queue. */
+function nextStep(levels: number[], attempt: number): string {
+  return attempt <= levels.length ? `retry level ${attempt} (${formatDuration(levels[attempt - 1])})` : 'dead-letter queue';
 }

@@ -16,7 +16,6 @@ interface Health {
   checks?: {
     database?: { status: string };
     consumers?: Array<{ queue: string; state: string; inFlight?: number; retriedByLevel?: Record<string, number> }>;
-    deadLetters?: Record<string, number>;
   };
 }
 
@@ -59,7 +58,6 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
       unacked: consumers.reduce((sum, c) => sum + (c.inFlight ?? 0), 0),
       retriedByLevel: own?.retriedByLevel ?? {},
     });
-    view.deadLetters.pending = health.body.checks?.deadLetters?.pending ?? view.deadLetters.pending;
   }
 
   const rest = await depths.read([...names.retry.map((q) => q.name), names.deadLetter.name]);
@@ -68,9 +66,17 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
 
   const summary = await client.get<GrantSummary>('/ledger/summary').catch(() => undefined);
   if (summary) {
+    // A consumer restarted with another ladder has other retry queues: read those from the next poll on.
+    const latest = queueViews(summary);
+    const queueNames = (q: ConsumerView['queues']) => [q.main.name, ...q.retry.map((r) => r.name), q.deadLetter.name].join('|');
+    if (queueNames(latest) !== queueNames(names)) {
+      view.queues = latest;
+      fresh = false;
+    }
     view.granted = summary.granted;
     view.deadLetters.owed = summary.deadLettered;
     view.deadLetters.groups = summary.deadLetterGroups;
+    view.deadLetters.pending = summary.deadLetterGroups.reduce((sum, g) => sum + g.count, 0);
   } else fresh = false;
 
   view.chaos = await client

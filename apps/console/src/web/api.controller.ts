@@ -1,8 +1,9 @@
-import { Controller, Get, MessageEvent, Param, Sse } from '@nestjs/common';
-import { filter, map, Observable } from 'rxjs';
+import { Controller, Get, MessageEvent, Param, ServiceUnavailableException, Sse } from '@nestjs/common';
+import { filter, firstValueFrom, map, Observable, of, timeout } from 'rxjs';
 import { z } from 'zod';
 import { ZodValidationPipe } from '@app/http';
 import { SnapshotService } from '../snapshot/snapshot.service';
+import { Snapshot } from '../snapshot/snapshot.types';
 import { OrderTimelineService } from '../timeline/order-timeline.service';
 
 /** Read-only API: needs no sign-in, reveals no payloads. */
@@ -16,14 +17,22 @@ export class ApiController {
   /** `{paid, granted: {coupons, redPackets}, inFlight, deadLettered, lost, duplicated, at}` and per-consumer detail. */
   @Get('ledger')
   async ledger() {
-    const snapshot = this.snapshots.latest ?? (await this.snapshots.poll(), this.snapshots.latest);
-    if (!snapshot) return { paid: 0, granted: { coupons: 0, redPackets: 0 }, inFlight: 0, deadLettered: 0, lost: 0, duplicated: 0, at: new Date().toISOString(), settled: false, fresh: false };
+    const snapshot = await this.first();
     return { ...snapshot.ledger, named: snapshot.named };
   }
 
   @Get('snapshot')
   snapshot() {
-    return this.snapshots.latest ?? {};
+    return this.first();
+  }
+
+  /** The latest snapshot; right after start, the first one (503 if none comes in time). */
+  private async first(): Promise<Snapshot> {
+    const latest = this.snapshots.latest;
+    if (latest) return latest;
+    const first = await firstValueFrom(this.snapshots.snapshots.pipe(filter((s) => s !== null), timeout({ first: 10_000, with: () => of(null) })));
+    if (!first) throw new ServiceUnavailableException('no snapshot yet');
+    return first.snapshot;
   }
 
   /** The same snapshot to every viewer, serialised once per interval. */

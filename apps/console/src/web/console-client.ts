@@ -50,9 +50,10 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     svg += box(390, 10, 170, 60, 'Exchange', 'payments.events', 'payment.succeeded', '');
     Object.keys(s.consumers).forEach(function (k, i) {
       var c = s.consumers[k], y = 90 + i * lane, q = c.queues;
-      svg += arrow(475, 70, 80, y + 4);
+      // From the exchange along the left edge into each consumer's queue, crossing no box.
+      svg += '<path d="M475,70 V80 H4 V' + (y + 30) + ' H10" fill="none" stroke="#7a8390" marker-end="url(#a)"/>';
       var db = c.chaos && c.chaos.mode !== 'up' ? 'db ' + c.chaos.mode + ' (chaos)' : 'db ' + c.database;
-      svg += box(10, y, 170, 60, NAMES[k] + ' queue', q.main.depth == null ? '?' : q.main.depth, (q.main.consumers == null ? '?' : q.main.consumers) + ' consumer(s)', q.main.depth > 0 ? 'warn' : '');
+      svg += box(12, y, 168, 60, NAMES[k] + ' queue', q.main.depth == null ? '?' : q.main.depth, (q.main.consumers == null ? '?' : q.main.consumers) + ' consumer(s)', q.main.depth > 0 ? 'warn' : '');
       svg += arrow(180, y + 30, 210, y + 30);
       var tone = !c.up ? 'bad' : c.state === 'consuming' ? 'ok' : 'warn';
       svg += box(210, y, 200, 60, c.service, c.state + (c.unacked ? ' · ' + c.unacked + ' held' : ''), db + (c.problem ? ' · ' + c.problem : ''), tone);
@@ -89,8 +90,8 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       var state = mode === 'up' ? '<span class="ok">healthy</span>' : mode === 'unknown' ? '<span class="muted">chaos off or not signed in</span>' : '<span class="bad">' + esc(mode) + (c.chaos.healsAt ? ' until ' + time(c.chaos.healsAt) : ' until healed') + '</span>';
       html += '<div class="row" data-consumer="' + k + '"><b>' + NAMES[k] + ' database</b> ' + state + '<br>' +
         '<select data-role="mode"><option>down</option><option>hang</option><option>slow</option></select>' +
-        '<input data-role="latency" type="number" min="0" max="60000" value="500" title="latency ms (slow)"> ms ' +
-        '<input data-role="duration" type="number" min="0" max="86400" value="0" title="0 = until healed"> s ' +
+        '<label> slow by <input data-role="latency" type="number" min="0" max="60000" value="500">ms</label>' +
+        '<label> for <input data-role="duration" type="number" min="0" max="86400" value="0">s (0 = until healed)</label> ' +
         '<button data-action="chaos" data-testid="chaos-' + k + '">Break</button><button data-action="heal" data-testid="heal-' + k + '">Heal</button></div>';
     });
     var rows = $('chaos-rows');
