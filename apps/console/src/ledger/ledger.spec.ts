@@ -62,7 +62,6 @@ describe('the ledger', () => {
     // 200 orders flow through outbox → queue → consumer → grant; each tick moves some forward, and
     // each reading sees the stages at slightly different moments (upstream first, as the poller reads).
     const stage = Array.from({ length: 200 }, () => 0);
-    let sawLoss = false; // 0 paid+outbox, 1 queued, 2 unacked, 3 granted
     let previous: LedgerReading | undefined;
     for (let tick = 0; tick < 400; tick++) {
       const count = (s: number) => stage.filter((x) => x === s).length;

@@ -37,7 +37,7 @@ export class ServiceClient {
       throw new ServiceError(503, `${this.name} unreachable (${(error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message})`);
     }
     const text = await response.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {

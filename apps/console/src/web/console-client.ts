@@ -56,7 +56,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       svg += box(12, y, 168, 60, NAMES[k] + ' queue', q.main.depth == null ? '?' : q.main.depth, (q.main.consumers == null ? '?' : q.main.consumers) + ' consumer(s)', q.main.depth > 0 ? 'warn' : '');
       svg += arrow(180, y + 30, 210, y + 30);
       var tone = !c.up ? 'bad' : c.state === 'consuming' ? 'ok' : 'warn';
-      svg += box(210, y, 200, 60, c.service, c.state + (c.unacked ? ' · ' + c.unacked + ' held' : ''), db + (c.problem ? ' · ' + c.problem : ''), tone);
+      svg += box(210, y, 200, 60, c.service, c.state, (c.unacked ? c.unacked + ' held · ' : '') + db + (c.problem && c.problem !== 'database down' ? ' · ' + c.problem : ''), tone);
       svg += arrow(410, y + 30, 440, y + 30);
       svg += box(440, y, 150, 60, 'Grants issued', c.granted, '', 'ok');
       svg += arrow(590, y + 30, 620, y + 30);

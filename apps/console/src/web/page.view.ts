@@ -50,8 +50,8 @@ export function renderPage(snapshot: Snapshot | undefined, session: { operatorEn
 <section class="panel pipeline-panel" aria-label="pipeline"><h2>Pipeline</h2><div id="pipeline"></div>
 <div class="charts"><figure><figcaption>Grants / s (last 5 min)</figcaption><div id="chart-rate"></div></figure>
 <figure><figcaption>End-to-end lag, s (in flight ÷ grant rate)</figcaption><div id="chart-lag"></div></figure></div></section>
-<section class="panel" aria-label="dead letters"><h2>Dead letters</h2><div id="dead-letters"></div><pre id="letter-detail" hidden></pre></section>
-<section class="panel" aria-label="order story"><h2>One order's story</h2>
+<section class="panel wide" aria-label="dead letters"><h2>Dead letters</h2><div id="dead-letters"></div><pre id="letter-detail" hidden></pre></section>
+<section class="panel wide" aria-label="order story"><h2>One order's story</h2>
   <form id="timeline-form" class="row"><input id="order-id" placeholder="order id (UUID)" size="38"><button>Show timeline</button></form>
   <div class="muted">Recent orders paid from this page: <span id="recent-orders"></span></div>
   <ol id="timeline" class="timeline"></ol></section>
@@ -69,9 +69,9 @@ h1{font-size:18px;margin:0}h2{font-size:15px;margin:4px 0 8px}
 .cell{padding:6px 10px;border-radius:6px;background:#f4f5f7}.cell .label{font-size:12px;color:#5b6472}.cell .value{font-size:26px;font-weight:600;font-variant-numeric:tabular-nums}
 .cell .value.small{font-size:16px;padding:6px 0}.cell .hint{font-size:11px;color:#7a8390}
 .must-zero .value{color:#1f7a3a}.must-zero.alarm{background:#fde2e1}.must-zero.alarm .value{color:#b42318}
-main{display:grid;grid-template-columns:minmax(320px,1fr) 2fr;gap:12px;padding:12px 20px}
+main{display:grid;grid-template-columns:minmax(340px,1fr) 2.6fr;gap:12px;padding:12px 20px}
 .panel{background:#fff;border:1px solid #d8dce3;border-radius:8px;padding:10px 14px;min-width:0}
-.pipeline-panel{grid-row:span 2}.row{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:6px 0}
+.wide{grid-column:1/-1}.row{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:6px 0}
 input[type=number]{width:70px}button{cursor:pointer;padding:4px 10px;border:1px solid #9aa3b0;border-radius:4px;background:#fff}button:hover{background:#eef1f5}
 button:disabled{opacity:.5;cursor:not-allowed}
 .muted{color:#6b7380}.ok{color:#1f7a3a}.bad{color:#b42318}.alert{margin:8px 20px;padding:8px 12px;background:#fde2e1;border:1px solid #f3b4b0;border-radius:6px}
