@@ -21,6 +21,12 @@ export interface TimelineRow {
   detail: Record<string, unknown>;
 }
 
+/**
+ * The order id inside a stored payload, or NULL for poison (not JSON, no order id). JSON_VALID first:
+ * MySQL raises an error on invalid JSON where MariaDB returns NULL.
+ */
+const ORDER_ID_OF_PAYLOAD = "CASE WHEN JSON_VALID(CONVERT(payload USING utf8mb4)) THEN JSON_VALUE(CONVERT(payload USING utf8mb4), '$.data.orderId') END";
+
 type DeadLetterRow = { id: string; reason: string; error_code: string; attempts: number; dead_lettered_at: Date; status: string; redriven_at: Date | null; headers: string };
 
 /**
@@ -43,10 +49,8 @@ export class GrantLedgerService {
     // Pending letters that carry an order id and whose order has no grant yet: what the ledger owes.
     // A redelivered copy of an already granted order is not owed anything, nor is poison without an order.
     const [owed]: Array<{ n: string | number }> = await this.dataSource.query(
-      `SELECT COUNT(DISTINCT d.message_id) AS n FROM dead_letters d
-        WHERE d.status = 'PENDING'
-          AND JSON_VALUE(CONVERT(d.payload USING utf8mb4), '$.data.orderId') IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = JSON_VALUE(CONVERT(d.payload USING utf8mb4), '$.data.orderId'))`,
+      `SELECT COUNT(DISTINCT o.order_id) AS n FROM (SELECT ${ORDER_ID_OF_PAYLOAD} AS order_id FROM dead_letters WHERE status = 'PENDING') o
+        WHERE o.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = o.order_id)`,
     );
     const groups: Array<{ error_code: string; n: string | number }> = await this.dataSource.query(
       "SELECT error_code, COUNT(*) AS n FROM dead_letters WHERE status = 'PENDING' GROUP BY error_code ORDER BY n DESC LIMIT 50",
@@ -73,7 +77,7 @@ export class GrantLedgerService {
     const table = this.options.grantTable;
     const rows: Array<{ order_id: string }> = await this.dataSource.query(
       `SELECT DISTINCT o.order_id FROM (
-         SELECT JSON_VALUE(CONVERT(payload USING utf8mb4), '$.data.orderId') AS order_id FROM dead_letters WHERE status = 'PENDING'
+         SELECT ${ORDER_ID_OF_PAYLOAD} AS order_id FROM dead_letters WHERE status = 'PENDING'
        ) o
        WHERE o.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = o.order_id)
        ORDER BY o.order_id LIMIT ?`,
