@@ -1,3 +1,4 @@
+/* global fetch, AbortController, WritableStream */
 // Measures what the console's polling costs the three services: their CPU time (from /proc) over
 // a window without the console, then over the same window with the console polling at its default
 // interval and one browser-like viewer on the event stream. Uses the built services (npm run build)

@@ -54,7 +54,7 @@ describe('console in a browser', () => {
 
   it('signs in once: the session cookie is HttpOnly and SameSite=Strict, and the token stays out of the page', async () => {
     await page.goto(console.url);
-    await page.waitForFunction(() => document.querySelector('#pipeline svg') !== null);
+    await page.waitForFunction("document.querySelector('#pipeline svg') !== null"); // runs in the page
     await shot('01-opened');
     // Actions are refused without a session.
     expect((await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).status).toBe(401);
@@ -66,7 +66,7 @@ describe('console in a browser', () => {
     await page.waitForSelector('[data-testid=signed-in]');
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: 'console_session', httpOnly: true, sameSite: 'Strict' });
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe(''); // the session cookie is invisible to scripts
     expect(await page.content()).not.toContain(OPERATOR_TOKEN);
     // A cross-site post is refused even with a valid session cookie.
     const crossSite = await fetch(`${console.url}/api/actions/pay`, {

@@ -64,6 +64,26 @@ describe('console ledger', () => {
     expect(await system.count('coupon', 'coupons')).toBe(readings.at(-1).paid);
   });
 
+  it('streams snapshots over SSE, and answers bad input and unsigned actions with JSON errors', async () => {
+    const response = await fetch(`${console.url}/api/stream`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!/\ndata: .*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain('event: snapshot');
+    const snapshot = JSON.parse(/\ndata: (.*)\n/.exec(text)![1]);
+    expect(snapshot.ledger).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(Object.keys(snapshot.consumers)).toEqual(['coupons', 'redPackets']);
+
+    expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline')).status).toBe(400);
+    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect(await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).toMatchObject({ status: 401, body: { message: 'sign in with the operator token' } });
+    expect((await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 0 }, true)).status).toBe(400);
+    expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/nope', { mode: 'down' }, true)).status).toBe(400);
+    expect((await consoleApi(console.url, 'POST', '/api/session', { token: 'wrong-token-wrong' })).status).toBe(401);
+  });
+
   it('shows a real loss once quiet, and names the order', async () => {
     const [victim] = await system.query<any>('coupon', 'SELECT order_id FROM coupons ORDER BY issued_at LIMIT 1');
     await system.query('coupon', 'DELETE FROM coupons WHERE order_id = ?', [victim.order_id]);

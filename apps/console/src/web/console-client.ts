@@ -19,7 +19,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     setCell('ledger-paid', l.paid); setCell('ledger-granted-coupons', l.granted.coupons); setCell('ledger-granted-red-packets', l.granted.redPackets);
     setCell('ledger-in-flight', l.inFlight); setCell('ledger-dead-lettered', l.deadLettered); setCell('ledger-lost', l.lost); setCell('ledger-duplicated', l.duplicated);
     ['ledger-lost', 'ledger-duplicated'].forEach(function (id) { document.querySelector('[data-testid="' + id + '"]').parentNode.classList.toggle('alarm', (id === 'ledger-lost' ? l.lost : l.duplicated) > 0); });
-    $('ledger-status').textContent = !l.fresh ? 'a source is not answering' : l.settled ? 'exact (quiet)' : 'moving';
+    $('ledger-status').textContent = !l.fresh ? 'waiting on a source (gap in flight)' : l.settled ? 'exact (quiet)' : 'moving';
     $('ledger-at').textContent = time(l.at);
     var named = $('named');
     if (s.named) {
