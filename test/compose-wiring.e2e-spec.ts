@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { configVariables, Env } from '@app/config';
+import { configVariables, consoleConfigVariables, Env } from '@app/config';
 import { brokerDefinitions, matchesRabbitPasswordHash, runtimeGrant } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
@@ -53,7 +53,6 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(APPS)('gives $compose only variables it knows', (app) => {
-    // OPERATOR_TOKEN is the operator contract's variable (libs/config on main).
     const known = new Set(configVariables(app.name));
     const unknown = Object.keys(compose.services[app.compose].environment ?? {}).filter((name) => !known.has(name));
     expect(unknown).toEqual([]);
@@ -127,6 +126,18 @@ describe('docker-compose.yml', () => {
       for (const service of Object.values(compose.services)) {
         expect((service.healthcheck?.test ?? []).join(' ')).not.toMatch(/-p\S|--password|PASSWORD/i);
       }
+    });
+
+    it('runs the console with the same operator token, and reads queue depths as the monitor user, which holds no permissions', () => {
+      const env = compose.services.console.environment ?? {};
+      const known = new Set(consoleConfigVariables());
+      expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
+      expect(env.OPERATOR_TOKEN).toBe(OPERATOR_TOKEN);
+      expect(compose.services.console.ports).toEqual([`127.0.0.1:${env.CONSOLE_PORT}:${env.CONSOLE_PORT}`]);
+      const { user, password } = credentials(env.RABBITMQ_URL ?? '');
+      expect(user).toBe('monitor');
+      expect(matchesRabbitPasswordHash(password, definitions.users.find((u) => u.name === user)?.password_hash ?? '')).toBe(true);
+      expect(definitions.permissions.filter((p) => p.user === user)).toEqual([]);
     });
 
     it('publishes no operator token: OPERATOR_TOKEN must come from the environment or .env', () => {

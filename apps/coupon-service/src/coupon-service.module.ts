@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
-import { consumerServiceImports } from '@app/consumer-service';
+import { consumerServiceImports, GrantLedgerModule } from '@app/consumer-service';
 import { Coupon } from './coupons/coupon.entity';
 import { COUPON_CONSUMER } from './coupons/coupons.service';
 import { CouponsModule } from './coupons/coupons.module';
 import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-coupons';
-
+import { CouponAttemptHistory1763700000310 } from './migrations/1763700000310-coupon-attempt-history';
 import { IndexCouponsUser1763800000300 } from './migrations/1763800000300-index-coupons-user';
+
 @Module({})
 export class CouponServiceModule {
   static register(config: ConsumerServiceConfig, chaos?: ChaosOptions): DynamicModule {
@@ -19,9 +20,10 @@ export class CouponServiceModule {
           consumer: COUPON_CONSUMER,
           queue: 'coupon-service.payment-succeeded',
           entities: [Coupon],
-          migrations: [CreateCoupons1763700000300, IndexCouponsUser1763800000300],
+          migrations: [CreateCoupons1763700000300, CouponAttemptHistory1763700000310, IndexCouponsUser1763800000300],
         }, chaos),
         CouponsModule,
+        GrantLedgerModule.register({ serviceName: 'coupon-service', consumer: COUPON_CONSUMER, grantTable: 'coupons' }),
       ],
     };
   }

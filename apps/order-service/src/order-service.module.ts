@@ -6,6 +6,8 @@ import { MessagingModule } from '@app/messaging';
 import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
+import { LedgerReadIndexes1763700000600 } from './migrations/1763700000600-ledger-read-indexes';
+import { OrderLedgerModule } from './ledger/order-ledger.module';
 import { Order } from './orders/order.entity';
 import { OrdersModule } from './orders/orders.module';
 import { OutboxHealth } from './outbox-health';
@@ -23,7 +25,7 @@ export class OrderServiceModule {
             migrationSettings: config.migrationDatabase,
             poolSize: config.databasePoolSize,
             entities: [Order],
-            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],
+            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, LedgerReadIndexes1763700000600],
           }),
         }),
         MessagingModule.forRootAsync({
@@ -40,6 +42,7 @@ export class OrderServiceModule {
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
         OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
+        OrderLedgerModule,
       ],
     };
   }

@@ -53,6 +53,7 @@ describe('truncate', () => {
 describe('failureHeaders', () => {
   it('records the failure on a fresh message', () => {
     expect(failureHeaders(undefined, failure(), 1, 'coupon.payment-succeeded', now)).toEqual({
+      'attempt-history': '1@2025-03-01T12:00:00.000Z@DB_DEADLOCK',
       'retry-attempts': 1,
       'first-failed-at': '2025-03-01T12:00:00.000Z',
       'last-failed-at': '2025-03-01T12:00:00.000Z',
@@ -96,6 +97,7 @@ describe('failureHeaders', () => {
     const headers = failureHeaders(previous, failure(), 1, 'coupon.payment-succeeded', now);
 
     expect(Object.keys(headers).sort()).toEqual([
+      'attempt-history',
       'first-failed-at',
       'last-error',
       'last-error-class',

@@ -1,6 +1,7 @@
 import { MessagePropertyHeaders } from 'amqplib';
 import { Classification } from './errors';
 import { PUBLISH_ID_HEADER } from './confirmed-publisher';
+import { appendAttempt, ATTEMPT_HISTORY_HEADER } from './attempt-history';
 
 /**
  * The project's own failure headers. The broker owns `x-` headers from RabbitMQ 3.13/4.0 on and
@@ -59,6 +60,8 @@ export function failureHeaders(
     [FailureHeaders.errorClass]: failure.kind,
     [FailureHeaders.errorMessage]: truncate(failure.message),
     [FailureHeaders.originalQueue]: queue,
+    // Bounded: the last few failures travel with the message so its grant or dead letter can tell them.
+    [ATTEMPT_HISTORY_HEADER]: appendAttempt(previous, { attempt: attempts, at: now.toISOString(), code: failure.code }),
   });
   if (deadLetterReason) headers[FailureHeaders.deadLetterReason] = deadLetterReason;
   else delete headers[FailureHeaders.deadLetterReason];

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './topology';
 export * from './failure-headers';
+export * from './attempt-history';
 export * from './confirmed-publisher';
 export * from './amqp-connection';
 export * from './message-consumer';

@@ -79,6 +79,11 @@ export class MessageConsumer<T> {
     return this.options.routes.queue;
   }
 
+  /** Deliveries taken from the broker and not yet settled: held unacknowledged, in no queue's depth. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   get state(): 'consuming' | 'paused' | 'stopped' | 'disconnected' {
     if (this.stopped) return 'stopped';
     if (this.paused) return 'paused';

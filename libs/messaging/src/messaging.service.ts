@@ -179,6 +179,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         queue: c.queue,
         role: this.topology?.routes.has(key) ? ('events' as const) : ('dead-letters' as const),
         state: c.state,
+        inFlight: c.inFlightCount,
         ...c.metrics.snapshot(),
       })),
     };

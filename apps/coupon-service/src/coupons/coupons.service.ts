@@ -24,7 +24,7 @@ export class CouponsService {
    * order) commit in one transaction; a redelivery finds the inbox row and changes nothing. The
    * coupons of events handled together go in as one INSERT (Inbox.insertOnce).
    */
-  async issueFor(event: PaymentSucceededV1): Promise<'issued' | 'duplicate'> {
+  async issueFor(event: PaymentSucceededV1, attemptHistory: string | null = null): Promise<'issued' | 'duplicate'> {
     const coupon: Coupon = {
       id: randomUUID(),
       orderId: event.data.orderId,
@@ -34,6 +34,7 @@ export class CouponsService {
       currency: event.data.currency,
       issuedAt: new Date(),
       eventId: event.eventId,
+      attemptHistory,
     };
     const outcome = await this.inbox.insertOnce(COUPON_CONSUMER, event.eventId, Coupon, coupon, { orderId: coupon.orderId });
     if (outcome === 'inserted') return 'issued';

@@ -23,4 +23,8 @@ export class RedPacket {
 
   @Column({ name: 'event_id', type: 'char', length: 36, unique: true })
   eventId: string;
+
+  /** The message's last failures before this grant (`attempt-history` header, bounded), for the order's timeline. */
+  @Column({ name: 'attempt_history', type: 'varchar', length: 400, nullable: true })
+  attemptHistory: string | null;
 }

@@ -20,7 +20,7 @@ export class RedPacketsService {
   ) {}
 
   /** Grants the order's red packet once: inbox row and red packet commit together (see CouponsService). */
-  async grantFor(event: PaymentSucceededV1): Promise<'granted' | 'duplicate'> {
+  async grantFor(event: PaymentSucceededV1, attemptHistory: string | null = null): Promise<'granted' | 'duplicate'> {
     const packet: RedPacket = {
       id: randomUUID(),
       orderId: event.data.orderId,
@@ -29,6 +29,7 @@ export class RedPacketsService {
       currency: event.data.currency,
       issuedAt: new Date(),
       eventId: event.eventId,
+      attemptHistory,
     };
     const outcome = await this.inbox.insertOnce(RED_PACKET_CONSUMER, event.eventId, RedPacket, packet, { orderId: packet.orderId });
     if (outcome === 'inserted') return 'granted';

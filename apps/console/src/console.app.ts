@@ -1,0 +1,9 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { ConsoleConfig } from '@app/config';
+import { startHttpApp } from '@app/http';
+import { ConsoleModule } from './console.module';
+
+/** Starts the console; used by main.ts and by tests that run it in-process. */
+export function startConsole(config: ConsoleConfig, logger?: LoggerService | false): Promise<INestApplication> {
+  return startHttpApp(ConsoleModule.register(config), { port: config.port, logger, logLevels: config.logLevels });
+}

@@ -1,0 +1,54 @@
+import { ConsumerName, Ledger } from '../ledger/ledger';
+
+export interface QueueView {
+  name: string;
+  depth: number | null;
+  consumers?: number | null;
+  delayMs?: number;
+}
+
+export interface ConsumerView {
+  service: string;
+  up: boolean;
+  /** /health's message when not up ("database down", "unreachable", ...). */
+  problem: string | null;
+  state: string;
+  database: string;
+  unacked: number;
+  retriedByLevel: Record<string, number>;
+  chaos: { mode: string; latencyMs: number; healsAt: string | null } | null;
+  queues: { main: QueueView; retry: QueueView[]; deadLetter: QueueView };
+  deadLetters: { owed: number; pending: number; groups: Array<{ errorCode: string; count: number }> };
+  granted: number;
+}
+
+export interface DeadLetterRowView {
+  id: string;
+  messageId: string | null;
+  reason: string;
+  errorCode: string;
+  attempts: number;
+  firstFailedAt: string | null;
+  lastFailedAt: string | null;
+  deadLetteredAt: string;
+}
+
+export interface SeriesPoint {
+  at: string;
+  grantsPerSecond: number;
+  /** Little's law: deliveries in flight ÷ recent grant rate; null when nothing is granted meanwhile. */
+  lagSeconds: number | null;
+  inFlight: number;
+}
+
+export interface Snapshot {
+  at: string;
+  ledger: Ledger;
+  /** Orders named once a settled ledger shows a loss or a duplicate. */
+  named: Record<ConsumerName, { lost: string[]; duplicated: string[] }> | null;
+  order: { up: boolean; problem: string | null; paid: number; created: number; outboxPending: number };
+  consumers: Record<ConsumerName, ConsumerView>;
+  deadLetterRows: Record<ConsumerName, DeadLetterRowView[]>;
+  series: SeriesPoint[];
+  load: { steady: { rate: number; running: boolean; paid: number; failed: number }; recentOrders: string[]; lastError: string | null };
+}

@@ -1,0 +1,40 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { cookieValue, OperatorSessions, SESSION_COOKIE } from './operator-session';
+
+/**
+ * Refuses a state-changing request sent from another site: browsers send `Sec-Fetch-Site`, and
+ * `Origin` on every cross-origin POST; either one naming another site is refused. (The session
+ * cookie is SameSite=Strict as well, so a cross-site request would arrive without it anyway.)
+ */
+export function assertSameSite(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new ForbiddenException('cross-site request refused');
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== 'null') {
+    const host = URL.canParse(origin) ? new URL(origin).host : '';
+    if (host !== request.headers.host) throw new ForbiddenException('cross-site request refused');
+  } else if (origin === 'null') throw new ForbiddenException('cross-site request refused');
+}
+
+/**
+ * Console actions (pay, chaos, re-drive, a dead letter's payload): a signed-in session, or the
+ * operator token as `Authorization: Bearer` for scripts. Fails closed: no OPERATOR_TOKEN → 403.
+ */
+@Injectable()
+export class OperatorGuard implements CanActivate {
+  private readonly logger = new Logger('ConsoleOperator');
+
+  constructor(private readonly sessions: OperatorSessions) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!this.sessions.enabled) throw new ForbiddenException('operator API disabled (OPERATOR_TOKEN is not set)');
+    if (request.method !== 'GET') assertSameSite(request);
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const allowed = bearer !== undefined ? this.sessions.tokenMatches(bearer) : this.sessions.isValid(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    if (!allowed) throw new UnauthorizedException('sign in with the operator token');
+    this.logger.log(`operator action: ${request.method} ${request.url.split('?')[0]}`);
+    return true;
+  }
+}

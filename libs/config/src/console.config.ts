@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { amqpUrl, Env, namePrefix, parseEnv, port } from './env';
+import { logLevelsFrom, LogLevelName } from './service.config';
+
+const duration = (fallback: string, min: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        const ms = parseDuration(value);
+        if (ms >= min) return ms;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: `must be a duration of at least ${min}ms, e.g. "1s"` });
+      return z.NEVER;
+    });
+
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: 'must be an http:// or https:// URL' })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const consoleSchema = z.object({
+  CONSOLE_PORT: port(3003),
+  ORDER_URL: httpUrl('http://127.0.0.1:3000'),
+  COUPON_URL: httpUrl('http://127.0.0.1:3001'),
+  RED_PACKET_URL: httpUrl('http://127.0.0.1:3002'),
+  RABBITMQ_URL: amqpUrl('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_NAME_PREFIX: namePrefix,
+  OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CONSOLE_POLL_INTERVAL: duration('1s', 100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export interface ConsoleConfig {
+  port: number;
+  services: { order: string; coupon: string; redPacket: string };
+  broker: { url: string; namePrefix: string };
+  /** Unset: the console is read-only (every action answers 403). Never sent to the browser. */
+  operatorToken?: string;
+  pollIntervalMs: number;
+  logLevels: LogLevelName[];
+}
+
+/** Every variable the console reads: lets deployment files be checked for typos. */
+export function consoleConfigVariables(): string[] {
+  return Object.keys(consoleSchema.shape);
+}
+
+/** The console's settings, validated at start; a bad value stops it naming the variable. */
+export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
+  const e = parseEnv(consoleSchema, env);
+  return {
+    port: e.CONSOLE_PORT,
+    services: { order: e.ORDER_URL, coupon: e.COUPON_URL, redPacket: e.RED_PACKET_URL },
+    broker: { url: e.RABBITMQ_URL, namePrefix: e.AMQP_NAME_PREFIX },
+    operatorToken: e.OPERATOR_TOKEN,
+    pollIntervalMs: e.CONSOLE_POLL_INTERVAL,
+    logLevels: logLevelsFrom(e.LOG_LEVEL),
+  };
+}
