@@ -171,10 +171,15 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   status() {
+    const connection = this.connection.status;
     return {
-      connected: this.connection.isConnected,
+      connected: connection.connected,
+      /** host:port of the broker node in use; never credentials. */
+      node: connection.node,
+      /** Set while the broker blocks publishing (memory or disk alarm): the reason it gave. */
+      blocked: connection.blocked,
       publisherReady: this.publisher.isReady,
-      lastError: this.connection.status.lastError,
+      lastError: connection.lastError,
       consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, ...c.metrics.snapshot() })),
     };
   }
