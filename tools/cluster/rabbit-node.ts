@@ -66,8 +66,13 @@ export class RabbitNode {
     };
   }
 
-  /** Starts the node (`-detached`) and waits until it runs. Data left by a killed run is reused. */
-  async start(timeoutMs = 90_000): Promise<void> {
+  /**
+   * Starts the node (`-detached`) and waits until it runs; data left by a killed run is reused.
+   * On this shared, loaded machine a 3.10 node now and then stays "booting" for good (seen stuck in
+   * a feature-flag migration's Mnesia transaction); one that has not booted after `stuckAfterMs`
+   * is killed (by its own pid) and started again, up to two more times.
+   */
+  async start(timeoutMs = 240_000, stuckAfterMs = 75_000): Promise<void> {
     const { dir } = this.spec;
     const { uid, gid } = rabbitmqIds();
     for (const sub of ['', 'mnesia', 'log']) {
@@ -76,8 +81,25 @@ export class RabbitNode {
     }
     writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
     chownSync(join(dir, 'enabled_plugins'), uid, gid);
-    await run('rabbitmq-server', ['-detached'], { env: this.env() });
-    await this.ctl(['await_startup', '--timeout', String(Math.ceil(timeoutMs / 1000))], timeoutMs + 5_000);
+    const deadline = Date.now() + timeoutMs;
+    let lastError = '';
+    for (let launch = 1; launch <= 3 && Date.now() < deadline; launch++) {
+      if (this.pid()) await this.kill();
+      await run('rabbitmq-server', ['-detached'], { env: this.env() });
+      const stuckAt = Math.min(deadline, Date.now() + stuckAfterMs);
+      // `-detached` returns before the node registers with epmd, and await_startup fails at once on
+      // a node it cannot find yet: retry it until the node is up or counts as stuck.
+      while (Date.now() < stuckAt) {
+        try {
+          await this.ctl(['await_startup', '--timeout', '20'], 30_000);
+          return;
+        } catch (error) {
+          lastError = (error as Error).message.split('\n')[0];
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    }
+    throw new Error(`${this.name} did not start within ${timeoutMs}ms (logs: ${join(dir, 'log')}): ${lastError}`);
   }
 
   /** rabbitmqctl against this node only. */
