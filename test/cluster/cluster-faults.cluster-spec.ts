@@ -85,6 +85,9 @@ describe('cluster: broker node faults under load (quorum queues)', () => {
           system.healed();
         },
       });
+      // Evidence for the report: rows whose publish failed with the node and went out again later.
+      const [retried] = await system.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE attempts > 1');
+      system.notes.outboxRowsPublishedAgain = Number(retried.n);
     });
   }, SCENARIO_MS);
 
