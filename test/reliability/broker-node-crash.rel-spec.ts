@@ -22,7 +22,6 @@ describe('reliability: broker node crash', () => {
       await system.load(300, {
         fault: async () => {
           await node.kill();
-          system.notes.killedBrokerPid = true;
           await hold(3_000);
           await node.start();
           system.healed();
