@@ -4,7 +4,7 @@ import { RowDataPacket } from 'mysql2/promise';
 import { RabbitCluster } from '../../tools/cluster/rabbit-cluster';
 import { hold } from '../reliability/harness/hold';
 import { ReliabilitySystem } from '../reliability/harness/reliability-system';
-import { CLUSTER_RESULTS_DIR, clusterSystem, ensureAllRunning, health, nodeOf, waitFor } from './harness/cluster-run';
+import { CLUSTER_ERL_ARGS, CLUSTER_RESULTS_DIR, clusterSystem, ensureAllRunning, health, nodeOf, waitFor } from './harness/cluster-run';
 
 /**
  * The issue's cluster scenarios on a fresh three-node RabbitMQ 3.10 cluster of the suite's own
@@ -17,7 +17,7 @@ let cluster: RabbitCluster;
 beforeAll(async () => {
   const dir = join(CLUSTER_RESULTS_DIR, 'nodes');
   mkdirSync(dir, { recursive: true });
-  cluster = await RabbitCluster.create(dir, 3, process.env.CLUSTER_TAG ?? `rc${process.pid}`);
+  cluster = await RabbitCluster.create(dir, 3, process.env.CLUSTER_TAG ?? `rc${process.pid}`, CLUSTER_ERL_ARGS);
   await cluster.start();
 }, 180_000);
 
@@ -157,6 +157,33 @@ describe('cluster: broker node faults under load (quorum queues)', () => {
       expect(notes.pendingWhileBlocked.after).toBeGreaterThan(0);
       expect(notes.pendingWhileBlocked.sentInLast3s).toBe(0);
       expect(notes.couponWhileBlocked).toEqual({ status: 200, consumer: 'consuming' });
+    });
+  }, SCENARIO_MS);
+
+  it('6: a partition by suspension: one node SIGSTOPped past net_ticktime under load, then resumed', async () => {
+    const system = clusterSystem(cluster, { scenario: 'c6-partition-by-suspension' });
+    // The red-packet service lists this node first, so it is connected to it when it hangs.
+    const node = cluster.nodes[2];
+    const [observer] = cluster.nodes;
+    await scenario(system, async () => {
+      await system.load(300, {
+        fault: async () => {
+          node.signal('SIGSTOP');
+          try {
+            // The majority declares the hung node down once net_ticktime passes without a tick.
+            await waitFor('the majority to see the node gone', async () => ((await cluster.peersOf(observer)).includes(node.name) ? undefined : true), 60_000);
+            system.notes.partitionedFor = 'net_ticktime';
+            await hold(3_000);
+          } finally {
+            node.signal('SIGCONT');
+          }
+          // Resumed, it finds itself cut off (pause_minority), then sees the majority and rejoins.
+          await waitFor('the node back in the cluster', async () => ((await cluster.peersOf(observer)).includes(node.name) ? true : undefined), 120_000);
+          await node.ctl(['await_startup', '--timeout', '60'], 70_000);
+          system.healed();
+        },
+      });
+      system.notes.partitionsSeen = (await observer.ctl(['eval', 'rabbit_node_monitor:partitions().'])).trim();
     });
   }, SCENARIO_MS);
 });

@@ -16,20 +16,27 @@ export class RabbitCluster {
     private readonly tag: string,
   ) {}
 
-  static async create(baseDir: string, size = 3, tag = `rc${process.pid}`): Promise<RabbitCluster> {
+  /** `erlArgs` go to every node (e.g. a shorter net_ticktime, a partition-handling mode). */
+  static async create(baseDir: string, size = 3, tag = `rc${process.pid}`, erlArgs?: string): Promise<RabbitCluster> {
     const cluster = new RabbitCluster(baseDir, tag);
     for (let i = 1; i <= size; i++) {
       cluster.nodes.push(
-        new RabbitNode({ name: `${tag}-${i}@localhost`, amqpPort: await freePort(), distPort: await freePort(), dir: join(baseDir, `node-${i}`) }),
+        new RabbitNode({ name: `${tag}-${i}@localhost`, amqpPort: await freePort(), distPort: await freePort(), dir: join(baseDir, `node-${i}`), erlArgs }),
       );
     }
     return cluster;
   }
 
-  /** Comma-separated URLs of all nodes, as RABBITMQ_URL takes them; `rotate` puts another node first. */
-  urls(rotate = 0): string {
+  /** Comma-separated URLs of all nodes, as RABBITMQ_URL takes them; `rotate` puts another node first, `query` is appended to each. */
+  urls(rotate = 0, query = ''): string {
     const n = this.nodes.length;
-    return Array.from({ length: n }, (_, i) => this.nodes[(i + rotate) % n].url).join(',');
+    return Array.from({ length: n }, (_, i) => `${this.nodes[(i + rotate) % n].url}${query}`).join(',');
+  }
+
+  /** Names of the nodes `from` sees as connected peers (Erlang distribution). */
+  async peersOf(from: RabbitNode): Promise<string[]> {
+    const out = await from.ctl(['eval', 'nodes().'], 20_000);
+    return this.nodes.filter((n) => out.includes(n.name)).map((n) => n.name);
   }
 
   node(label: string): RabbitNode {

@@ -15,6 +15,8 @@ export interface RabbitNodeSpec {
   distPort: number;
   /** The node's own directory (data, logs, plugins file), owned by the rabbitmq user. */
   dir: string;
+  /** Extra Erlang VM arguments (RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS), e.g. `-kernel net_ticktime 15`. */
+  erlArgs?: string;
 }
 
 function rabbitmqIds(): { uid: number; gid: number } {
@@ -63,6 +65,7 @@ export class RabbitNode {
       RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
       // Not inherited from a caller that set them for the system broker.
       RABBITMQ_PID_FILE: join(dir, 'pid'),
+      ...(this.spec.erlArgs ? { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: this.spec.erlArgs } : {}),
     };
   }
 
@@ -133,6 +136,13 @@ export class RabbitNode {
       if (Date.now() > deadline) throw new Error(`${this.name} (pid ${pid}) did not die`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** SIGSTOP / SIGCONT: a node that hangs (a suspended VM) and comes back. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const pid = this.pid();
+    if (!pid) throw new Error(`${this.name} is not running`);
+    process.kill(pid, signal);
   }
 
   /** Graceful stop of the whole node (the Erlang VM exits). */

@@ -6,6 +6,14 @@ import { ServiceProcess } from '../../../tools/process/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CLUSTER_RESULTS_DIR = join(ROOT, 'results', 'cluster');
+const HEARTBEAT = '?heartbeat=5';
+
+/**
+ * Every node of the suite's cluster: peers are declared down after ~15 s without a tick (the
+ * default, 60 s, would make scenario 6 slow), and a node that finds itself in the minority pauses
+ * (closing its clients' connections) until it sees the majority again.
+ */
+export const CLUSTER_ERL_ARGS = '-kernel net_ticktime 15 -rabbit cluster_partition_handling pause_minority';
 
 /**
  * A system of services on the suite's three-node cluster with quorum queues. Each service kind
@@ -18,9 +26,10 @@ export function clusterSystem(cluster: RabbitCluster, options: Omit<SystemOption
     amqpUrl: cluster.urls(),
     resultsDir: CLUSTER_RESULTS_DIR,
     env: { AMQP_QUEUE_TYPE: 'quorum', ...options.env },
-    orderEnv: { RABBITMQ_URL: cluster.urls(0), ...options.orderEnv },
-    couponEnv: { RABBITMQ_URL: cluster.urls(1), ...options.couponEnv },
-    redPacketEnv: { RABBITMQ_URL: cluster.urls(2), ...options.redPacketEnv },
+    // Heartbeats of 5 s: a connection to a hung node (scenario 6) is given up within ~10 s.
+    orderEnv: { RABBITMQ_URL: cluster.urls(0, HEARTBEAT), ...options.orderEnv },
+    couponEnv: { RABBITMQ_URL: cluster.urls(1, HEARTBEAT), ...options.couponEnv },
+    redPacketEnv: { RABBITMQ_URL: cluster.urls(2, HEARTBEAT), ...options.redPacketEnv },
   });
 }
 
