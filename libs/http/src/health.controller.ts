@@ -30,8 +30,8 @@ export class HealthController {
     const broker = !(messaging.connected && messaging.publisherReady)
       ? { status: 'down' as const, error: messaging.lastError ?? 'not connected' }
       : messaging.blocked
-        ? { status: 'blocked' as const, node: messaging.node, reason: messaging.blocked }
-        : { status: 'up' as const, node: messaging.node };
+        ? { status: 'blocked' as const, node: messaging.node, reason: messaging.blocked, inFlight: messaging.inFlight }
+        : { status: 'up' as const, node: messaging.node, inFlight: messaging.inFlight };
     const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
     const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
     const checks = { database, broker, consumers: messaging.consumers, ...details };

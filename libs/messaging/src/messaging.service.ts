@@ -179,6 +179,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       /** Set while the broker blocks publishing (memory or disk alarm): the reason it gave. */
       blocked: connection.blocked,
       publisherReady: this.publisher.isReady,
+      /** Publishes sent and not yet confirmed. */
+      inFlight: this.publisher.inFlight,
       lastError: connection.lastError,
       consumers: [...this.consumers.values()].map((c) => ({ queue: c.queue, state: c.state, ...c.metrics.snapshot() })),
     };
