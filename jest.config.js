@@ -1,6 +1,7 @@
-// Three projects: unit tests (*.spec.ts, pure logic, beside the code), end-to-end tests
-// (*.e2e-spec.ts, against the real RabbitMQ and MySQL) and the reliability suite
-// (*.rel-spec.ts: real processes and faults; `npm run test:reliability`). `npm test` runs the first
+// Four projects: unit tests (*.spec.ts, pure logic, beside the code), end-to-end tests
+// (*.e2e-spec.ts, against the real RabbitMQ and MySQL), the reliability suite
+// (*.rel-spec.ts: real processes and faults; `npm run test:reliability`) and the cluster suite
+// (*.cluster-spec.ts: a three-node RabbitMQ cluster of its own; `npm run test:cluster`). `npm test` runs the first
 // two, in band: the e2e tests share one broker and database server and the machine has two cores.
 //
 // NestJS 12 ships as ES modules. Node 20 loads them from CommonJS (require(esm)), Jest 30 on
@@ -32,6 +33,12 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
     {

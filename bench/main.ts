@@ -3,18 +3,23 @@ import { join } from 'node:path';
 import { renderChart } from './chart';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
+import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --cluster]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, cluster: 0 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
+    if (arg === '--cluster') {
+      parsed.cluster = 1;
+      continue;
+    }
     const match = /^--([a-z]+)=(\d+)$/.exec(arg);
-    if (!match || !(match[1] in defaults)) throw new Error(`unknown argument ${arg}; use ${Object.keys(defaults).map((k) => `--${k}=N`).join(' ')}`);
+    if (!match || !(match[1] in defaults)) throw new Error(`unknown argument ${arg}; use ${Object.keys(defaults).filter((k) => k !== 'cluster').map((k) => `--${k}=N`).join(' ')} --cluster`);
     parsed[match[1]] = Number(match[2]);
   }
   return parsed;
@@ -22,30 +27,47 @@ function args(): Record<string, number> {
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
-async function main(): Promise<void> {
-  const p = args();
-  const amqpUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const dir = join(process.cwd(), 'results', 'bench');
-  mkdirSync(dir, { recursive: true });
+type Run = { raw: RawFigures; project: ProjectFigures };
+interface Target {
+  label: string;
+  /** For the services: one URL or a cluster's list. */
+  amqpUrl: string;
+  /** For the raw baseline: one node. */
+  rawUrl: string;
+  queueType: 'classic' | 'quorum';
+  brokerPids?: number[];
+}
 
-  // The machine is shared and noisy (±20 % run to run): with --runs=N the raw baseline and the
-  // project take turns N times, and each ratio is reported as its median over the runs.
-  process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
-  const runs: Array<{ raw: RawFigures; project: ProjectFigures }> = [];
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** The machine is shared and noisy (±20 % run to run): with --runs=N the raw baseline and the project take turns N times. */
+async function measure(p: Record<string, number>, target: Target, logDir: string): Promise<Run[]> {
+  const runs: Run[] = [];
   for (let i = 1; i <= p.runs; i++) {
-    process.stdout.write(`run ${i}/${p.runs}: raw baseline (amqplib + mysql2 only)...\n`);
-    const raw = await runRawBaseline({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, window: p.window });
-    process.stdout.write(`run ${i}/${p.runs}: project (three services over REST)...\n`);
-    const project = await runProjectBench({ amqpUrl, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, logDir: join(dir, `logs-${stamp}`) });
+    process.stdout.write(`${target.label}, run ${i}/${p.runs}: raw baseline (amqplib + mysql2 only)...\n`);
+    const raw = await runRawBaseline({ amqpUrl: target.rawUrl, queueType: target.queueType, orders: p.orders, concurrency: p.concurrency, prefetch: p.prefetch, batch: p.batch, window: p.window });
+    process.stdout.write(`${target.label}, run ${i}/${p.runs}: project (three services over REST)...\n`);
+    const project = await runProjectBench({
+      amqpUrl: target.amqpUrl,
+      queueType: target.queueType,
+      brokerPids: target.brokerPids,
+      orders: p.orders,
+      concurrency: p.concurrency,
+      prefetch: p.prefetch,
+      batch: p.batch,
+      logDir,
+    });
     runs.push({ raw, project });
   }
+  return runs;
+}
 
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
+/** Prints one table (medians, with ranges over several runs) and the CPU and memory lines. */
+function report(title: string, runs: Run[]): void {
   /** Median, with the range when there was more than one run. */
   const summary = (values: number[], digits = 0) =>
     values.length === 1 ? fmt(values[0], digits) : `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
@@ -67,22 +89,70 @@ async function main(): Promise<void> {
   ];
   const widths = [46, 22, 22, 16, 9];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  process.stdout.write(`\n${line(['measure', 'project', 'raw', 'ratio', 'target'])}\n`);
+  process.stdout.write(`\n${title}\n${line(['measure', 'project', 'raw', 'ratio', 'target'])}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   const perService = (pick: (f: ProjectFigures) => Record<string, number>) =>
     JSON.stringify(Object.fromEntries(Object.keys(pick(runs[0].project)).map((k) => [k, Math.round(median(runs.map((r) => pick(r.project)[k])) * 100) / 100])));
   process.stdout.write(`\nCPU seconds per 1000 orders: ${perService((f) => f.cpuSecondsPer1000Orders)}${runs.length > 1 ? ' (medians)' : ''}\n`);
   process.stdout.write(`peak memory (MiB):           ${perService((f) => f.peakMemoryMb)}\n`);
   process.stdout.write(`drained backlog:             ${runs[runs.length - 1].project.drainBacklog} coupon messages\n`);
+}
+
+/** The cost of replication: each median on the cluster over the same on one node. */
+function replicationCost(single: Run[], cluster: Run[]): void {
+  const ratio = (pick: (r: Run) => number) => fmt(median(cluster.map(pick)) / median(single.map(pick)), 2);
+  process.stdout.write('\ncluster (quorum) / single node (classic), medians:\n');
+  for (const [label, pick] of [
+    ['project end-to-end orders/s', (r: Run) => r.project.endToEndOrdersPerSecond],
+    ['raw end-to-end orders/s', (r: Run) => r.raw.endToEndOrdersPerSecond],
+    ['project relay publish msg/s', (r: Run) => r.project.relayPublishPerSecond],
+    ['raw confirmed publish msg/s', (r: Run) => r.raw.confirmedPublishPerSecond],
+    ['project drain msg/s', (r: Run) => r.project.drainPerSecond],
+    ['raw consumer msg/s', (r: Run) => r.raw.consumerPerSecond],
+    ['project p99 ms, half load', (r: Run) => r.project.latencyHalfLoad.p99],
+  ] as const) {
+    process.stdout.write(`  ${label.padEnd(32)} ${ratio(pick)}\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const p = args();
+  const amqpUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = join(process.cwd(), 'results', 'bench');
+  mkdirSync(dir, { recursive: true });
+  process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
+
+  const runs = await measure(p, { label: 'single node', amqpUrl, rawUrl: amqpUrl, queueType: 'classic' }, join(dir, `logs-${stamp}`));
+  report('single node, classic queues', runs);
+
+  // --cluster: the same measurements on a fresh three-node cluster of the bench's own (ports and
+  // directories under results/bench), quorum queues, the raw baseline on the same cluster.
+  let clusterRuns: Run[] | undefined;
+  if (p.cluster) {
+    const cluster = await RabbitCluster.create(join(dir, `cluster-${stamp}`), 3, `bench${process.pid}`);
+    try {
+      process.stdout.write('\nstarting a three-node RabbitMQ cluster...\n');
+      await cluster.start();
+      const brokerPids = cluster.nodes.map((n) => n.pid()).filter((pid): pid is number => pid !== undefined);
+      clusterRuns = await measure(
+        p,
+        { label: 'cluster', amqpUrl: cluster.urls(), rawUrl: cluster.nodes[0].url, queueType: 'quorum', brokerPids },
+        join(dir, `logs-${stamp}-cluster`),
+      );
+    } finally {
+      await cluster.destroy();
+    }
+    report('three-node cluster, quorum queues (raw baseline on the same cluster)', clusterRuns);
+    replicationCost(runs, clusterRuns);
+  }
 
   const last = runs[runs.length - 1];
   const project = last.project;
   const file = join(dir, `bench-${stamp}.json`);
   const { timeline, ...figures } = project;
-  writeFileSync(
-    file,
-    JSON.stringify({ parameters: p, runs: runs.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } })), lastRun: { project: figures, timeline } }, null, 2),
-  );
+  const strip = (list: Run[]) => list.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } }));
+  writeFileSync(file, JSON.stringify({ parameters: p, runs: strip(runs), cluster: clusterRuns && strip(clusterRuns), lastRun: { project: figures, timeline } }, null, 2));
   const chart = join(dir, `bench-${stamp}.svg`);
   writeFileSync(chart, renderChart(timeline.samples, timeline.latencies, timeline.outage));
   process.stdout.write(`\nresults: ${file}\nchart:   ${chart}\n`);

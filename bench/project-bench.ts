@@ -11,7 +11,11 @@ const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface BenchOptions {
+  /** One URL, or a cluster's comma-separated list. */
   amqpUrl: string;
+  queueType?: 'classic' | 'quorum';
+  /** The broker processes whose CPU to report (a cluster's nodes); default: the oldest beam.smp. */
+  brokerPids?: number[];
   orders: number;
   concurrency: number;
   prefetch: number;
@@ -81,6 +85,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     RED_PACKET_PREFETCH: String(options.prefetch),
     OUTBOX_BATCH_SIZE: String(options.batch),
     PAUSE_ON_DEPENDENCY_DOWN: 'true',
+    AMQP_QUEUE_TYPE: options.queueType ?? 'classic',
   };
   const services = {
     order: new ServiceProcess('order', 'order', env, options.logDir),
@@ -98,7 +103,8 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
 
   // Where the rest of the two cores goes: the database and broker servers' own CPU.
   const servers: Record<string, number> = {};
-  for (const [name, command] of [['mariadb', 'mariadbd'], ['rabbitmq', 'beam.smp']]) {
+  for (const [i, pid] of (options.brokerPids ?? []).entries()) servers[`rabbitmq-${i + 1}`] = pid;
+  for (const [name, command] of [['mariadb', 'mariadbd'], ...(options.brokerPids ? [] : [['rabbitmq', 'beam.smp']])]) {
     try {
       servers[name] = Number(execFileSync('pgrep', ['-o', '-x', command], { encoding: 'utf8' }).trim());
     } catch {
@@ -282,7 +288,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     await admin.query(`DROP USER IF EXISTS ?@'%'`, [couponUser.name]);
     await admin.end();
     const { connect } = await import('amqplib');
-    const connection = await connect(options.amqpUrl);
+    const connection = await connect(options.amqpUrl.split(',')[0]);
     connection.on('error', () => undefined);
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);

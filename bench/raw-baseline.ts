@@ -16,7 +16,17 @@ export interface RawFigures {
 
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
-export async function runRawBaseline(options: { amqpUrl: string; orders: number; concurrency: number; prefetch: number; batch: number; window: number }): Promise<RawFigures> {
+export async function runRawBaseline(options: {
+  amqpUrl: string;
+  orders: number;
+  concurrency: number;
+  prefetch: number;
+  batch: number;
+  window: number;
+  /** `quorum` for the cluster figures: the same queues the project declares there. */
+  queueType?: 'classic' | 'quorum';
+}): Promise<RawFigures> {
+  const queueArgs = { 'x-queue-type': options.queueType ?? 'classic' };
   const run = `raw${Date.now().toString(36)}`;
   const admin = await createConnection(MYSQL);
   const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
@@ -37,7 +47,7 @@ export async function runRawBaseline(options: { amqpUrl: string; orders: number;
   const setup = await connection.createChannel();
   await setup.assertExchange(exchange, 'topic', { durable: true });
   for (const q of ['a', 'b']) {
-    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: queueArgs });
     await setup.bindQueue(`${run}.${q}`, exchange, 'payment.succeeded');
   }
   // The publish test sends what the relay sends, where the relay sends it: a payment event to a
@@ -45,7 +55,7 @@ export async function runRawBaseline(options: { amqpUrl: string; orders: number;
   const publishExchange = `${run}.publish-test`;
   await setup.assertExchange(publishExchange, 'topic', { durable: true });
   for (const q of ['publish-a', 'publish-b']) {
-    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    await setup.assertQueue(`${run}.${q}`, { durable: true, arguments: queueArgs });
     await setup.bindQueue(`${run}.${q}`, publishExchange, 'payment.succeeded');
   }
   const publisher = await connection.createConfirmChannel();

@@ -147,6 +147,46 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('the cluster profile', () => {
+    type Profiled = ComposeService & { profiles?: string[]; hostname?: string };
+    const services = compose.services as Record<string, Profiled>;
+    const nodes = ['rabbit-1', 'rabbit-2', 'rabbit-3'];
+
+    it('runs three broker nodes of the tested line, one cookie, static peer discovery, the same users', () => {
+      for (const node of nodes) {
+        expect(services[node]).toMatchObject({ image: 'rabbitmq:3.10-management', profiles: ['cluster'], hostname: node });
+        expect(services[node].volumes).toEqual(
+          expect.arrayContaining(['./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro', './deploy/rabbitmq/cluster.conf:/etc/rabbitmq/conf.d/91-cluster.conf:ro']),
+        );
+      }
+      const conf = readFileSync(join(ROOT, 'deploy/rabbitmq/cluster.conf'), 'utf8');
+      for (const node of nodes) expect(conf).toContain(`= rabbit@${node}`);
+      expect(conf).toMatch(/^cluster_partition_handling = pause_minority$/m);
+    });
+
+    it.each(APPS)('runs two instances of $compose on quorum queues, each given all three nodes with its own broker user, in a schema of its own', (app) => {
+      const single = services[app.compose].environment ?? {};
+      const prefix = app.portVar.replace(/_PORT$/, '');
+      const known = new Set(configVariables(app.name));
+      for (const instance of ['c1', 'c2']) {
+        const service = services[`${app.compose}-${instance}`];
+        const env = service.environment ?? {};
+        expect(service.profiles).toEqual(['cluster']);
+        expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
+        expect(env.AMQP_QUEUE_TYPE).toBe('quorum');
+        const urls = env.RABBITMQ_URL.split(',').map((url) => new URL(url));
+        expect(urls.map((u) => u.hostname)).toEqual(nodes);
+        expect(new Set(urls.map((u) => u.username))).toEqual(new Set([new URL(single.RABBITMQ_URL).username]));
+        expect(env[`${prefix}_DB_URL`]).toBe(`${single[`${prefix}_DB_URL`]}_cluster`);
+        expect(env[`${prefix}_DB_MIGRATION_URL`]).toBe(`${single[`${prefix}_DB_MIGRATION_URL`]}_cluster`);
+        expect(env.OPERATOR_TOKEN).toBe(OPERATOR_TOKEN);
+        expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining([...nodes, app.db]));
+      }
+      // The database's first start makes that schema and grants it to the same two accounts.
+      expect(services[app.db].environment?.CLUSTER_DATABASE).toBe(`${new URL(single[`${prefix}_DB_URL`]).pathname.slice(1)}_cluster`);
+    });
+  });
+
   describe('services started with the compose environment', () => {
     const system = new TestSystem();
     afterAll(() => system.cleanup());

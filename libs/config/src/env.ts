@@ -51,11 +51,14 @@ export const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One amqp(s) URL, or several separated by commas (the nodes of a cluster, tried in turn). */
 export const amqpUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((v) => /^amqps?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: 'must be an amqp:// or amqps:// URL' });
+    .refine((v) => v.split(',').every((part) => /^amqps?:\/\/[^\s,]+$/.test(part.trim()) && URL.canParse(part.trim())), {
+      message: 'must be an amqp:// or amqps:// URL, or several separated by commas',
+    });
 
 /** Resource names (exchanges, queues) are prefixed so that test runs never touch the demo's. */
 export const namePrefix = z

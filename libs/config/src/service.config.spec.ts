@@ -122,8 +122,17 @@ describe('loadOrderServiceConfig', () => {
 
   it('rejects a RabbitMQ URL that is not amqp(s)', () => {
     expect(configErrorOf(() => loadOrderServiceConfig({ RABBITMQ_URL: 'http://rabbit:15672' })).problems).toEqual([
-      'RABBITMQ_URL: must be an amqp:// or amqps:// URL',
+      'RABBITMQ_URL: must be an amqp:// or amqps:// URL, or several separated by commas',
     ]);
+  });
+
+  it('accepts a comma-separated list of broker URLs and rejects a list with a bad entry, without echoing it', () => {
+    const list = `amqp://app:${SECRET}@rabbit-1:5672, amqp://app:${SECRET}@rabbit-2:5672`;
+    expect(loadOrderServiceConfig({ RABBITMQ_URL: list }).broker.url).toBe(list);
+
+    const error = configErrorOf(() => loadOrderServiceConfig({ RABBITMQ_URL: `amqp://app:${SECRET}@rabbit-1:5672,http://x,` }));
+    expect(error.problems).toEqual(['RABBITMQ_URL: must be an amqp:// or amqps:// URL, or several separated by commas']);
+    expect(error.message).not.toContain(SECRET);
   });
 });
 

@@ -11,3 +11,4 @@ export * from './consume.decorator';
 export * from './messaging.options';
 export * from './messaging.service';
 export * from './messaging.module';
+export * from './broker-endpoints';

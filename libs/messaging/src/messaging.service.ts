@@ -171,10 +171,17 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   status() {
+    const connection = this.connection.status;
     return {
-      connected: this.connection.isConnected,
+      connected: connection.connected,
+      /** host:port of the broker node in use; never credentials. */
+      node: connection.node,
+      /** Set while the broker blocks publishing (memory or disk alarm): the reason it gave. */
+      blocked: connection.blocked,
       publisherReady: this.publisher.isReady,
-      lastError: this.connection.status.lastError,
+      /** Publishes sent and not yet confirmed. */
+      inFlight: this.publisher.inFlight,
+      lastError: connection.lastError,
       consumers: [...this.consumers.entries()].map(([key, c]) => ({
         queue: c.queue,
         role: this.topology?.routes.has(key) ? ('events' as const) : ('dead-letters' as const),

@@ -1,4 +1,4 @@
-import { buildTopology, ConsumerDeclaration, ConsumerRoutes, nextStep, QueueSpec } from './topology';
+import { buildTopology, ConsumerDeclaration, ConsumerRoutes, nextStep, QUORUM_DELIVERY_LIMIT, QueueSpec } from './topology';
 
 const consumer = (overrides: Partial<ConsumerDeclaration> = {}): ConsumerDeclaration => ({
   queue: 'coupon.payment-succeeded',
@@ -75,6 +75,52 @@ describe('buildTopology', () => {
     const { queues } = buildTopology([consumer({ queueType: 'quorum' })]);
 
     expect(queues.map((queue) => queue.options.arguments['x-queue-type'])).toEqual(['quorum', 'quorum', 'quorum', 'quorum']);
+  });
+
+  describe('with quorum queues', () => {
+    const { queues } = buildTopology([consumer({ queueType: 'quorum', retryLadderMs: [1000, 5000] })]);
+    const args = (name: string) => queueNamed(queues, name).options.arguments;
+    const atLeastOnce = { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+
+    it('caps redeliveries on the main queue and dead-letters past the cap into the DLQ, at least once', () => {
+      expect(args('coupon.payment-succeeded')).toEqual({
+        'x-queue-type': 'quorum',
+        ...atLeastOnce,
+        'x-delivery-limit': QUORUM_DELIVERY_LIMIT,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'coupon.payment-succeeded.dlq',
+      });
+    });
+
+    it('keeps the queue-level TTL ladder, expiring back into the main queue at least once, with no delivery limit', () => {
+      expect(args('coupon.payment-succeeded.retry.5s')).toEqual({
+        'x-queue-type': 'quorum',
+        ...atLeastOnce,
+        'x-message-ttl': 5000,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'coupon.payment-succeeded',
+      });
+    });
+
+    it('gives the DLQ no delivery limit and no dead-letter target (a held letter must never be dropped)', () => {
+      expect(args('coupon.payment-succeeded.dlq')).toEqual({ 'x-queue-type': 'quorum' });
+    });
+
+    it('uses no argument quorum queues refuse, and every queue is durable', () => {
+      for (const queue of queues) {
+        expect(queue.options.durable).toBe(true);
+        expect(Object.keys(queue.options.arguments)).not.toEqual(expect.arrayContaining(['x-max-priority']));
+        expect(Object.keys(queue.options.arguments)).not.toEqual(expect.arrayContaining(['x-queue-mode']));
+        expect(queue.options.arguments['x-overflow'] ?? 'reject-publish').toBe('reject-publish');
+      }
+    });
+  });
+
+  it('keeps classic queues free of quorum-only arguments (an existing deployment redeclares them unchanged)', () => {
+    const { queues } = buildTopology([consumer({ queueType: 'classic' })]);
+    for (const queue of queues) {
+      for (const key of ['x-delivery-limit', 'x-dead-letter-strategy', 'x-overflow']) expect(queue.options.arguments).not.toHaveProperty(key);
+    }
   });
 
   it('shares one retry queue between levels with the same delay', () => {

@@ -46,6 +46,34 @@ export interface Topology {
   routes: Map<string, ConsumerRoutes>;
 }
 
+/**
+ * Quorum queues' redelivery cap on the main queue. The consumer never requeues a failed message
+ * (it moves it up the ladder by a confirmed publish), so a main-queue message is only redelivered
+ * when its consumer's channel goes: a crash, a lost node, a recycled channel. Each such fault adds
+ * one delivery, so 20 is far above what faults cause and still stops a message that kills its
+ * consumer every time (a crash loop) within minutes: past it the broker dead-letters the message
+ * into the DLQ, where it is stored, alerted and re-drivable like any dead letter. Retry levels have
+ * no consumer, and the DLQ's consumer requeues a letter it cannot store yet (hold) and has no
+ * dead-letter target, so neither gets a limit (one there would drop messages).
+ */
+export const QUORUM_DELIVERY_LIMIT = 20;
+
+/**
+ * Arguments per queue type. Quorum queues (RabbitMQ 3.10, checked on a real cluster): queue-level
+ * `x-message-ttl` and dead-lettering work, so the TTL ladder is unchanged; `x-max-priority`,
+ * `x-queue-mode` (and exclusive or non-durable queues) are refused, so none is used. Broker
+ * dead-lettering (a retry level expiring into the main queue, a main-queue message over the
+ * delivery limit into the DLQ) is made at-least-once, which quorum queues support and classic ones
+ * do not; it requires `x-overflow: reject-publish` (no length limit is set, so nothing is refused).
+ */
+function queueArguments(type: QueueType, role: 'main' | 'retry' | 'dlq'): Record<string, string | number> {
+  if (type === 'classic') return { 'x-queue-type': 'classic' };
+  const args: Record<string, string | number> = { 'x-queue-type': 'quorum' };
+  if (role !== 'dlq') Object.assign(args, { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' });
+  if (role === 'main') args['x-delivery-limit'] = QUORUM_DELIVERY_LIMIT;
+  return args;
+}
+
 export const retryQueueName = (queue: string, delayMs: number) => `${queue}.retry.${formatDuration(delayMs)}`;
 export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
 
@@ -85,7 +113,6 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
     if (consumer.retryLadderMs.some((ms) => !Number.isSafeInteger(ms) || ms <= 0)) {
       throw new Error(`retry ladder of ${consumer.queue} must hold positive whole milliseconds`);
     }
-    const typeArg = { 'x-queue-type': consumer.queueType };
     const deadLetterQueue = deadLetterQueueName(consumer.queue);
 
     exchanges.set(consumer.exchange, {
@@ -98,7 +125,7 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
       name: consumer.queue,
       options: {
         durable: true,
-        arguments: { ...typeArg, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue },
+        arguments: { ...queueArguments(consumer.queueType, 'main'), 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue },
       },
     });
     for (const routingKey of consumer.routingKeys) {
@@ -111,7 +138,7 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
         options: {
           durable: true,
           arguments: {
-            ...typeArg,
+            ...queueArguments(consumer.queueType, 'retry'),
             'x-message-ttl': delayMs,
             'x-dead-letter-exchange': '',
             'x-dead-letter-routing-key': consumer.queue,
@@ -120,7 +147,7 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
       });
       return name;
     });
-    addQueue({ name: deadLetterQueue, options: { durable: true, arguments: { ...typeArg } } });
+    addQueue({ name: deadLetterQueue, options: { durable: true, arguments: queueArguments(consumer.queueType, 'dlq') } });
     routes.set(consumer.queue, {
       queue: consumer.queue,
       retryQueues,

@@ -50,7 +50,14 @@ export class OutboxRelay {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingService,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
-  ) {}
+  ) {
+    // Flow control: while the broker blocks publishing (memory or disk alarm) the relay claims
+    // nothing, so rows stay pending in the database instead of waiting out confirm time-outs
+    // under a lock; when the alarm lifts it runs at once.
+    messaging.connection.onBlockedChange((blocked) => {
+      if (!blocked) this.wake();
+    });
+  }
 
   /** Asks for a run now; coalesces with a run in progress. Never throws. */
   wake(): void {
@@ -101,6 +108,7 @@ export class OutboxRelay {
   /** One claim-publish-mark transaction; returns how many rows it claimed. */
   private async relayBatch(): Promise<number> {
     if (!this.messaging.publisher.isReady) return 0; // rows stay pending; the next tick after reconnect sends them
+    if (this.messaging.connection.isBlocked) return 0; // the broker refuses publishes now; rows stay pending until unblocked
     this.stats.lastRunAt = new Date().toISOString();
     return runInTransaction(
       this.dataSource,

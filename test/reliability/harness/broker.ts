@@ -5,9 +5,22 @@ import { connect } from 'amqplib';
 const run = promisify(execFile);
 export const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/** The first node of a comma-separated URL list that accepts a connection (a cluster with a node down). */
+async function connectAny(urls: string) {
+  let last: unknown;
+  for (const url of urls.split(',')) {
+    try {
+      return await connect(url.trim(), { timeout: 3_000 });
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
+
 /** Runs one operation on a short-lived connection (scenarios close all connections, ours too). */
-export async function withChannel<T>(work: (channel: import('amqplib').Channel) => Promise<T>): Promise<T> {
-  const connection = await connect(AMQP_URL);
+export async function withChannel<T>(work: (channel: import('amqplib').Channel) => Promise<T>, urls = AMQP_URL): Promise<T> {
+  const connection = await connectAny(urls);
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
@@ -18,12 +31,12 @@ export async function withChannel<T>(work: (channel: import('amqplib').Channel) 
   }
 }
 
-export async function queueDepths(queues: string[]): Promise<Record<string, number>> {
+export async function queueDepths(queues: string[], urls = AMQP_URL): Promise<Record<string, number>> {
   return withChannel(async (channel) => {
     const depths: Record<string, number> = {};
     for (const queue of queues) depths[queue] = (await channel.checkQueue(queue)).messageCount;
     return depths;
-  });
+  }, urls);
 }
 
 export async function closeAllConnections(): Promise<void> {

@@ -23,6 +23,12 @@ export interface SystemOptions {
   env?: Record<string, string>;
   orderEnv?: Record<string, string>;
   couponEnv?: Record<string, string>;
+  redPacketEnv?: Record<string, string>;
+  orderInstances?: number;
+  /** Broker URL, or a comma-separated list (a cluster); the system broker by default. */
+  amqpUrl?: string;
+  /** Where logs and the scenario's JSON go; results/reliability by default. */
+  resultsDir?: string;
 }
 
 export interface ScenarioResult {
@@ -49,6 +55,7 @@ export class ReliabilitySystem {
   readonly ladder: string;
   couponDb?: MariaDbInstance;
   order!: ServiceProcess;
+  orders: ServiceProcess[] = [];
   coupons: ServiceProcess[] = [];
   redPackets: ServiceProcess[] = [];
   /** What each client was told: only 'paid' obliges the system. */
@@ -57,14 +64,19 @@ export class ReliabilitySystem {
   private pools = new Map<string, Pool>();
   notes: Record<string, unknown> = {};
   private healedAt?: number;
+  private nextOrder = 0;
+  readonly amqpUrl: string;
+  private readonly resultsDir: string;
 
   constructor(private readonly options: SystemOptions) {
-    this.logDir = join(RESULTS_DIR, options.scenario);
+    this.amqpUrl = options.amqpUrl ?? AMQP_URL;
+    this.resultsDir = options.resultsDir ?? RESULTS_DIR;
+    this.logDir = join(this.resultsDir, options.scenario);
     this.ladder = options.ladder ?? '500ms,1s,2s,4s,8s,16s';
   }
 
   get services(): ServiceProcess[] {
-    return [this.order, ...this.coupons, ...this.redPackets];
+    return [...this.orders, ...this.coupons, ...this.redPackets];
   }
 
   private couponDbHost() {
@@ -78,7 +90,7 @@ export class ReliabilitySystem {
     }
     const c = this.couponDbHost();
     const env = {
-      RABBITMQ_URL: AMQP_URL,
+      RABBITMQ_URL: this.amqpUrl,
       AMQP_NAME_PREFIX: this.prefix,
       ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${this.databases.order}`,
       COUPON_DB_URL: `mysql://root@${c.host}:${c.port}/${this.databases.coupon}`,
@@ -89,12 +101,13 @@ export class ReliabilitySystem {
       HANDLER_TIMEOUT: '3s',
       ...this.options.env,
     };
-    this.order = new ServiceProcess('order', 'order', { ...env, ...this.options.orderEnv }, this.logDir);
+    this.orders = Array.from({ length: this.options.orderInstances ?? 1 }, (_, i) => new ServiceProcess('order', i === 0 ? 'order' : `order-${i + 1}`, { ...env, ...this.options.orderEnv }, this.logDir));
+    this.order = this.orders[0];
     this.coupons = Array.from({ length: this.options.couponInstances ?? 1 }, (_, i) => new ServiceProcess('coupon', `coupon-${i + 1}`, { ...env, ...this.options.couponEnv }, this.logDir));
-    this.redPackets = Array.from({ length: this.options.redPacketInstances ?? 1 }, (_, i) => new ServiceProcess('red-packet', `red-packet-${i + 1}`, env, this.logDir));
+    this.redPackets = Array.from({ length: this.options.redPacketInstances ?? 1 }, (_, i) => new ServiceProcess('red-packet', `red-packet-${i + 1}`, { ...env, ...this.options.redPacketEnv }, this.logDir));
     // Databases are created by the first instance of each service; start those first.
     await Promise.all([this.order.start(), this.coupons[0].start(), this.redPackets[0].start()]);
-    await Promise.all([...this.coupons.slice(1), ...this.redPackets.slice(1)].map((s) => s.start()));
+    await Promise.all([...this.orders.slice(1), ...this.coupons.slice(1), ...this.redPackets.slice(1)].map((s) => s.start()));
   }
 
   /**
@@ -138,7 +151,10 @@ export class ReliabilitySystem {
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.order.url}${path}`, {
+    // Requests go round the order instances that are running (one may have been killed).
+    const live = this.orders.filter((o) => o.pid);
+    const target = live.length > 0 ? live[this.nextOrder++ % live.length] : this.order;
+    const response = await fetch(`${target.url}${path}`, {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
@@ -208,7 +224,7 @@ export class ReliabilitySystem {
   private async isSettled(): Promise<boolean> {
     const [pending] = await this.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
     if (Number(pending.n) > 0) return false;
-    const depths = await queueDepths(this.queues());
+    const depths = await queueDepths(this.queues(), this.amqpUrl);
     if (Object.values(depths).some((n) => n > 0)) return false;
     const [paid] = await this.query<RowDataPacket & { n: number }>('order', "SELECT COUNT(*) AS n FROM orders WHERE status = 'PAID'");
     const [coupons] = await this.query<RowDataPacket & { n: number }>('coupon', 'SELECT COUNT(DISTINCT order_id) AS n FROM coupons');
@@ -252,7 +268,7 @@ export class ReliabilitySystem {
     }
     const [pending] = await this.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
     if (Number(pending.n) > 0) violations.push(`${pending.n} outbox rows unsent`);
-    const depths = await queueDepths(this.queues());
+    const depths = await queueDepths(this.queues(), this.amqpUrl);
     for (const [queue, n] of Object.entries(depths)) if (n > 0) violations.push(`${n} messages left in ${queue}`);
 
     const deadLettered = { coupon: 0, redPacket: 0 };
@@ -278,8 +294,8 @@ export class ReliabilitySystem {
       ok: violations.length === 0,
       notes: { ...this.notes, payErrors: this.payErrors.slice(0, 5), ordersAttempted: this.told.size, consumers: await this.consumerStats() },
     };
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, `${this.options.scenario}.json`), JSON.stringify(result, null, 2));
+    mkdirSync(this.resultsDir, { recursive: true });
+    writeFileSync(join(this.resultsDir, `${this.options.scenario}.json`), JSON.stringify(result, null, 2));
     return result;
   }
 
@@ -306,7 +322,7 @@ export class ReliabilitySystem {
     await withChannel(async (channel) => {
       for (const queue of this.queues()) await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.prefix}payments.events`);
-    }).catch(() => undefined);
+    }, this.amqpUrl).catch(() => undefined);
   }
 }
 
