@@ -1,6 +1,7 @@
 import { ConsoleLogger, DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { installBodyParsers } from './body-parsers';
 import { UnhandledErrorFilter } from './http-errors';
 
 export interface HttpAppOptions {
@@ -26,7 +27,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
     bodyParser: false,
     logger: options.logger === undefined ? new ConsoleLogger({ logLevels: options.logLevels ?? ['fatal', 'error', 'warn', 'log'] }) : options.logger,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit);
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));
   app.enableShutdownHooks();
   await app.listen(options.port, '0.0.0.0');
