@@ -19,7 +19,8 @@ export function installBodyParsers(instance: FastifyInstance, bodyLimit: number)
   instance.removeContentTypeParser(['application/json', 'text/plain']);
   instance.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    json(request, body, done);
+    // Fastify's default parser calls done itself and returns nothing.
+    void json(request, body as string, done);
   });
   instance.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     if (body.length === 0) return done(null, undefined);
