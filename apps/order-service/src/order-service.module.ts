@@ -3,6 +3,7 @@ import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { HealthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
+import { MetricsModule, OutboxMetrics } from '@app/metrics';
 import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
@@ -38,6 +39,7 @@ export class OrderServiceModule {
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
         OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
+        MetricsModule.register({ service: 'order-service', exporters: [OutboxMetrics] }),
       ],
     };
   }

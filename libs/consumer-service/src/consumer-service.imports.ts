@@ -6,6 +6,7 @@ import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLette
 import { HealthContributor, HealthModule } from '@app/http';
 import { CreateInbox1763700000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
+import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -81,5 +82,6 @@ export function consumerServiceImports(
     }),
     DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
+    MetricsModule.register({ service: definition.serviceName, exporters: [ConsumerMetricsExporter] }),
   ];
 }

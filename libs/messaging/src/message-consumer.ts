@@ -130,9 +130,11 @@ export class MessageConsumer<T> {
     const previousFailures = attemptsOf(message.properties.headers);
     const messageId = String(message.properties.messageId ?? '');
     if (previousFailures > 0) this.observeRetryDelay(message, previousFailures);
+    const started = performance.now();
     let outcome: HandleOutcome;
+    let value: T | undefined;
     try {
-      const value = this.options.decode(message);
+      value = this.options.decode(message);
       outcome = await this.withTimeout(
         this.options.handle(value, {
           messageId,
@@ -142,10 +144,12 @@ export class MessageConsumer<T> {
         }),
       );
     } catch (error) {
+      this.metrics.observer?.handled(this.queue, 'failed', (performance.now() - started) / 1000, value);
       await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
       return;
     }
     crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
+    this.metrics.observer?.handled(this.queue, outcome === 'duplicate' ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
     if (outcome === 'duplicate') this.metrics.duplicates++;
     else this.metrics.processed++;
     this.recycleDelayMs = PROBE_INITIAL_MS;

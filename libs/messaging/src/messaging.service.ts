@@ -12,6 +12,7 @@ import { AmqpConnection } from './amqp-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { CONSUME_METADATA, ConsumeMetadata } from './consume.decorator';
 import { decodeEvent } from './event-decoder';
+import { ConsumerObserver } from './consumer-metrics';
 import { DeliveryContext, HandleOutcome, MessageConsumer } from './message-consumer';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { buildTopology, ConsumerRoutes, Topology } from './topology';
@@ -30,6 +31,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   readonly publisher: ConfirmedPublisher;
   private readonly consumers = new Map<string, MessageConsumer<unknown>>();
   private topology?: Topology;
+  private observer?: ConsumerObserver;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -60,6 +62,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     }));
     this.topology = buildTopology(declarations);
     for (const { meta, handler } of handlers) this.createConsumer(meta, handler, settings);
+    if (this.observer) this.observe(this.observer);
 
     const topology = this.topology;
     const exchanges = this.options.exchanges.map((e) => this.name(e));
@@ -159,6 +162,12 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     const queues = this.topology?.queues.map((q) => q.name) ?? [];
     const exchanges = new Set([...(this.topology?.exchanges.map((e) => e.name) ?? []), ...this.options.exchanges.map((e) => this.name(e))]);
     return { queues, exchanges: [...exchanges] };
+  }
+
+  /** Per-message observations (metrics) for every consumer, present and future. */
+  observe(observer: ConsumerObserver): void {
+    this.observer = observer;
+    for (const consumer of this.consumers.values()) consumer.metrics.observer = observer;
   }
 
   consumer(queue: string): MessageConsumer<unknown> | undefined {

@@ -25,6 +25,12 @@ export class SimulatedRelayCrash extends Error {
   }
 }
 
+/** Per-batch and per-failure observations for a metrics exporter; counts are read from `stats`. */
+export interface RelayObserver {
+  batch(seconds: number): void;
+  publishFailed(error: unknown): void;
+}
+
 export interface RelayStats {
   published: number;
   failed: number;
@@ -45,6 +51,8 @@ export class OutboxRelay {
   private again = false;
   private stopping = false;
   readonly stats: RelayStats = { published: 0, failed: 0 };
+  /** Set by the metrics exporter; undefined costs nothing. */
+  observer?: RelayObserver;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -102,7 +110,8 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     if (!this.messaging.publisher.isReady) return 0; // rows stay pending; the next tick after reconnect sends them
     this.stats.lastRunAt = new Date().toISOString();
-    return runInTransaction(
+    const started = performance.now();
+    const claimed = await runInTransaction(
       this.dataSource,
       async (manager) => {
         // Due order, which the pending index (sent_at, next_attempt_at, and the primary key InnoDB
@@ -126,6 +135,8 @@ export class OutboxRelay {
       },
       { isolation: 'READ COMMITTED' },
     );
+    if (claimed > 0) this.observer?.batch((performance.now() - started) / 1000);
+    return claimed;
   }
 
   private publish(row: ClaimedRow): Promise<void> {
@@ -155,6 +166,7 @@ export class OutboxRelay {
       const message = truncate((result.reason as Error)?.message ?? String(result.reason), 500);
       await manager.query('UPDATE outbox_messages SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', [attempts, message, next, row.id]);
       this.stats.failed++;
+      this.observer?.publishFailed(result.reason);
       this.stats.lastError = message;
       this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`);
     }
