@@ -11,7 +11,12 @@ export interface HealthContributor {
 }
 export const HEALTH_CONTRIBUTOR = Symbol('HEALTH_CONTRIBUTOR');
 
-/** 200 when the database and the broker both answer; otherwise 503 naming what is down. */
+/**
+ * `/health`: 200 when the database and the broker both answer, otherwise 503 naming what is down,
+ * with counters and backlog. `/health/live`: the process answers (a liveness probe restarts it
+ * only when it does not). `/health/ready`: the same up/down as `/health` without the details (a
+ * readiness probe takes it out of rotation meanwhile; restarting would not bring a database back).
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -20,19 +25,38 @@ export class HealthController {
     @Optional() @Inject(HEALTH_CONTRIBUTOR) private readonly contributor?: HealthContributor,
   ) {}
 
+  @Get('live')
+  live() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: FastifyReply) {
+    const { database, broker, down } = await this.dependencies();
+    const checks = { database, broker };
+    if (down.length === 0) return { status: 'ok', checks };
+    void res.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+  }
+
   @Get()
   async check(@Res({ passthrough: true }) res: FastifyReply) {
+    const { database, broker, down, messaging } = await this.dependencies();
+    const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
+    const checks = { database, broker, consumers: messaging.consumers, ...details };
+    if (down.length === 0) return { status: 'ok', checks };
+    void res.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+  }
+
+  private async dependencies() {
     const database = await probeDatabase(this.dataSource, 1_500).then(
       () => ({ status: 'up' as const }),
       (error: Error) => ({ status: 'down' as const, error: error.message }),
     );
     const messaging = this.messaging.status();
     const broker = messaging.connected && messaging.publisherReady ? { status: 'up' as const } : { status: 'down' as const, error: messaging.lastError ?? 'not connected' };
-    const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
     const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
-    const checks = { database, broker, consumers: messaging.consumers, ...details };
-    if (down.length === 0) return { status: 'ok', checks };
-    void res.status(503);
-    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+    return { database, broker, down, messaging };
   }
 }
