@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
@@ -56,9 +56,8 @@ export class TestSystem {
     };
   }
 
-  async start(name: ServiceName, extra: Env = {}): Promise<RunningService> {
+  async start(name: ServiceName, extra: Env = {}, logger: LoggerService = testLogger()): Promise<RunningService> {
     const env = this.env(extra);
-    const logger = testLogger();
     const app =
       name === 'order'
         ? await startOrderService(loadOrderServiceConfig(env), logger)

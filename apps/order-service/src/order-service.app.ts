@@ -5,5 +5,11 @@ import { OrderServiceModule } from './order-service.module';
 
 /** Starts the order service; used by main.ts and by tests that run it in-process. */
 export function startOrderService(config: OrderServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startHttpApp(OrderServiceModule.register(config), { port: config.port, logger, logLevels: logLevelsFrom(config.logLevel) });
+  return startHttpApp(OrderServiceModule.register(config), {
+    port: config.port,
+    logger,
+    logLevels: logLevelsFrom(config.logLevel),
+    service: config.observability.serviceName,
+    logFormat: config.observability.logFormat,
+  });
 }

@@ -39,7 +39,7 @@ export class OrderServiceModule {
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
         OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
-        MetricsModule.register({ service: 'order-service', exporters: [OutboxMetrics] }),
+        ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [OutboxMetrics] })] : []),
       ],
     };
   }

@@ -3,3 +3,4 @@ export * from './duration';
 export * from './database-url';
 export * from './service.config';
 export * from './crash-points';
+export * from './observability.config';

@@ -75,6 +75,7 @@ describe('loadOrderServiceConfig', () => {
         cleanupIntervalMs: 60_000,
         crashAfterConfirm: false,
       },
+      observability: { serviceName: 'order-service', logFormat: 'pretty', metricsEnabled: true, tracing: { enabled: false } },
     });
   });
 

@@ -3,6 +3,7 @@ import { DatabaseSettings, databaseUrl } from './database-url';
 import { parseDuration } from './duration';
 import { parseCrashPoint, CrashPointName } from './crash-points';
 import { amqpUrl, bool, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
+import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const localDb = (name: string) => `mysql://root:@127.0.0.1:3306/${name}`;
@@ -112,6 +113,7 @@ export interface OrderServiceConfig {
   orderBatchSize: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
+  observability: ObservabilityConfig;
 }
 
 const crashAt = z
@@ -132,6 +134,7 @@ const orderEnvSchema = () =>
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
     LOG_LEVEL: logLevel,
+    ...observabilityShape,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
@@ -167,6 +170,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
       cleanupIntervalMs: e.OUTBOX_CLEANUP_INTERVAL,
       crashAfterConfirm: e.OUTBOX_RELAY_CRASH_AFTER_CONFIRM,
     },
+    observability: observabilityConfig(e, 'order-service'),
   };
 }
 
@@ -204,6 +208,7 @@ export interface ConsumerServiceConfig {
   broker: BrokerConfig;
   consumer: ConsumerConfig;
   deadLetters: DeadLetterConfig;
+  observability: ObservabilityConfig;
 }
 
 const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: number; database: string }) =>
@@ -211,6 +216,7 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
     LOG_LEVEL: logLevel,
+    ...observabilityShape,
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
@@ -266,5 +272,6 @@ export function loadConsumerServiceConfig(
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
       redriveIntervalMs: e.DEAD_LETTER_REDRIVE_INTERVAL as number,
     },
+    observability: observabilityConfig(e as z.infer<z.ZodObject<typeof observabilityShape>>, prefix === 'COUPON' ? 'coupon-service' : 'red-packet-service'),
   };
 }

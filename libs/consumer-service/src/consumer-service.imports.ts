@@ -82,6 +82,6 @@ export function consumerServiceImports(
     }),
     DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
-    MetricsModule.register({ service: definition.serviceName, exporters: [ConsumerMetricsExporter] }),
+    ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),
   ];
 }

@@ -20,7 +20,13 @@ export async function startConsumerService(
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };
   }
   try {
-    return await startHttpApp(register(effective, chaos), { port: config.port, logger, logLevels: logLevelsFrom(config.logLevel) });
+    return await startHttpApp(register(effective, chaos), {
+      port: config.port,
+      logger,
+      logLevels: logLevelsFrom(config.logLevel),
+      service: config.observability.serviceName,
+      logFormat: config.observability.logFormat,
+    });
   } catch (error) {
     await chaos.databaseProxy?.stop();
     throw error;

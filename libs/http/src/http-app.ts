@@ -1,8 +1,9 @@
-import { ConsoleLogger, DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installBodyParsers } from './body-parsers';
 import { UnhandledErrorFilter } from './http-errors';
+import { ServiceLogger } from './service-logger';
 
 export interface HttpAppOptions {
   port: number;
@@ -11,6 +12,9 @@ export interface HttpAppOptions {
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes?: number;
   logger?: LoggerService | false;
+  /** For the default logger: `service` on every line, and JSON lines or Nest's text (LOG_FORMAT). */
+  service?: string;
+  logFormat?: 'json' | 'pretty';
 }
 
 /**
@@ -25,7 +29,10 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit }), {
     // Fastify's own JSON parser (size limit, prototype-poisoning checks); no other body type.
     bodyParser: false,
-    logger: options.logger === undefined ? new ConsoleLogger({ logLevels: options.logLevels ?? ['fatal', 'error', 'warn', 'log'] }) : options.logger,
+    logger:
+      options.logger === undefined
+        ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
+        : options.logger,
   });
   installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit);
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));

@@ -4,3 +4,4 @@ export * from './http-app';
 export * from './health.controller';
 export * from './health.module';
 export * from './run-main';
+export * from './service-logger';

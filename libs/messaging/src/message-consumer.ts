@@ -7,6 +7,7 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { Classification, classifyError, MessagingError, TransientError } from './errors';
 import { randomUUID } from 'node:crypto';
 import { attemptsOf, DeadLetterReason, FailureHeaders, failureHeaders } from './failure-headers';
+import { messageLogFields } from './message-log-fields';
 import { ConsumerRoutes, nextStep } from './topology';
 
 /** What a handler learns about the delivery besides the decoded body. */
@@ -28,6 +29,8 @@ export interface MessageConsumerOptions<T> {
   /** A handler still running after this is treated as a transient, dependency-down failure. */
   handlerTimeoutMs?: number;
   decode: (message: ConsumeMessage) => T;
+  /** Business keys for log lines about a decoded message (e.g. its orderId). */
+  describe?: (value: T) => Record<string, string>;
   handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
   /**
    * `ladder`: failures climb the retry ladder and end in the dead-letter queue.
@@ -120,7 +123,7 @@ export class MessageConsumer<T> {
     }
     if (channel === this.channel) this.acks?.delivered(message);
     const work = this.process(channel, message).catch((error: unknown) => {
-      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`);
+      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`, this.logFields(message, attemptsOf(message.properties.headers) + 1));
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -145,7 +148,7 @@ export class MessageConsumer<T> {
       );
     } catch (error) {
       this.metrics.observer?.handled(this.queue, 'failed', (performance.now() - started) / 1000, value);
-      await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
+      await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1, value);
       return;
     }
     crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
@@ -156,10 +159,11 @@ export class MessageConsumer<T> {
     this.ack(channel, message);
   }
 
-  private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number) {
+  private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number, value?: T) {
     const id = message.properties.messageId;
+    const fields = this.logFields(message, attempts, value);
     if (this.options.onFailure === 'hold') {
-      this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`);
+      this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`, fields);
       this.pause(failure);
       this.release(channel, message);
       return;
@@ -190,17 +194,17 @@ export class MessageConsumer<T> {
         persistent: true,
       });
     } catch (error) {
-      this.logger.error(`could not move ${id} to ${target}: ${(error as Error).message}; leaving it unacked`);
+      this.logger.error(`could not move ${id} to ${target}: ${(error as Error).message}; leaving it unacked`, fields);
       this.scheduleRecycle(channel);
       return;
     }
     this.ack(channel, message);
     if (level !== undefined) {
       this.metrics.countRetry(level);
-      this.logger.warn(`message ${id} failed (attempt ${attempts}, ${failure.code}: ${failure.message}); retry level ${level} → ${target}`);
+      this.logger.warn(`message ${id} failed (attempt ${attempts}, ${failure.code}: ${failure.message}); retry level ${level} → ${target}`, fields);
     } else {
       this.metrics.deadLettered++;
-      this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`);
+      this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`, fields);
     }
     if (failure.kind === 'transient' && failure.dependencyDown && this.options.pauseOnDependencyDown) this.pause(failure);
   }
@@ -227,6 +231,10 @@ export class MessageConsumer<T> {
       clearTimeout(timer);
       work.catch(() => undefined); // a late failure of an abandoned handler is not unhandled
     }
+  }
+
+  private logFields(message: ConsumeMessage, attempt: number, value?: T) {
+    return messageLogFields(message, this.queue, attempt, value === undefined ? undefined : () => this.options.describe?.(value));
   }
 
   /** How long a message waited between its last failure and this delivery, per ladder level. */

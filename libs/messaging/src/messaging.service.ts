@@ -107,6 +107,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           prefetch: s.prefetch,
           handlerTimeoutMs: s.handlerTimeoutMs,
           decode: (message) => decodeEvent(contract, s.maxMessageBytes, message),
+          describe: (value) => contract.logFields?.(value) ?? {},
           handle: handler,
           onFailure: 'ladder',
           pauseOnDependencyDown: s.pauseOnDependencyDown,

@@ -168,7 +168,7 @@ export class OutboxRelay {
       this.stats.failed++;
       this.observer?.publishFailed(result.reason);
       this.stats.lastError = message;
-      this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`);
+      this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`, { messageId: row.message_id, attempt: attempts });
     }
   }
 
