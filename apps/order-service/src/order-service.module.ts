@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { HealthModule } from '@app/http';
+import { HealthModule, OpenApiModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
 import { MetricsModule, OutboxMetrics } from '@app/metrics';
 import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
@@ -39,6 +39,7 @@ export class OrderServiceModule {
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
         OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
+        OpenApiModule.register({ title: 'order-service', version: '1', description: 'Creates and pays orders; publishes payment.succeeded through a transactional outbox.' }),
         ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [OutboxMetrics] })] : []),
       ],
     };

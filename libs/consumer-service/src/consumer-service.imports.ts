@@ -3,7 +3,7 @@ import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { CreateDeadLetters1763700000500, DeadLetter, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
-import { HealthContributor, HealthModule } from '@app/http';
+import { HealthContributor, HealthModule, OpenApiModule } from '@app/http';
 import { CreateInbox1763700000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
@@ -82,6 +82,7 @@ export function consumerServiceImports(
     }),
     DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
+    OpenApiModule.register({ title: definition.serviceName, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
     ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),
   ];
 }

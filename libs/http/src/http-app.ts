@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installBodyParsers } from './body-parsers';
 import { UnhandledErrorFilter } from './http-errors';
+import { recordServedRoutes } from './served-routes';
 import { ServiceLogger } from './service-logger';
 
 export interface HttpAppOptions {
@@ -35,6 +36,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
         : options.logger,
   });
   installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit);
+  recordServedRoutes(app, app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));
   app.enableShutdownHooks();
   await app.listen(options.port, '0.0.0.0');

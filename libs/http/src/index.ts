@@ -5,3 +5,6 @@ export * from './health.controller';
 export * from './health.module';
 export * from './run-main';
 export * from './service-logger';
+export * from './openapi/openapi-document';
+export * from './openapi/openapi.module';
+export * from './served-routes';
