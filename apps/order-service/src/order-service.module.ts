@@ -4,7 +4,7 @@ import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { HealthModule, OpenApiModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
 import { MetricsModule, OutboxMetrics } from '@app/metrics';
-import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
+import { AddOutboxTraceparent1763700000600, CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
 import { Order } from './orders/order.entity';
@@ -22,7 +22,7 @@ export class OrderServiceModule {
             settings: config.database,
             poolSize: config.databasePoolSize,
             entities: [Order],
-            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],
+            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600],
           }),
         }),
         MessagingModule.forRootAsync({

@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   /** For the default logger: `service` on every line, and JSON lines or Nest's text (LOG_FORMAT). */
   service?: string;
   logFormat?: 'json' | 'pretty';
+  /** Global modules every service adds beside its own (e.g. TracingModule). */
+  imports?: DynamicModule[];
 }
 
 /**
@@ -27,7 +29,8 @@ export interface HttpAppOptions {
  */
 export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1024;
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit }), {
+  const root: Type<unknown> | DynamicModule = options.imports?.length ? { module: class ServiceRoot {}, imports: [module, ...options.imports] } : module;
+  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit }), {
     // Fastify's own JSON parser (size limit, prototype-poisoning checks); no other body type.
     bodyParser: false,
     logger:

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { context, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { contextFromTraceparent } from '@app/tracing';
 import { crashPoint } from '@app/config';
 import { AckCoalescer } from './ack-coalescer';
 import { ConfirmedPublisher } from './confirmed-publisher';
@@ -45,6 +47,8 @@ export interface MessageConsumerOptions<T> {
   classify?: (error: unknown) => MessagingError | undefined;
   publisher: ConfirmedPublisher;
   metrics?: ConsumerMetrics;
+  /** Spans per delivery, continuing the trace of the message's `traceparent` header (no-op when tracing is off). */
+  tracer?: Tracer;
   /** The clock for failure headers and observed retry delays (tests). */
   now?: () => Date;
 }
@@ -134,23 +138,40 @@ export class MessageConsumer<T> {
     const messageId = String(message.properties.messageId ?? '');
     if (previousFailures > 0) this.observeRetryDelay(message, previousFailures);
     const started = performance.now();
+    // Every delivery (first, retried, re-driven, or the dead-letter store) is a CONSUMER span in the
+    // trace of the message's traceparent, which retries and re-drives keep unchanged.
+    const parent = contextFromTraceparent(message.properties.headers?.traceparent);
+    const span = (this.options.tracer ?? trace.getTracer('noop')).startSpan(
+      `${this.queue} process`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': this.queue, 'messaging.message.id': messageId, 'messaging.attempt': previousFailures + 1 } },
+      parent,
+    );
     let outcome: HandleOutcome;
     let value: T | undefined;
     try {
       value = this.options.decode(message);
+      const decoded = value;
       outcome = await this.withTimeout(
-        this.options.handle(value, {
-          messageId,
-          attempt: previousFailures + 1,
-          redelivered: message.fields.redelivered,
-          raw: message,
-        }),
+        context.with(trace.setSpan(parent, span), () =>
+          this.options.handle(decoded, {
+            messageId,
+            attempt: previousFailures + 1,
+            redelivered: message.fields.redelivered,
+            raw: message,
+          }),
+        ),
       );
     } catch (error) {
       this.metrics.observer?.handled(this.queue, 'failed', (performance.now() - started) / 1000, value);
-      await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1, value);
+      const failure = classifyError(error, this.options.classify);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${failure.code}: ${failure.message}` });
+      span.setAttribute('messaging.failure.kind', failure.kind);
+      await this.onFailure(channel, message, failure, previousFailures + 1, value);
+      span.end();
       return;
     }
+    span.setAttribute('messaging.outcome', outcome === 'duplicate' ? 'duplicate' : 'processed');
+    span.end();
     crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
     this.metrics.observer?.handled(this.queue, outcome === 'duplicate' ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
     if (outcome === 'duplicate') this.metrics.duplicates++;

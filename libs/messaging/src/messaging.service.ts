@@ -5,7 +5,10 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
+import { TRACER } from '@app/tracing';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './amqp-connection';
@@ -37,6 +40,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {
     this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
     this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs, async (model) => {
@@ -114,6 +118,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           probe: s.probe,
           classify: this.options.classifyError,
           publisher: this.publisher,
+          tracer: this.tracer,
         }),
       );
     } else {
@@ -132,6 +137,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           probe: s.probe,
           classify: this.options.classifyError,
           publisher: this.publisher,
+          tracer: this.tracer,
         }) as MessageConsumer<unknown>,
       );
     }

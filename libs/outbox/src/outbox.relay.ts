@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { crashPoint } from '@app/config';
 import { MessagingService, truncate } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
+import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
 import { backoffDelay } from './backoff';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
@@ -15,6 +17,7 @@ interface ClaimedRow {
   message_type: string;
   payload: string;
   attempts: number;
+  traceparent: string | null;
 }
 
 /** A test-only crash point (OUTBOX_RELAY_CRASH_AFTER_CONFIRM): the batch is confirmed but never marked sent. */
@@ -58,6 +61,7 @@ export class OutboxRelay {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingService,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {}
 
   /** Asks for a run now; coalesces with a run in progress. Never throws. */
@@ -118,7 +122,7 @@ export class OutboxRelay {
         // appends) already has: the claim reads just the rows it takes. ORDER BY id sorted the
         // whole backlog on every claim (5-25 ms per batch with 8,000 pending).
         const rows: ClaimedRow[] = await manager.query(
-          `SELECT id, message_id, exchange, routing_key, message_type, payload, attempts
+          `SELECT id, message_id, exchange, routing_key, message_type, payload, attempts, traceparent
              FROM outbox_messages
             WHERE sent_at IS NULL AND next_attempt_at <= ?
             ORDER BY next_attempt_at, id
@@ -139,15 +143,38 @@ export class OutboxRelay {
     return claimed;
   }
 
+  /**
+   * The hand-written hop of the trace: the row's stored `traceparent` is the parent of a PRODUCER
+   * span, whose own context goes out in the AMQP header `traceparent` (consumers continue it, and
+   * it stays through retries, the dead-letter row and a re-drive). A row without one is published
+   * without the header, at no cost.
+   */
   private publish(row: ClaimedRow): Promise<void> {
-    return this.messaging.publish(row.exchange, row.routing_key, Buffer.from(row.payload, 'utf8'), {
+    const options = {
       messageId: row.message_id,
       type: row.message_type,
       contentType: 'application/json',
       contentEncoding: 'utf-8',
       persistent: true,
       timestamp: Math.floor(Date.now() / 1000),
-    });
+    };
+    const content = Buffer.from(row.payload, 'utf8');
+    if (!row.traceparent) return this.messaging.publish(row.exchange, row.routing_key, content, options);
+    const parent = contextFromTraceparent(row.traceparent);
+    const span = this.tracer.startSpan(
+      `${row.exchange} publish`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': row.exchange, 'messaging.message.id': row.message_id, 'outbox.attempt': row.attempts + 1 } },
+      parent,
+    );
+    const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? row.traceparent;
+    return this.messaging.publish(row.exchange, row.routing_key, content, { ...options, headers: { traceparent } }).then(
+      () => span.end(),
+      (error: Error) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        span.end();
+        throw error;
+      },
+    );
   }
 
   private async record(manager: EntityManager, rows: ClaimedRow[], results: PromiseSettledResult<void>[]) {

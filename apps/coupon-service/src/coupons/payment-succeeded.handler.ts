@@ -1,14 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
 import { ConsumeEvent, HandleOutcome } from '@app/messaging';
+import { inSpan, TRACER } from '@app/tracing';
 import { COUPON_CONSUMER, CouponsService } from './coupons.service';
 
 @Injectable()
 export class PaymentSucceededHandler {
-  constructor(private readonly coupons: CouponsService) {}
+  constructor(
+    private readonly coupons: CouponsService,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+  ) {}
 
   @ConsumeEvent(PaymentSucceeded, { consumer: COUPON_CONSUMER })
   async onPaymentSucceeded(event: PaymentSucceededV1): Promise<HandleOutcome> {
-    return (await this.coupons.issueFor(event)) === 'duplicate' ? 'duplicate' : undefined;
+    // The grant's insert (grouped with other messages' in one transaction) as its own span.
+    const result = await inSpan(this.tracer, 'coupon grant insert', { 'order.id': event.data.orderId }, () => this.coupons.issueFor(event));
+    return result === 'duplicate' ? 'duplicate' : undefined;
   }
 }

@@ -1,14 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
 import { ConsumeEvent, HandleOutcome } from '@app/messaging';
+import { inSpan, TRACER } from '@app/tracing';
 import { RED_PACKET_CONSUMER, RedPacketsService } from './red-packets.service';
 
 @Injectable()
 export class PaymentSucceededHandler {
-  constructor(private readonly redPackets: RedPacketsService) {}
+  constructor(
+    private readonly redPackets: RedPacketsService,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+  ) {}
 
   @ConsumeEvent(PaymentSucceeded, { consumer: RED_PACKET_CONSUMER })
   async onPaymentSucceeded(event: PaymentSucceededV1): Promise<HandleOutcome> {
-    return (await this.redPackets.grantFor(event)) === 'duplicate' ? 'duplicate' : undefined;
+    // The grant's insert (grouped with other messages' in one transaction) as its own span.
+    const result = await inSpan(this.tracer, 'red packet grant insert', { 'order.id': event.data.orderId }, () => this.redPackets.grantFor(event));
+    return result === 'duplicate' ? 'duplicate' : undefined;
   }
 }

@@ -1,0 +1,3 @@
+export * from './tracing';
+export * from './tracing.module';
+export * from './http-tracing.interceptor';
