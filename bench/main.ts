@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
+import { runObservabilityCost } from './observability-cost';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --observabilityonly=0]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, observabilityonly: 0 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
     const match = /^--([a-z]+)=(\d+)$/.exec(arg);
@@ -32,6 +33,15 @@ async function main(): Promise<void> {
   // The machine is shared and noisy (±20 % run to run): with --runs=N the raw baseline and the
   // project take turns N times, and each ratio is reported as its median over the runs.
   process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
+  // The cost of metrics and tracing, measured side by side in this run (off, on, off, on).
+  process.stdout.write('observability cost: metrics and tracing off, then on, twice...\n');
+  const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, logDir: join(dir, `logs-${stamp}`) });
+  const costRow = ['end-to-end orders/s, metrics + tracing on vs off', fmt(cost.ordersPerSecondOn), fmt(cost.ordersPerSecondOff), fmt(cost.ordersPerSecondOn / cost.ordersPerSecondOff, 2), '≥ 0.90'];
+  process.stdout.write(`${costRow.join('  |  ')}  (${cost.spansExported} spans exported, ${cost.scrapes} scrapes)\n`);
+  if (p.observabilityonly) {
+    writeFileSync(join(dir, `bench-${stamp}-observability.json`), JSON.stringify({ parameters: p, cost }, null, 2));
+    return;
+  }
   const runs: Array<{ raw: RawFigures; project: ProjectFigures }> = [];
   for (let i = 1; i <= p.runs; i++) {
     process.stdout.write(`run ${i}/${p.runs}: raw baseline (amqplib + mysql2 only)...\n`);
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   process.stdout.write(`\n${line(['measure', 'project', 'raw', 'ratio', 'target'])}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  process.stdout.write(`${line(costRow)}\n`);
   const perService = (pick: (f: ProjectFigures) => Record<string, number>) =>
     JSON.stringify(Object.fromEntries(Object.keys(pick(runs[0].project)).map((k) => [k, Math.round(median(runs.map((r) => pick(r.project)[k])) * 100) / 100])));
   process.stdout.write(`\nCPU seconds per 1000 orders: ${perService((f) => f.cpuSecondsPer1000Orders)}${runs.length > 1 ? ' (medians)' : ''}\n`);
@@ -81,7 +92,7 @@ async function main(): Promise<void> {
   const { timeline, ...figures } = project;
   writeFileSync(
     file,
-    JSON.stringify({ parameters: p, runs: runs.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } })), lastRun: { project: figures, timeline } }, null, 2),
+    JSON.stringify({ parameters: p, observabilityCost: cost, runs: runs.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } })), lastRun: { project: figures, timeline } }, null, 2),
   );
   const chart = join(dir, `bench-${stamp}.svg`);
   writeFileSync(chart, renderChart(timeline.samples, timeline.latencies, timeline.outage));
