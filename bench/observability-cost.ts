@@ -16,9 +16,13 @@ export interface CostOptions {
   logDir: string;
 }
 
+/** off: neither; metrics: /metrics only; on: metrics + every trace recorded and exported; sampled: 10 % of traces. */
+export type CostMode = 'off' | 'metrics' | 'on' | 'sampled';
+const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled'];
+
 export interface CostFigures {
-  ordersPerSecondOff: number;
-  ordersPerSecondOn: number;
+  /** Mean end-to-end orders/s per mode (two turns each). */
+  ordersPerSecond: Record<CostMode, number>;
   /** What the "on" run sent to the OTLP sink and how often it was scraped. */
   spansExported: number;
   scrapes: number;
@@ -40,12 +44,14 @@ async function otlpSink(): Promise<{ server: Server; url: string; spans: () => n
 }
 
 /**
- * End-to-end orders/s at full load (create + pay over REST until both grants are committed) with
- * metrics and tracing off (METRICS_ENABLED=false, no OTLP endpoint), then on (every span exported
- * to a local OTLP sink; /metrics of the three services scraped every 5 s, three times Prometheus's
- * default rate). Fresh databases and services for each.
+ * End-to-end orders/s at full load (create + pay over REST until both grants are committed) in one
+ * mode: metrics and tracing off (METRICS_ENABLED=false, no OTLP endpoint), metrics only, or both on
+ * (spans exported to a local OTLP sink, all of them or a 10 % parent-based sample). With metrics on,
+ * /metrics of the three services is scraped every 5 s, three times Prometheus's default rate.
+ * Fresh databases and services for each.
  */
-async function measure(options: CostOptions, on: boolean, sink: { url: string }): Promise<{ ordersPerSecond: number; scrapes: number }> {
+async function measure(options: CostOptions, mode: CostMode, sink: { url: string }): Promise<{ ordersPerSecond: number; scrapes: number }> {
+  const on = mode !== 'off';
   const run = `o${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
   const env: Record<string, string> = {
@@ -55,12 +61,14 @@ async function measure(options: CostOptions, on: boolean, sink: { url: string })
     COUPON_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.coupon}`,
     RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
     LOG_FORMAT: 'json',
-    ...(on ? { METRICS_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : { METRICS_ENABLED: 'false' }),
+    METRICS_ENABLED: String(on),
+    ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+    ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
   };
   const services = [
-    new ServiceProcess('order', `order-${on ? 'on' : 'off'}`, env, options.logDir),
-    new ServiceProcess('coupon', `coupon-${on ? 'on' : 'off'}`, env, options.logDir),
-    new ServiceProcess('red-packet', `red-packet-${on ? 'on' : 'off'}`, env, options.logDir),
+    new ServiceProcess('order', `order-${mode}`, env, options.logDir),
+    new ServiceProcess('coupon', `coupon-${mode}`, env, options.logDir),
+    new ServiceProcess('red-packet', `red-packet-${mode}`, env, options.logDir),
   ];
   await Promise.all(services.map((s) => s.start()));
   const pools = [createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 2 }), createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 2 })];
@@ -124,21 +132,22 @@ async function measure(options: CostOptions, on: boolean, sink: { url: string })
   }
 }
 
-/** Off, on, off, on: taking turns evens out the shared machine's drift; each side's median is reported. */
+/** The modes take turns, twice (off, metrics, on, sampled, off, …): that evens out the shared machine's drift. */
 export async function runObservabilityCost(options: CostOptions): Promise<CostFigures> {
   const sink = await otlpSink();
   try {
-    const off: number[] = [];
-    const on: number[] = [];
+    const measured = Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<CostMode, number[]>;
     let scrapes = 0;
     for (let i = 0; i < 2; i++) {
-      off.push((await measure(options, false, sink)).ordersPerSecond);
-      const measured = await measure(options, true, sink);
-      on.push(measured.ordersPerSecond);
-      scrapes += measured.scrapes;
+      for (const mode of MODES) {
+        const result = await measure(options, mode, sink);
+        measured[mode].push(result.ordersPerSecond);
+        scrapes += result.scrapes;
+      }
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    return { ordersPerSecondOff: mean(off), ordersPerSecondOn: mean(on), spansExported: sink.spans(), scrapes };
+    const ordersPerSecond = Object.fromEntries(MODES.map((m) => [m, mean(measured[m])])) as Record<CostMode, number>;
+    return { ordersPerSecond, spansExported: sink.spans(), scrapes };
   } finally {
     sink.server.close();
   }

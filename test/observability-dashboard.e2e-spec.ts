@@ -13,7 +13,7 @@ const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/observability/grafa
 const PROMQL = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'irate', 'histogram_quantile', 'by', 'without', 'on', 'ignoring', 'and', 'or', 'unless', 'offset']);
 
 /** The metric names a PromQL expression reads: label matchers, grouping labels, ranges and numbers removed. */
-export function metricNames(expr: string): string[] {
+function metricNames(expr: string): string[] {
   const stripped = expr
     .replace(/\{[^}]*\}/g, '')
     .replace(/\b(by|without)\s*\([^)]*\)/g, '')

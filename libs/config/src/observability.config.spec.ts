@@ -24,6 +24,15 @@ describe('observability configuration', () => {
     expect(loadCouponServiceConfig({ OTEL_SERVICE_NAME: 'coupons-eu' }).observability.serviceName).toBe('coupons-eu');
   });
 
+  it('reads the standard sampler and instrumentation switches', () => {
+    expect(loadOrderServiceConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1', OTEL_NODE_DISABLED_INSTRUMENTATIONS: ' mysql2 ' }).observability).toMatchObject({
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.1 },
+      disabledInstrumentations: ['mysql2'],
+    });
+    expect(() => loadOrderServiceConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(() => loadOrderServiceConfig({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' })).toThrow(/OTEL_NODE_DISABLED_INSTRUMENTATIONS/);
+  });
+
   it('refuses a protocol it cannot export and a log format it does not know, naming the variable', () => {
     expect(() => loadOrderServiceConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(ConfigError);
     expect(() => loadOrderServiceConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { crashPoint } from '@app/config';
@@ -66,7 +66,8 @@ export class OutboxRelay {
 
   /** Asks for a run now; coalesces with a run in progress. Never throws. */
   wake(): void {
-    void this.run();
+    // Outside the waking request's trace: a run publishes many requests' rows, each under its own.
+    void context.with(ROOT_CONTEXT, () => this.run());
   }
 
   /** Runs until no due row is left (or the relay stops). Overlapping calls share one run. */

@@ -17,6 +17,14 @@ export class HttpTracingInterceptor implements NestInterceptor {
     const http = execution.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const route = request.routeOptions.url ?? 'unmatched';
+    // Should OpenTelemetry's HTTP instrumentation be preloaded, its server span is already active and
+    // continues the caller's traceparent: it only gets the route template as its name.
+    const server = trace.getSpan(context.active());
+    if (server) {
+      server.updateName(`${request.method} ${route}`);
+      server.setAttribute('http.route', route);
+      return next.handle();
+    }
     const parent = contextFromTraceparent(request.headers.traceparent);
     const span = this.tracing.tracer.startSpan(
       `${request.method} ${route}`,

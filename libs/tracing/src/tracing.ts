@@ -29,6 +29,7 @@ export class Tracing {
       : new sdk.BatchSpanProcessor(new OTLPTraceExporter(tracing.enabled ? { url: tracing.tracesUrl, headers: tracing.headers } : {}));
     this.provider = new node.NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': observability.serviceName }),
+      sampler: sampler(observability.sampler),
       spanProcessors: [processor],
     });
     registerOnce(this.provider);
@@ -43,6 +44,12 @@ export class Tracing {
   async shutdown(): Promise<void> {
     await this.provider?.shutdown().catch(() => undefined);
   }
+}
+
+/** The standard samplers by their OTEL_TRACES_SAMPLER names. */
+function sampler({ name, ratio }: ObservabilityConfig['sampler']) {
+  const root = name.endsWith('always_off') ? new sdk.AlwaysOffSampler() : name.endsWith('traceidratio') ? new sdk.TraceIdRatioBasedSampler(ratio) : new sdk.AlwaysOnSampler();
+  return name.startsWith('parentbased_') ? new sdk.ParentBasedSampler({ root }) : root;
 }
 
 let registered = false;
