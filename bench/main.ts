@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const rate = cost.ordersPerSecond;
   const costRow = ['end-to-end orders/s, metrics + tracing on vs off', fmt(rate.on), fmt(rate.off), fmt(rate.on / rate.off, 2), '≥ 0.90'];
   process.stdout.write(
-    `${costRow.join('  |  ')}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n`,
+    `${costRow.join('  |  ')}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
   );
   if (p.observabilityonly) {
     writeFileSync(join(dir, `bench-${stamp}-observability.json`), JSON.stringify({ parameters: p, cost }, null, 2));

@@ -23,6 +23,8 @@ const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled'];
 export interface CostFigures {
   /** Mean end-to-end orders/s per mode (two turns each). */
   ordersPerSecond: Record<CostMode, number>;
+  /** Each turn's figure, to see the noise. */
+  turns: Record<CostMode, number[]>;
   /** What the "on" run sent to the OTLP sink and how often it was scraped. */
   spansExported: number;
   scrapes: number;
@@ -147,7 +149,7 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const ordersPerSecond = Object.fromEntries(MODES.map((m) => [m, mean(measured[m])])) as Record<CostMode, number>;
-    return { ordersPerSecond, spansExported: sink.spans(), scrapes };
+    return { ordersPerSecond, turns: measured, spansExported: sink.spans(), scrapes };
   } finally {
     sink.server.close();
   }
