@@ -1,17 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
+import { runObservabilityCost } from './observability-cost';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --cluster]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --observabilityonly=0 --cluster]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, cluster: 0 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, observabilityonly: 0, cluster: 0 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
     if (arg === '--cluster') {
@@ -67,7 +68,7 @@ async function measure(p: Record<string, number>, target: Target, logDir: string
 }
 
 /** Prints one table (medians, with ranges over several runs) and the CPU and memory lines. */
-function report(title: string, runs: Run[]): void {
+function report(title: string, runs: Run[], extra: string[][] = []): void {
   /** Median, with the range when there was more than one run. */
   const summary = (values: number[], digits = 0) =>
     values.length === 1 ? fmt(values[0], digits) : `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
@@ -86,6 +87,7 @@ function report(title: string, runs: Run[]): void {
     compared('drain after outage msg/s vs raw consumer', (f) => f.drainPerSecond, (f) => f.consumerPerSecond, '≥ 0.80'),
     ['p50 / p95 / p99 ms, full load', latency((f) => f.latencyFullLoad), '', '', ''],
     [`p50 / p95 / p99 ms, half load (${fmt(median(runs.map((r) => r.project.latencyHalfLoad.rate)))}/s)`, latency((f) => f.latencyHalfLoad), '', '', 'p99 ≤ 50'],
+    ...(extra as Array<[string, string, string, string, string]>),
   ];
   const widths = [46, 22, 22, 16, 9];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -122,9 +124,21 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
+  // The cost of metrics and tracing, measured side by side in this run (off, on, off, on).
+  process.stdout.write('observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces; twice...\n');
+  const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, logDir: join(dir, `logs-${stamp}`) });
+  const rate = cost.ordersPerSecond;
+  const costRow = ['end-to-end orders/s, metrics + tracing on vs off', fmt(rate.on), fmt(rate.off), fmt(rate.on / rate.off, 2), '≥ 0.90'];
+  process.stdout.write(
+    `${costRow.join('  |  ')}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
+  );
+  if (p.observabilityonly) {
+    writeFileSync(join(dir, `bench-${stamp}-observability.json`), JSON.stringify({ parameters: p, cost }, null, 2));
+    return;
+  }
 
   const runs = await measure(p, { label: 'single node', amqpUrl, rawUrl: amqpUrl, queueType: 'classic' }, join(dir, `logs-${stamp}`));
-  report('single node, classic queues', runs);
+  report('single node, classic queues', runs, [costRow]);
 
   // --cluster: the same measurements on a fresh three-node cluster of the bench's own (ports and
   // directories under results/bench), quorum queues, the raw baseline on the same cluster.
@@ -152,7 +166,7 @@ async function main(): Promise<void> {
   const file = join(dir, `bench-${stamp}.json`);
   const { timeline, ...figures } = project;
   const strip = (list: Run[]) => list.map((r) => ({ raw: r.raw, project: { ...r.project, timeline: undefined } }));
-  writeFileSync(file, JSON.stringify({ parameters: p, runs: strip(runs), cluster: clusterRuns && strip(clusterRuns), lastRun: { project: figures, timeline } }, null, 2));
+  writeFileSync(file, JSON.stringify({ parameters: p, observabilityCost: cost, runs: strip(runs), cluster: clusterRuns && strip(clusterRuns), lastRun: { project: figures, timeline } }, null, 2));
   const chart = join(dir, `bench-${stamp}.svg`);
   writeFileSync(chart, renderChart(timeline.samples, timeline.latencies, timeline.outage));
   process.stdout.write(`\nresults: ${file}\nchart:   ${chart}\n`);

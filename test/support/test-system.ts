@@ -1,9 +1,10 @@
-import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { Env, loadOrderServiceConfig } from '@app/config';
 import { MessagingService } from '@app/messaging';
+import type { SpanExporter } from '@app/tracing';
 import { startOrderService } from '../../apps/order-service/src/order-service.app';
 import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig, startRedPacketService } from '../../apps/red-packet-service/src/red-packet-service.app';
@@ -62,15 +63,14 @@ export class TestSystem {
     };
   }
 
-  async start(name: ServiceName, extra: Env = {}): Promise<RunningService> {
+  async start(name: ServiceName, extra: Env = {}, logger: LoggerService = testLogger(), spanExporter?: SpanExporter): Promise<RunningService> {
     const env = this.env(extra);
-    const logger = testLogger();
     const app =
       name === 'order'
-        ? await startOrderService(loadOrderServiceConfig(env), logger)
+        ? await startOrderService(loadOrderServiceConfig(env), logger, spanExporter)
         : name === 'coupon'
-          ? await startCouponService(loadCouponServiceConfig(env), logger)
-          : await startRedPacketService(loadRedPacketServiceConfig(env), logger);
+          ? await startCouponService(loadCouponServiceConfig(env), logger, spanExporter)
+          : await startRedPacketService(loadRedPacketServiceConfig(env), logger, spanExporter);
     const declared = app.get(MessagingService).declaredNames();
     declared.queues.forEach((q) => this.names.queues.add(q));
     declared.exchanges.forEach((e) => this.names.exchanges.add(e));

@@ -13,14 +13,16 @@ import path from 'node:path';
 export const LIBRARY_LAYERS = {
   config: [],
   contracts: [],
-  messaging: ['config', 'contracts'],
+  tracing: ['config'],
+  messaging: ['config', 'contracts', 'tracing'],
   persistence: ['config', 'messaging'],
   http: ['config', 'contracts', 'messaging', 'persistence'],
   inbox: ['config', 'persistence'],
-  outbox: ['config', 'contracts', 'messaging', 'persistence'],
+  outbox: ['config', 'contracts', 'messaging', 'persistence', 'tracing'],
+  metrics: ['config', 'messaging', 'outbox'],
   chaos: ['config', 'http'],
   'dead-letters': ['config', 'http', 'messaging', 'persistence'],
-  'consumer-service': ['chaos', 'config', 'contracts', 'dead-letters', 'http', 'inbox', 'messaging', 'persistence'],
+  'consumer-service': ['chaos', 'config', 'contracts', 'dead-letters', 'http', 'inbox', 'messaging', 'metrics', 'persistence', 'tracing'],
 };
 
 /** Throws when `layers` has a cycle (or names an unknown library). */

@@ -1,12 +1,13 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
 import { startConsumerService } from '@app/consumer-service';
+import type { SpanExporter } from '@app/tracing';
 import { CouponServiceModule } from './coupon-service.module';
 
 export const loadCouponServiceConfig = (env?: Env) =>
   loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
 
 /** Starts the coupon service; used by main.ts and by tests that run it in-process. */
-export function startCouponService(config: ConsumerServiceConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startConsumerService((c, chaos) => CouponServiceModule.register(c, chaos), config, logger);
+export function startCouponService(config: ConsumerServiceConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {
+  return startConsumerService((c, chaos) => CouponServiceModule.register(c, chaos), config, logger, spanExporter);
 }

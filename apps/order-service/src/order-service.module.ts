@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { HealthModule, OperatorAuthModule } from '@app/http';
+import { HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
-import { CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
+import { MetricsModule, OutboxMetrics } from '@app/metrics';
+import { AddOutboxTraceparent1763700000600, CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
-import { LedgerReadIndexes1763700000600 } from './migrations/1763700000600-ledger-read-indexes';
+import { LedgerReadIndexes1763700000700 } from './migrations/1763700000700-ledger-read-indexes';
 import { OrderLedgerModule } from './ledger/order-ledger.module';
 import { Order } from './orders/order.entity';
 import { OrdersModule } from './orders/orders.module';
@@ -25,7 +26,7 @@ export class OrderServiceModule {
             migrationSettings: config.migrationDatabase,
             poolSize: config.databasePoolSize,
             entities: [Order],
-            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, LedgerReadIndexes1763700000600],
+            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700],
           }),
         }),
         MessagingModule.forRootAsync({
@@ -43,6 +44,8 @@ export class OrderServiceModule {
         OrdersModule.register({ batchSize: config.orderBatchSize }),
         HealthModule.register({ contributor: OutboxHealth }),
         OrderLedgerModule,
+        OpenApiModule.register({ title: 'order-service', version: '1', description: 'Creates and pays orders; publishes payment.succeeded through a transactional outbox.' }),
+        ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [OutboxMetrics] })] : []),
       ],
     };
   }

@@ -4,3 +4,4 @@ export * from './database-url';
 export * from './service.config';
 export * from './crash-points';
 export * from './console.config';
+export * from './observability.config';

@@ -75,6 +75,14 @@ describe('loadOrderServiceConfig', () => {
         cleanupIntervalMs: 60_000,
         crashAfterConfirm: false,
       },
+      observability: {
+        serviceName: 'order-service',
+        logFormat: 'pretty',
+        metricsEnabled: true,
+        tracing: { enabled: false },
+        sampler: { name: 'parentbased_always_on', ratio: 1 },
+        disabledInstrumentations: [],
+      },
     });
   });
 

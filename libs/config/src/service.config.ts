@@ -3,6 +3,7 @@ import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl }
 import { formatDuration, parseDuration } from './duration';
 import { parseCrashPoint, CrashPointName } from './crash-points';
 import { amqpUrl, bool, ConfigError, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
+import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const localDb = (name: string) => `mysql://root:@127.0.0.1:3306/${name}`;
@@ -124,6 +125,7 @@ export interface OrderServiceConfig {
   orderBatchSize: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
+  observability: ObservabilityConfig;
 }
 
 const crashAt = z
@@ -145,6 +147,7 @@ const orderEnvSchema = () =>
     TEST_CRASH_AT: crashAt,
     LOG_LEVEL: logLevel,
     OPERATOR_TOKEN: operatorToken,
+    ...observabilityShape,
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_MIGRATION_URL: optionalDatabaseUrl,
@@ -183,6 +186,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
       cleanupIntervalMs: e.OUTBOX_CLEANUP_INTERVAL,
       crashAfterConfirm: e.OUTBOX_RELAY_CRASH_AFTER_CONFIRM,
     },
+    observability: observabilityConfig(e, 'order-service'),
   };
 }
 
@@ -235,6 +239,7 @@ export interface ConsumerServiceConfig {
   broker: BrokerConfig;
   consumer: ConsumerConfig;
   deadLetters: DeadLetterConfig;
+  observability: ObservabilityConfig;
 }
 
 const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: number; database: string }) =>
@@ -242,6 +247,7 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     ...brokerShape,
     TEST_CRASH_AT: crashAt,
     LOG_LEVEL: logLevel,
+    ...observabilityShape,
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_MIGRATION_URL`]: optionalDatabaseUrl,
@@ -319,6 +325,7 @@ export function loadConsumerServiceConfig(
       retentionMs: e.DEAD_LETTER_RETENTION as number,
       cleanupIntervalMs: e.RETENTION_CLEANUP_INTERVAL as number,
     },
+    observability: observabilityConfig(e as z.infer<z.ZodObject<typeof observabilityShape>>, prefix === 'COUPON' ? 'coupon-service' : 'red-packet-service'),
   };
 }
 

@@ -10,9 +10,10 @@ import {
   DeadLettersService,
   IndexDeadLettersRedrivenAt1763800000200,
 } from '@app/dead-letters';
-import { HealthContributor, HealthModule, OperatorAuthModule } from '@app/http';
+import { HealthContributor, HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { MessagingModule } from '@app/messaging';
+import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -94,5 +95,7 @@ export function consumerServiceImports(
     }),
     DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
+    OpenApiModule.register({ title: definition.serviceName, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
+    ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),
   ];
 }

@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { ChaosOptions, FaultProxy } from '@app/chaos';
 import { ConsumerServiceConfig, logLevelsFrom } from '@app/config';
 import { startHttpApp } from '@app/http';
+import { SpanExporter, Tracing, TracingModule } from '@app/tracing';
 
 /**
  * Starts a consumer service. With CHAOS_ENABLED, its database traffic goes through an in-process
@@ -12,6 +13,7 @@ export async function startConsumerService(
   register: (config: ConsumerServiceConfig, chaos: ChaosOptions) => DynamicModule,
   config: ConsumerServiceConfig,
   logger?: LoggerService | false,
+  spanExporter?: SpanExporter,
 ): Promise<INestApplication> {
   let effective = config;
   const chaos: ChaosOptions = { enabled: config.chaos.enabled };
@@ -20,7 +22,14 @@ export async function startConsumerService(
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };
   }
   try {
-    return await startHttpApp(register(effective, chaos), { port: config.port, logger, logLevels: logLevelsFrom(config.logLevel) });
+    return await startHttpApp(register(effective, chaos), {
+      port: config.port,
+      logger,
+      logLevels: logLevelsFrom(config.logLevel),
+      service: config.observability.serviceName,
+      logFormat: config.observability.logFormat,
+      imports: [TracingModule.register(new Tracing(config.observability, spanExporter))],
+    });
   } catch (error) {
     await chaos.databaseProxy?.stop();
     throw error;

@@ -6,6 +6,8 @@ export interface EventContract<T> {
   version: number;
   routingKey: string;
   schema: z.ZodType<T>;
+  /** Business keys that log lines about this event carry (ids only, never amounts or users). */
+  logFields?(event: T): Record<string, string>;
 }
 
 /** Fields every event carries, whatever its type. */

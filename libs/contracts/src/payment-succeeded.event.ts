@@ -25,6 +25,7 @@ export const PaymentSucceeded: EventContract<PaymentSucceededV1> = {
   version: 1,
   routingKey: 'payment.succeeded',
   schema: paymentSucceededV1Schema,
+  logFields: (event) => ({ orderId: event.data.orderId }),
 };
 
 /** The topic exchange payment events are published to (before the configured name prefix). */

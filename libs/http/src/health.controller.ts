@@ -11,7 +11,13 @@ export interface HealthContributor {
 }
 export const HEALTH_CONTRIBUTOR = Symbol('HEALTH_CONTRIBUTOR');
 
-/** 200 when the database and the broker both answer ("degraded" while the broker blocks publishing); otherwise 503 naming what is down. */
+/**
+ * `/health`: 200 when the database and the broker both answer ("degraded" while the broker blocks
+ * publishing), otherwise 503 naming what is down, with counters and backlog. `/health/live`: the
+ * process answers (a liveness probe restarts it only when it does not). `/health/ready`: the same
+ * dependencies without the details (a readiness probe takes it out of rotation meanwhile;
+ * restarting would not bring a database back).
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -20,8 +26,38 @@ export class HealthController {
     @Optional() @Inject(HEALTH_CONTRIBUTOR) private readonly contributor?: HealthContributor,
   ) {}
 
+  @Get('live')
+  live() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: FastifyReply) {
+    const { database, broker, down } = await this.dependencies();
+    const checks = { database, broker };
+    if (down.length === 0) return { status: broker.status === 'blocked' ? 'degraded' : 'ok', checks };
+    void res.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+  }
+
   @Get()
   async check(@Res({ passthrough: true }) res: FastifyReply) {
+    const { database, broker, down, messaging } = await this.dependencies();
+    const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
+    // A dead-letter handler that cannot store letters is the end of the line failing: say so.
+    const deadLetterHandler = messaging.consumers.find((c) => c.role === 'dead-letters' && (c.state === 'paused' || c.consecutiveFailures > 0));
+    if (deadLetterHandler) down.push(`dead-letter handler (${deadLetterHandler.queue}: ${deadLetterHandler.state}, cannot store letters)`);
+    const checks = { database, broker, consumers: messaging.consumers, ...details };
+    // A blocked broker (memory or disk alarm) is "degraded", not down: 200, because this instance
+    // still does its work (orders are accepted into the outbox, consumers keep consuming) and a
+    // restart or a load balancer pulling it would not lift a cluster-wide alarm. The message says so.
+    if (down.length === 0 && broker.status === 'blocked') return { status: 'degraded', message: 'broker blocked', checks };
+    if (down.length === 0) return { status: 'ok', checks };
+    void res.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+  }
+
+  private async dependencies() {
     const database = await probeDatabase(this.dataSource, 1_500).then(
       () => ({ status: 'up' as const }),
       (error: Error) => ({ status: 'down' as const, error: error.message }),
@@ -32,21 +68,7 @@ export class HealthController {
       : messaging.blocked
         ? { status: 'blocked' as const, node: messaging.node, reason: messaging.blocked, inFlight: messaging.inFlight }
         : { status: 'up' as const, node: messaging.node, inFlight: messaging.inFlight };
-    const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
-    // A dead-letter handler that cannot store letters is the end of the line failing: say so.
-    const deadLetterHandler = messaging.consumers.find((c) => c.role === 'dead-letters' && (c.state === 'paused' || c.consecutiveFailures > 0));
-    const down = [
-      database.status === 'down' && 'database',
-      broker.status === 'down' && 'broker',
-      deadLetterHandler && `dead-letter handler (${deadLetterHandler.queue}: ${deadLetterHandler.state}, cannot store letters)`,
-    ].filter(Boolean) as string[];
-    const checks = { database, broker, consumers: messaging.consumers, ...details };
-    // A blocked broker (memory or disk alarm) is "degraded", not down: 200, because this instance
-    // still does its work (orders are accepted into the outbox, consumers keep consuming) and a
-    // restart or a load balancer pulling it would not lift a cluster-wide alarm. The message says so.
-    if (down.length === 0 && broker.status === 'blocked') return { status: 'degraded', message: 'broker blocked', checks };
-    if (down.length === 0) return { status: 'ok', checks };
-    void res.status(503);
-    return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };
+    const down = [database.status === 'down' && 'database', broker.status === 'down' && 'broker'].filter(Boolean) as string[];
+    return { database, broker, down, messaging };
   }
 }

@@ -1,7 +1,10 @@
-import { ConsoleLogger, DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { installBodyParsers } from './body-parsers';
 import { UnhandledErrorFilter } from './http-errors';
+import { recordServedRoutes } from './served-routes';
+import { ServiceLogger } from './service-logger';
 
 export interface HttpAppOptions {
   port: number;
@@ -10,6 +13,11 @@ export interface HttpAppOptions {
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes?: number;
   logger?: LoggerService | false;
+  /** For the default logger: `service` on every line, and JSON lines or Nest's text (LOG_FORMAT). */
+  service?: string;
+  logFormat?: 'json' | 'pretty';
+  /** Global modules every service adds beside its own (e.g. TracingModule). */
+  imports?: DynamicModule[];
 }
 
 /**
@@ -21,12 +29,17 @@ export interface HttpAppOptions {
  */
 export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1024;
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit }), {
+  const root: Type<unknown> | DynamicModule = options.imports?.length ? { module: class ServiceRoot {}, imports: [module, ...options.imports] } : module;
+  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit }), {
     // Fastify's own JSON parser (size limit, prototype-poisoning checks); no other body type.
     bodyParser: false,
-    logger: options.logger === undefined ? new ConsoleLogger({ logLevels: options.logLevels ?? ['fatal', 'error', 'warn', 'log'] }) : options.logger,
+    logger:
+      options.logger === undefined
+        ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
+        : options.logger,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit);
+  recordServedRoutes(app, app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));
   app.enableShutdownHooks();
   await app.listen(options.port, '0.0.0.0');

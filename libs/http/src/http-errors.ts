@@ -1,12 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { classifyError } from '@app/messaging';
 import { classifyMysqlError } from '@app/persistence';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+/** The reason phrase of a status ("Bad Request"): what every error's `error` field says, never a class name. */
+export function statusName(statusCode: number): string {
+  return STATUS_CODES[statusCode] ?? HttpStatus[statusCode] ?? 'Error';
+}
 
-export function sendError(reply: FastifyReply, statusCode: number, message: string): void {
-  void reply.status(statusCode).send({ statusCode, error: REASONS[statusCode] ?? HttpStatus[statusCode], message });
+export function sendError(reply: FastifyReply, statusCode: number, message: unknown): void {
+  void reply.status(statusCode).send({ statusCode, error: statusName(statusCode), message });
 }
 
 /** What a request body rejected by Fastify (before any controller) is told, by Fastify's error code. */
@@ -25,7 +29,8 @@ function bodyError(code: string, bodyLimit: number): [number, string] | undefine
 }
 
 /**
- * Errors the controllers did not map: HTTP exceptions keep Nest's `{statusCode, error, message}`;
+ * Errors the controllers did not map: HTTP exceptions become `{statusCode, error, message}` with
+ * `error` the status's name;
  * a body Fastify refused gets the same shape (415, 413, 400); an unreachable dependency becomes 503
  * (retry later); anything else is a logged 500.
  */
@@ -37,14 +42,17 @@ export class UnhandledErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof HttpException) {
-      const body = exception.getResponse();
-      void reply.status(exception.getStatus()).send(typeof body === 'string' ? { statusCode: exception.getStatus(), error: exception.name, message: body } : body);
-      return;
-    }
-    const { code, statusCode } = (exception ?? {}) as { code?: unknown; statusCode?: unknown };
+    // Nest's Fastify adapter wraps Fastify's own 4xx errors (body refused) in an HttpException; the code is on its cause.
+    const fastifyError = exception instanceof HttpException ? exception.cause : exception;
+    const { code, statusCode } = (fastifyError ?? {}) as { code?: unknown; statusCode?: unknown };
     const refused = typeof code === 'string' ? bodyError(code, this.bodyLimit) : undefined;
     if (refused) return sendError(reply, ...refused);
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? statusName(status));
+      return sendError(reply, status, message);
+    }
     if (typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return sendError(reply, statusCode, `request refused (${(exception as Error).message})`);
     }

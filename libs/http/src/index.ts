@@ -8,3 +8,7 @@ export * from './operator/operator-auth.options';
 export * from './operator/operator-auth.module';
 export * from './operator/operator.guard';
 export * from './grant-query';
+export * from './service-logger';
+export * from './openapi/openapi-document';
+export * from './openapi/openapi.module';
+export * from './served-routes';

@@ -4,7 +4,8 @@ import { z } from 'zod';
 /** Validates a request part against a zod schema; a failure is a 400 naming every bad field. */
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
   constructor(
-    private readonly schema: S,
+    /** Public so the OpenAPI document describes exactly what is validated. */
+    readonly schema: S,
     private readonly what = 'body',
   ) {}
 

@@ -1,3 +1,12 @@
+/**
+ * Per-message observations for a metrics exporter (histograms). Counters are not pushed: an
+ * exporter reads them from `snapshot()` when scraped, which costs the hot path nothing.
+ */
+export interface ConsumerObserver {
+  /** A delivery's handler settled: `value` is the decoded message (undefined if decoding failed). */
+  handled(queue: string, outcome: 'processed' | 'duplicate' | 'failed', seconds: number, value: unknown): void;
+}
+
 /** Counters per consumer, for health pages and dashboards. Process-local; they reset on restart. */
 export class ConsumerMetrics {
   processed = 0;
@@ -9,6 +18,8 @@ export class ConsumerMetrics {
   pauses = 0;
   /** Failures since the last message handled successfully: > 0 means the consumer is failing now. */
   consecutiveFailures = 0;
+  /** Set by `MessagingService.observe` (metrics); undefined costs nothing. */
+  observer?: ConsumerObserver;
   /** Observed wait between a failure at level n and the next delivery: {count, minMs, maxMs}. */
   readonly retryDelays: Record<number, { count: number; minMs: number; maxMs: number }> = {};
 

@@ -5,6 +5,7 @@ export * from './attempt-history';
 export * from './confirmed-publisher';
 export * from './amqp-connection';
 export * from './message-consumer';
+export * from './message-log-fields';
 export * from './consumer-metrics';
 export * from './event-decoder';
 export * from './consume.decorator';

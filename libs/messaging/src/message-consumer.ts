@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { context, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { contextFromTraceparent } from '@app/tracing';
 import { crashPoint } from '@app/config';
 import { AckCoalescer } from './ack-coalescer';
 import { ConfirmedPublisher } from './confirmed-publisher';
@@ -7,6 +9,7 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { Classification, classifyError, MessagingError, TransientError } from './errors';
 import { randomUUID } from 'node:crypto';
 import { attemptsOf, DeadLetterReason, FailureHeaders, failureHeaders } from './failure-headers';
+import { messageLogFields } from './message-log-fields';
 import { ConsumerRoutes, nextStep } from './topology';
 
 /** What a handler learns about the delivery besides the decoded body. */
@@ -28,6 +31,8 @@ export interface MessageConsumerOptions<T> {
   /** A handler still running after this is treated as a transient, dependency-down failure. */
   handlerTimeoutMs?: number;
   decode: (message: ConsumeMessage) => T;
+  /** Business keys for log lines about a decoded message (e.g. its orderId). */
+  describe?: (value: T) => Record<string, string>;
   handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
   /**
    * `ladder`: failures climb the retry ladder and end in the dead-letter queue.
@@ -42,6 +47,8 @@ export interface MessageConsumerOptions<T> {
   classify?: (error: unknown) => MessagingError | undefined;
   publisher: ConfirmedPublisher;
   metrics?: ConsumerMetrics;
+  /** Spans per delivery, continuing the trace of the message's `traceparent` header (no-op when tracing is off). */
+  tracer?: Tracer;
   /** The clock for failure headers and observed retry delays (tests). */
   now?: () => Date;
 }
@@ -125,7 +132,7 @@ export class MessageConsumer<T> {
     }
     if (channel === this.channel) this.acks?.delivered(message);
     const work = this.process(channel, message).catch((error: unknown) => {
-      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`);
+      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`, this.logFields(message, attemptsOf(message.properties.headers) + 1));
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -135,22 +142,43 @@ export class MessageConsumer<T> {
     const previousFailures = attemptsOf(message.properties.headers);
     const messageId = String(message.properties.messageId ?? '');
     if (previousFailures > 0) this.observeRetryDelay(message, previousFailures);
+    const started = performance.now();
+    // Every delivery (first, retried, re-driven, or the dead-letter store) is a CONSUMER span in the
+    // trace of the message's traceparent, which retries and re-drives keep unchanged.
+    const parent = contextFromTraceparent(message.properties.headers?.traceparent);
+    const span = (this.options.tracer ?? trace.getTracer('noop')).startSpan(
+      `${this.queue} process`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': this.queue, 'messaging.message.id': messageId, 'messaging.attempt': previousFailures + 1 } },
+      parent,
+    );
     let outcome: HandleOutcome;
+    let value: T | undefined;
     try {
-      const value = this.options.decode(message);
+      value = this.options.decode(message);
+      const decoded = value;
       outcome = await this.withTimeout(
-        this.options.handle(value, {
-          messageId,
-          attempt: previousFailures + 1,
-          redelivered: message.fields.redelivered,
-          raw: message,
-        }),
+        context.with(trace.setSpan(parent, span), () =>
+          this.options.handle(decoded, {
+            messageId,
+            attempt: previousFailures + 1,
+            redelivered: message.fields.redelivered,
+            raw: message,
+          }),
+        ),
       );
     } catch (error) {
-      await this.onFailure(channel, message, classifyError(error, this.options.classify), previousFailures + 1);
+      this.metrics.observer?.handled(this.queue, 'failed', (performance.now() - started) / 1000, value);
+      const failure = classifyError(error, this.options.classify);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${failure.code}: ${failure.message}` });
+      span.setAttribute('messaging.failure.kind', failure.kind);
+      await this.onFailure(channel, message, failure, previousFailures + 1, value);
+      span.end();
       return;
     }
+    span.setAttribute('messaging.outcome', outcome === 'duplicate' ? 'duplicate' : 'processed');
+    span.end();
     crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
+    this.metrics.observer?.handled(this.queue, outcome === 'duplicate' ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
     if (outcome === 'duplicate') this.metrics.duplicates++;
     else this.metrics.processed++;
     this.metrics.consecutiveFailures = 0;
@@ -158,11 +186,12 @@ export class MessageConsumer<T> {
     this.ack(channel, message);
   }
 
-  private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number) {
+  private async onFailure(channel: Channel, message: ConsumeMessage, failure: Classification, attempts: number, value?: T) {
     const id = message.properties.messageId;
     this.metrics.consecutiveFailures++;
+    const fields = this.logFields(message, attempts, value);
     if (this.options.onFailure === 'hold') {
-      this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`);
+      this.logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.queue}`, fields);
       // Back off across failures too: a probe that succeeds while the work keeps failing must not
       // become a loop every PROBE_INITIAL_MS.
       this.pause(failure, Math.min(PROBE_MAX_MS, PROBE_INITIAL_MS * 2 ** Math.min(10, this.metrics.consecutiveFailures - 1)));
@@ -195,17 +224,17 @@ export class MessageConsumer<T> {
         persistent: true,
       });
     } catch (error) {
-      this.logger.error(`could not move ${id} to ${target}: ${(error as Error).message}; leaving it unacked`);
+      this.logger.error(`could not move ${id} to ${target}: ${(error as Error).message}; leaving it unacked`, fields);
       this.scheduleRecycle(channel);
       return;
     }
     this.ack(channel, message);
     if (level !== undefined) {
       this.metrics.countRetry(level);
-      this.logger.warn(`message ${id} failed (attempt ${attempts}, ${failure.code}: ${failure.message}); retry level ${level} → ${target}`);
+      this.logger.warn(`message ${id} failed (attempt ${attempts}, ${failure.code}: ${failure.message}); retry level ${level} → ${target}`, fields);
     } else {
       this.metrics.deadLettered++;
-      this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`);
+      this.logger.error(`message ${id} dead-lettered (${reason}, attempt ${attempts}, ${failure.code}: ${failure.message})`, fields);
     }
     if (failure.kind === 'transient' && failure.dependencyDown && this.options.pauseOnDependencyDown) this.pause(failure);
   }
@@ -232,6 +261,10 @@ export class MessageConsumer<T> {
       clearTimeout(timer);
       work.catch(() => undefined); // a late failure of an abandoned handler is not unhandled
     }
+  }
+
+  private logFields(message: ConsumeMessage, attempt: number, value?: T) {
+    return messageLogFields(message, this.queue, attempt, value === undefined ? undefined : () => this.options.describe?.(value));
   }
 
   /** How long a message waited between its last failure and this delivery, per ladder level. */

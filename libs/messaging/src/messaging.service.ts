@@ -5,13 +5,17 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
+import { TRACER } from '@app/tracing';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './amqp-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { CONSUME_METADATA, ConsumeMetadata } from './consume.decorator';
 import { decodeEvent } from './event-decoder';
+import { ConsumerObserver } from './consumer-metrics';
 import { DeliveryContext, HandleOutcome, MessageConsumer } from './message-consumer';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { buildTopology, ConsumerRoutes, Topology } from './topology';
@@ -30,11 +34,13 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   readonly publisher: ConfirmedPublisher;
   private readonly consumers = new Map<string, MessageConsumer<unknown>>();
   private topology?: Topology;
+  private observer?: ConsumerObserver;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {
     this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
     this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs, async (model) => {
@@ -60,6 +66,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     }));
     this.topology = buildTopology(declarations);
     for (const { meta, handler } of handlers) this.createConsumer(meta, handler, settings);
+    if (this.observer) this.observe(this.observer);
 
     const topology = this.topology;
     const exchanges = this.options.exchanges.map((e) => this.name(e));
@@ -104,12 +111,14 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           prefetch: s.prefetch,
           handlerTimeoutMs: s.handlerTimeoutMs,
           decode: (message) => decodeEvent(contract, s.maxMessageBytes, message),
+          describe: (value) => contract.logFields?.(value) ?? {},
           handle: handler,
           onFailure: 'ladder',
           pauseOnDependencyDown: s.pauseOnDependencyDown,
           probe: s.probe,
           classify: this.options.classifyError,
           publisher: this.publisher,
+          tracer: this.tracer,
         }),
       );
     } else {
@@ -128,6 +137,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           probe: s.probe,
           classify: this.options.classifyError,
           publisher: this.publisher,
+          tracer: this.tracer,
         }) as MessageConsumer<unknown>,
       );
     }
@@ -159,6 +169,12 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     const queues = this.topology?.queues.map((q) => q.name) ?? [];
     const exchanges = new Set([...(this.topology?.exchanges.map((e) => e.name) ?? []), ...this.options.exchanges.map((e) => this.name(e))]);
     return { queues, exchanges: [...exchanges] };
+  }
+
+  /** Per-message observations (metrics) for every consumer, present and future. */
+  observe(observer: ConsumerObserver): void {
+    this.observer = observer;
+    for (const consumer of this.consumers.values()) consumer.metrics.observer = observer;
   }
 
   consumer(queue: string): MessageConsumer<unknown> | undefined {

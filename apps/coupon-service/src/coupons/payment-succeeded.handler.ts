@@ -1,16 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
 import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, parseAttemptHistory } from '@app/messaging';
+import { inSpan, TRACER } from '@app/tracing';
 import { COUPON_CONSUMER, CouponsService } from './coupons.service';
 
 @Injectable()
 export class PaymentSucceededHandler {
-  constructor(private readonly coupons: CouponsService) {}
+  constructor(
+    private readonly coupons: CouponsService,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+  ) {}
 
   @ConsumeEvent(PaymentSucceeded, { consumer: COUPON_CONSUMER })
   async onPaymentSucceeded(event: PaymentSucceededV1, context: DeliveryContext): Promise<HandleOutcome> {
     // Re-formatted from the parsed value: a header is untrusted input, and only well-formed, bounded entries are stored.
     const history = formatAttemptHistory(parseAttemptHistory(context.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;
-    return (await this.coupons.issueFor(event, history)) === 'duplicate' ? 'duplicate' : undefined;
+    // The grant's insert (grouped with other messages' in one transaction) as its own span.
+    const result = await inSpan(this.tracer, 'coupon grant insert', { 'order.id': event.data.orderId }, () => this.coupons.issueFor(event, history));
+    return result === 'duplicate' ? 'duplicate' : undefined;
   }
 }

@@ -14,7 +14,7 @@ const SERVICE = 'order-service';
 
 /**
  * The order service's side of the console's ledger and timelines. Every query is an index lookup
- * or an index-only count (see LedgerReadIndexes1763700000600), so a console polling once a second
+ * or an index-only count (see LedgerReadIndexes1763700000700), so a console polling once a second
  * costs the service little.
  */
 @Injectable()

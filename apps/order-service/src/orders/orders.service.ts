@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@app/contracts';
 import { OutboxRelay, OutboxWriter } from '@app/outbox';
 import { GroupCommit, insertRows, isDatabaseUnavailable, runInTransaction } from '@app/persistence';
+import { inSpan, TRACER, traceparentOf } from '@app/tracing';
 import { CreateOrderDto } from './orders.dto';
 import { OrderNotFoundError } from './orders.errors';
 import { Order } from './order.entity';
@@ -38,6 +40,12 @@ export interface OrdersOptions {
   batchSize: number;
 }
 
+/** One pay request: the order, and the trace context its outbox row carries to the relay. */
+interface PayRequest {
+  id: string;
+  traceparent?: string;
+}
+
 /** What paying one order came to; undefined when there is no such order. */
 type PayOutcome = { order: Order; paidNow: boolean } | undefined;
 
@@ -46,13 +54,14 @@ const ORDER_COLUMNS = 'id, user_id AS userId, amount, currency, status, created_
 @Injectable()
 export class OrdersService {
   private readonly creates: GroupCommit<Order, void>;
-  private readonly payments: GroupCommit<string, PayOutcome>;
+  private readonly payments: GroupCommit<PayRequest, PayOutcome>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
     @Inject(ORDERS_OPTIONS) options: OrdersOptions,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {
     // Group commit (see GroupCommit): requests that arrive together share one transaction and
     // multi-row statements. Plain SQL throughout: this is the hot path, and the query builder's
@@ -65,11 +74,11 @@ export class OrdersService {
       transaction: false, // one multi-row INSERT is atomic by itself
       single: (order) => insertRows(this.dataSource.manager, Order, [order]),
     });
-    this.payments = new GroupCommit<string, PayOutcome>(dataSource, {
+    this.payments = new GroupCommit<PayRequest, PayOutcome>(dataSource, {
       name: 'pay-orders',
       ...grouping,
-      batch: (manager, ids) => this.payAll(manager, ids),
-      single: (id) => runInTransaction(this.dataSource, (manager) => this.payAll(manager, [id])).then(([outcome]) => outcome),
+      batch: (manager, requests) => this.payAll(manager, requests),
+      single: (request) => runInTransaction(this.dataSource, (manager) => this.payAll(manager, [request])).then(([outcome]) => outcome),
     });
   }
 
@@ -99,7 +108,9 @@ export class OrdersService {
    * writes no second event. No broker I/O happens here; the relay is only woken after the commit.
    */
   async pay(id: string): Promise<OrderView> {
-    const outcome = await this.payments.submit(id);
+    // One span per request for the transaction it shares with the requests grouped with it; its
+    // context is what the outbox row stores, so the relay's publish continues this trace.
+    const outcome = await inSpan(this.tracer, 'orders.pay transaction', { 'order.id': id }, () => this.payments.submit({ id, traceparent: traceparentOf() }));
     if (!outcome) throw new OrderNotFoundError(id);
     if (outcome.paidNow) this.relay.wake(); // after the commit: keeps latency off the poll interval
     return toView(outcome.order);
@@ -111,7 +122,9 @@ export class OrdersService {
    * groups never deadlock on each other. An id given twice is paid once: the first caller is told
    * it paid now, the second sees it paid, with the same paidAt.
    */
-  private async payAll(manager: EntityManager, ids: string[]): Promise<PayOutcome[]> {
+  private async payAll(manager: EntityManager, requests: PayRequest[]): Promise<PayOutcome[]> {
+    const ids = requests.map((r) => r.id);
+    const traceparents = new Map(requests.map((r) => [r.id, r.traceparent]));
     const found = (await manager.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (?) ORDER BY id FOR UPDATE`, [[...new Set(ids)]])) as Order[];
     const byId = new Map(found.map((order) => [order.id, order]));
     const toPay = found.filter((order) => order.status === 'CREATED');
@@ -121,7 +134,7 @@ export class OrdersService {
       await manager.query("UPDATE orders SET status = 'PAID', paid_at = ? WHERE id IN (?)", [paidAt, toPay.map((order) => order.id)]);
       const messages = toPay.map((order) => {
         const event = paymentSucceededV1({ orderId: order.id, userId: order.userId, amount: order.amount, currency: order.currency }, paidAt);
-        return { messageId: event.eventId, exchange: PAYMENT_EVENTS_EXCHANGE, routingKey: PaymentSucceeded.routingKey, type: event.type, body: event };
+        return { messageId: event.eventId, exchange: PAYMENT_EVENTS_EXCHANGE, routingKey: PaymentSucceeded.routingKey, type: event.type, body: event, traceparent: traceparents.get(order.id) };
       });
       await this.outbox.addAll(manager, messages, paidAt);
       for (const order of toPay) {

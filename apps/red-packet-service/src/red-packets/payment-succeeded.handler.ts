@@ -1,16 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
 import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, parseAttemptHistory } from '@app/messaging';
+import { inSpan, TRACER } from '@app/tracing';
 import { RED_PACKET_CONSUMER, RedPacketsService } from './red-packets.service';
 
 @Injectable()
 export class PaymentSucceededHandler {
-  constructor(private readonly redPackets: RedPacketsService) {}
+  constructor(
+    private readonly redPackets: RedPacketsService,
+    @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+  ) {}
 
   @ConsumeEvent(PaymentSucceeded, { consumer: RED_PACKET_CONSUMER })
   async onPaymentSucceeded(event: PaymentSucceededV1, context: DeliveryContext): Promise<HandleOutcome> {
     // Re-formatted from the parsed value: a header is untrusted input, and only well-formed, bounded entries are stored.
     const history = formatAttemptHistory(parseAttemptHistory(context.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;
-    return (await this.redPackets.grantFor(event, history)) === 'duplicate' ? 'duplicate' : undefined;
+    // The grant's insert (grouped with other messages' in one transaction) as its own span.
+    const result = await inSpan(this.tracer, 'red packet grant insert', { 'order.id': event.data.orderId }, () => this.redPackets.grantFor(event, history));
+    return result === 'duplicate' ? 'duplicate' : undefined;
   }
 }

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The outbox keeps the order id only inside its JSON payload, so a virtual column exposes it; the
  * relay's inserts name their columns and never see it.
  */
-export class LedgerReadIndexes1763700000600 implements MigrationInterface {
-  name = 'LedgerReadIndexes1763700000600';
+export class LedgerReadIndexes1763700000700 implements MigrationInterface {
+  name = 'LedgerReadIndexes1763700000700';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE orders ADD KEY ix_orders_status (status, id)');

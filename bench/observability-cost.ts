@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
+import { DEFAULT_RETRY_LADDER, parseLadder } from '@app/config';
+import { consumerQueueNames } from '@app/messaging';
+import { ServiceProcess } from '../tools/process/service-process';
+import { BenchHttpClient } from './http-client';
+
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface CostOptions {
+  amqpUrl: string;
+  orders: number;
+  concurrency: number;
+  logDir: string;
+}
+
+/** off: neither; metrics: /metrics only; on: metrics + every trace recorded and exported; sampled: 10 % of traces. */
+export type CostMode = 'off' | 'metrics' | 'on' | 'sampled';
+const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled'];
+
+export interface CostFigures {
+  /** Mean end-to-end orders/s per mode (two turns each). */
+  ordersPerSecond: Record<CostMode, number>;
+  /** Each turn's figure, to see the noise. */
+  turns: Record<CostMode, number[]>;
+  /** What the "on" run sent to the OTLP sink and how often it was scraped. */
+  spansExported: number;
+  scrapes: number;
+}
+
+/** A stand-in OTLP/HTTP collector: accepts trace exports and counts their spans (JSON bodies). */
+async function otlpSink(): Promise<{ server: Server; url: string; spans: () => number }> {
+  let spans = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      spans += (Buffer.concat(chunks).toString('utf8').match(/"spanId"/g) ?? []).length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans: () => spans };
+}
+
+/**
+ * End-to-end orders/s at full load (create + pay over REST until both grants are committed) in one
+ * mode: metrics and tracing off (METRICS_ENABLED=false, no OTLP endpoint), metrics only, or both on
+ * (spans exported to a local OTLP sink, all of them or a 10 % parent-based sample). With metrics on,
+ * /metrics of the three services is scraped every 5 s, three times Prometheus's default rate.
+ * Fresh databases and services for each.
+ */
+async function measure(options: CostOptions, mode: CostMode, sink: { url: string }): Promise<{ ordersPerSecond: number; scrapes: number }> {
+  const on = mode !== 'off';
+  const run = `o${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
+  const env: Record<string, string> = {
+    RABBITMQ_URL: options.amqpUrl,
+    AMQP_NAME_PREFIX: `${run}.`,
+    ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.order}`,
+    COUPON_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.coupon}`,
+    RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
+    LOG_FORMAT: 'json',
+    METRICS_ENABLED: String(on),
+    ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+    ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
+  };
+  const services = [
+    new ServiceProcess('order', `order-${mode}`, env, options.logDir),
+    new ServiceProcess('coupon', `coupon-${mode}`, env, options.logDir),
+    new ServiceProcess('red-packet', `red-packet-${mode}`, env, options.logDir),
+  ];
+  await Promise.all(services.map((s) => s.start()));
+  const pools = [createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 2 }), createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 2 })];
+  const grants = async () => {
+    let n = 0;
+    for (const [pool, table] of [[pools[0], 'coupons'], [pools[1], 'red_packets']] as const) n += Number(((await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0] as RowDataPacket[])[0].n);
+    return n;
+  };
+  const client = new BenchHttpClient(services[0].url, options.concurrency);
+  let scrapes = 0;
+  const scraper = on
+    ? setInterval(() => {
+        for (const s of services) void fetch(`${s.url}/metrics`).then((r) => r.text()).then(() => scrapes++, () => undefined);
+      }, 5_000)
+    : undefined;
+  const pay = async (n: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < n) {
+          next++;
+          const order = await client.send<{ id: string }>('POST', '/orders', { userId: 'cost', amount: '100.00' });
+          await client.send('POST', `/orders/${order.id}/pay`);
+        }
+      }),
+    );
+  };
+  const waitForGrants = async (target: number) => {
+    const deadline = Date.now() + 300_000;
+    while ((await grants()) < target) {
+      if (Date.now() > deadline) throw new Error(`grants did not reach ${target}`);
+      await sleep(20);
+    }
+    return Date.now();
+  };
+  try {
+    await pay(50); // warm-up: JIT, pools, connections
+    await waitForGrants(100);
+    const started = Date.now();
+    await pay(options.orders);
+    const ended = await waitForGrants(100 + 2 * options.orders);
+    return { ordersPerSecond: options.orders / ((ended - started) / 1000), scrapes };
+  } finally {
+    clearInterval(scraper);
+    client.close();
+    await Promise.all(services.map((s) => s.kill('SIGTERM')));
+    for (const pool of pools) await pool.end();
+    const admin = await createConnection(MYSQL);
+    for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.end();
+    const { connect } = await import('amqplib');
+    const connection = await connect(options.amqpUrl);
+    connection.on('error', () => undefined);
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
+      for (const queue of consumerQueueNames(`${run}.${base}`, parseLadder(DEFAULT_RETRY_LADDER))) await channel.deleteQueue(queue).catch(() => undefined);
+    }
+    await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** The modes take turns, twice (off, metrics, on, sampled, off, …): that evens out the shared machine's drift. */
+export async function runObservabilityCost(options: CostOptions): Promise<CostFigures> {
+  const sink = await otlpSink();
+  try {
+    const measured = Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<CostMode, number[]>;
+    let scrapes = 0;
+    for (let i = 0; i < 2; i++) {
+      for (const mode of MODES) {
+        const result = await measure(options, mode, sink);
+        measured[mode].push(result.ordersPerSecond);
+        scrapes += result.scrapes;
+      }
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const ordersPerSecond = Object.fromEntries(MODES.map((m) => [m, mean(measured[m])])) as Record<CostMode, number>;
+    return { ordersPerSecond, turns: measured, spansExported: sink.spans(), scrapes };
+  } finally {
+    sink.server.close();
+  }
+}
