@@ -9,7 +9,7 @@ describe('liveness and readiness', () => {
     const { order, coupon, redPacket } = await system.startAll();
     for (const service of [order, coupon, redPacket]) {
       expect(await http(service, 'GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect(await http(service, 'GET', '/health/ready')).toEqual({ status: 200, body: { status: 'ok', checks: { database: { status: 'up' }, broker: { status: 'up' } } } });
+      expect(await http(service, 'GET', '/health/ready')).toEqual({ status: 200, body: { status: 'ok', checks: { database: { status: 'up' }, broker: { status: 'up', node: expect.stringMatching(/^[^@]+:\d+$/), inFlight: 0 } } } });
     }
     await system.stopAll();
   });

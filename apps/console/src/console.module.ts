@@ -1,6 +1,4 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConsoleConfig } from '@app/config';
 import { CONSOLE_CONFIG, ConsoleServices } from './console.options';
 import { PayLoadService } from './load/pay-load.service';
@@ -15,9 +13,7 @@ import { SessionController } from './web/session.controller';
 
 /** The console: one snapshot per interval for every viewer, the page, the API and the operator actions. */
 @Module({})
-export class ConsoleModule implements OnModuleInit {
-  constructor(private readonly adapter: HttpAdapterHost) {}
-
+export class ConsoleModule {
   static register(config: ConsoleConfig): DynamicModule {
     return {
       module: ConsoleModule,
@@ -32,14 +28,5 @@ export class ConsoleModule implements OnModuleInit {
         OperatorGuard,
       ],
     };
-  }
-
-  /** The sign-in form posts urlencoded; nothing else accepts it, and it is small. */
-  onModuleInit(): void {
-    const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
-    if (fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-    fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2048 }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    });
   }
 }

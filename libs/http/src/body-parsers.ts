@@ -14,7 +14,7 @@ class UnsupportedBodyError extends Error {
  * validation (400), and a non-empty form body is still 415. Non-empty JSON goes through Fastify's
  * own parser (prototype- and constructor-poisoning checks).
  */
-export function installBodyParsers(instance: FastifyInstance, bodyLimit: number): void {
+export function installBodyParsers(instance: FastifyInstance, bodyLimit: number, options: { forms?: boolean } = {}): void {
   const json = instance.getDefaultJsonParser('error', 'error');
   instance.removeContentTypeParser(['application/json', 'text/plain']);
   instance.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
@@ -24,6 +24,8 @@ export function installBodyParsers(instance: FastifyInstance, bodyLimit: number)
   });
   instance.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     if (body.length === 0) return done(null, undefined);
+    // An app with an HTML form (the console's sign-in) takes form fields; the services never do.
+    if (options.forms) return done(null, Object.fromEntries(new URLSearchParams(body as string)));
     done(new UnsupportedBodyError('request body must be application/json'), undefined);
   });
 }

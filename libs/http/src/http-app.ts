@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   logFormat?: 'json' | 'pretty';
   /** Global modules every service adds beside its own (e.g. TracingModule). */
   imports?: DynamicModule[];
+  /** Accept `application/x-www-form-urlencoded` bodies as fields (an app with an HTML form). */
+  forms?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
         ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
         : options.logger,
   });
-  installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit);
+  installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit, { forms: options.forms });
   recordServedRoutes(app, app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));
   app.enableShutdownHooks();
