@@ -45,13 +45,18 @@ describe('observability deployment files', () => {
 
   it('scrapes the compose services on the ports they listen on, and binds every observability port to 127.0.0.1', () => {
     const prometheus = parse(readFileSync(join(ROOT, 'deploy/observability/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }> };
-    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
-    const overlay = parse(readFileSync(join(ROOT, 'deploy/compose-observability.yml'), 'utf8')) as { services: Record<string, { ports?: string[] }> };
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; ports?: string[]; volumes?: string[] }> };
     const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
     const ports: Record<string, string> = { 'order-service': 'ORDER_PORT', 'coupon-service': 'COUPON_PORT', 'red-packet-service': 'RED_PACKET_PORT' };
     expect(targets.sort()).toEqual(Object.keys(ports).map((name) => `${name}:${compose.services[name].environment?.[ports[name]]}`).sort());
-    for (const [name, service] of Object.entries(overlay.services)) {
-      for (const port of service.ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
+    for (const name of ['prometheus', 'grafana', 'jaeger']) {
+      expect(compose.services[name].ports?.length).toBeGreaterThan(0);
+      for (const port of compose.services[name].ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
+    }
+    expect(compose.services.prometheus.volumes).toContain('./deploy/observability/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    // Every service logs JSON and sends its traces to Jaeger.
+    for (const name of Object.keys(ports)) {
+      expect(compose.services[name].environment).toMatchObject({ LOG_FORMAT: 'json', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     }
   });
 });
