@@ -20,6 +20,7 @@ export class OrderServiceModule {
           useFactory: () => ({
             settings: config.database,
             poolSize: config.databasePoolSize,
+            ...config.databaseLimits,
             entities: [Order],
             migrations: [CreateOutbox1763700000000, CreateOrders1763700000200],
           }),
@@ -36,7 +37,7 @@ export class OrderServiceModule {
           }),
         }),
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
-        OrdersModule.register({ batchSize: config.orderBatchSize }),
+        OrdersModule.register({ batchSize: config.orderBatchSize, queueLimit: config.orderQueueLimit }),
         HealthModule.register({ contributor: OutboxHealth }),
       ],
     };

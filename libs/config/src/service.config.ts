@@ -101,6 +101,14 @@ export interface OutboxRelayConfig {
   crashAfterConfirm: boolean;
 }
 
+/** What bounds a caller's wait on a hung or overloaded database. */
+export interface DatabaseLimits {
+  /** Every statement fails after this; 0 = no time-out. */
+  queryTimeoutMs: number;
+  /** Most callers waiting for a free pool connection; past it the pool refuses at once. */
+  poolQueueLimit: number;
+}
+
 export interface OrderServiceConfig {
   port: number;
   logLevel: LogLevelName;
@@ -108,8 +116,11 @@ export interface OrderServiceConfig {
   crashAt?: { point: CrashPointName; after: number };
   database: DatabaseSettings;
   databasePoolSize: number;
+  databaseLimits: DatabaseLimits;
   /** Concurrent create / pay requests committed together (group commit); 1 = a transaction each. */
   orderBatchSize: number;
+  /** Most create (and, apart, pay) requests waiting for a group commit; past it 503 at once. */
+  orderQueueLimit: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
 }
@@ -135,7 +146,10 @@ const orderEnvSchema = () =>
     ORDER_PORT: port(3000),
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
+    ORDER_DB_QUERY_TIMEOUT: duration('10s', 0),
+    ORDER_DB_POOL_QUEUE_LIMIT: positiveInt(256, 100_000),
     ORDER_BATCH_SIZE: positiveInt(64, 1_000),
+    ORDER_QUEUE_LIMIT: positiveInt(256, 100_000),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
     OUTBOX_BATCH_SIZE: positiveInt(500, 5000),
     OUTBOX_RELAY_CONCURRENCY: positiveInt(3, 16),
@@ -154,7 +168,9 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     crashAt: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
+    databaseLimits: { queryTimeoutMs: e.ORDER_DB_QUERY_TIMEOUT, poolQueueLimit: e.ORDER_DB_POOL_QUEUE_LIMIT },
     orderBatchSize: e.ORDER_BATCH_SIZE,
+    orderQueueLimit: e.ORDER_QUEUE_LIMIT,
     broker: brokerConfig(e),
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL,
@@ -201,6 +217,7 @@ export interface ConsumerServiceConfig {
   chaos: ChaosConfig;
   database: DatabaseSettings;
   databasePoolSize: number;
+  databaseLimits: DatabaseLimits;
   broker: BrokerConfig;
   consumer: ConsumerConfig;
   deadLetters: DeadLetterConfig;
@@ -214,6 +231,8 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     [`${prefix}_PORT`]: port(defaults.port),
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
+    [`${prefix}_DB_QUERY_TIMEOUT`]: duration('10s', 0),
+    [`${prefix}_DB_POOL_QUEUE_LIMIT`]: positiveInt(256, 100_000),
     [`${prefix}_PREFETCH`]: positiveInt(64, 10_000),
     [`${prefix}_BATCH_SIZE`]: positiveInt(16, 1_000),
     RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
@@ -253,6 +272,7 @@ export function loadConsumerServiceConfig(
     chaos: { enabled: e.CHAOS_ENABLED as boolean, token: e.CHAOS_TOKEN as string | undefined },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
+    databaseLimits: { queryTimeoutMs: e[`${prefix}_DB_QUERY_TIMEOUT`] as number, poolQueueLimit: e[`${prefix}_DB_POOL_QUEUE_LIMIT`] as number },
     broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
     consumer: {
       prefetch: e[`${prefix}_PREFETCH`] as number,

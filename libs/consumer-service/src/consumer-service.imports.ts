@@ -50,6 +50,7 @@ export function consumerServiceImports(
       useFactory: () => ({
         settings: config.database,
         poolSize: config.databasePoolSize,
+        ...config.databaseLimits,
         entities: [DeadLetter, ...definition.entities],
         migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, ...definition.migrations],
       }),

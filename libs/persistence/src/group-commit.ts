@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { TransientError } from '@app/messaging';
 import { runInTransaction } from './transaction';
 
 export interface GroupCommitOptions<I, R> {
@@ -9,6 +10,12 @@ export interface GroupCommitOptions<I, R> {
   maxBatch: number;
   /** Most group transactions open at once; items arriving meanwhile wait and form the next group. */
   maxInFlight: number;
+  /**
+   * Most items waiting for a group (not counting those in open groups). Past it `submit` rejects at
+   * once with `GroupCommitFullError`: with the database hung, waiting longer only piles requests up.
+   * Default: no limit.
+   */
+  maxQueued?: number;
   /** All items in one transaction (run by `runInTransaction`): one result per item, in order. */
   batch: (manager: EntityManager, items: I[]) => Promise<R[]>;
   /**
@@ -20,6 +27,13 @@ export interface GroupCommitOptions<I, R> {
   single: (item: I) => Promise<R>;
   /** A failure that every item would meet alone too (the database is unreachable): passed to all at once. */
   failsAll?: (error: unknown) => boolean;
+}
+
+/** The group-commit queue is full (the database is not keeping up): try again shortly. */
+export class GroupCommitFullError extends TransientError {
+  constructor(name: string, limit: number) {
+    super('DB_QUEUE_FULL', `${name}: ${limit} requests already wait for the database`);
+  }
 }
 
 interface Pending<I, R> {
@@ -54,6 +68,8 @@ export class GroupCommit<I, R> {
 
   submit(item: I): Promise<R> {
     if (this.options.maxBatch <= 1) return this.options.single(item);
+    const limit = this.options.maxQueued ?? Number.POSITIVE_INFINITY;
+    if (this.queue.length >= limit) return Promise.reject(new GroupCommitFullError(this.options.name, limit));
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushScheduled) {
