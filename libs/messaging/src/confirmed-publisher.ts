@@ -104,7 +104,11 @@ export class ConfirmedPublisher {
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
     // The deadline starts now: time spent waiting for room in the write buffer counts against it.
     const deadline = Date.now() + this.confirmTimeoutMs;
-    while (this.full && this.full === this.channel) await this.waitForRoom(deadline);
+    if (this.full && this.full === this.channel) {
+      while (this.full && this.full === this.channel) await this.waitForRoom(deadline);
+      // Room came too late: the caller is told now rather than after a write it would count as failed anyway.
+      if (Date.now() >= deadline) throw new PublishError('CONFIRM_TIMEOUT', `no room in the write buffer within ${this.confirmTimeoutMs}ms`);
+    }
     const channel = this.channel;
     if (!channel) throw new PublishError('NOT_CONNECTED', 'not connected to the broker');
     const id = `${this.idPrefix}-${++this.sequence}`;
