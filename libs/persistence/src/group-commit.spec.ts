@@ -209,6 +209,21 @@ describe('GroupCommit', () => {
       await expect(group.submit(6)).resolves.toBe('s6'); // a group of one runs alone
     });
 
+    it('fails the items waiting behind a group that found the database unavailable, with it, instead of one more time-out later', async () => {
+      let fail!: (error: Error) => void;
+      const open = new Promise<void>((_resolve, reject) => (fail = reject));
+      const down = Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' });
+      const { group, batch } = setUp({ maxBatch: 2, maxInFlight: 1, maxQueued: 10, failsAll: (error) => error === down, batch: () => open.then(() => []) });
+      const inGroup = [1, 2].map((i) => group.submit(i));
+      await nextTurn();
+      const queued = [3, 4, 5].map((i) => group.submit(i));
+
+      fail(down);
+      const results = await Promise.allSettled([...inGroup, ...queued]);
+      expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.value))).toEqual([down, down, down, down, down]);
+      expect(batch).toHaveBeenCalledTimes(1); // the queued items never reached the database
+    });
+
     it('leaves a caller of a group of one (maxBatch 1) to the pool: nothing is queued here', async () => {
       const { group, single } = setUp({ maxBatch: 1, maxQueued: 1 });
       expect(await Promise.all([1, 2, 3].map((i) => group.submit(i)))).toEqual(['s1', 's2', 's3']);

@@ -25,7 +25,10 @@ export interface GroupCommitOptions<I, R> {
   transaction?: boolean;
   /** One item in a transaction of its own: a group of one, and each item of a group that failed. */
   single: (item: I) => Promise<R>;
-  /** A failure that every item would meet alone too (the database is unreachable): passed to all at once. */
+  /**
+   * A failure that every item would meet alone too (the database is unreachable): passed to all
+   * items of the group at once, and to those waiting for a group.
+   */
   failsAll?: (error: unknown) => boolean;
 }
 
@@ -104,7 +107,10 @@ export class GroupCommit<I, R> {
           : await runInTransaction(this.dataSource, (manager) => this.options.batch(manager, items));
     } catch (error) {
       if (this.failsAll(error)) {
-        for (const pending of group) pending.reject(error);
+        // The items waiting behind this group would meet the same failure, one more time-out later
+        // each round: with a hung database that is what kept requests waiting. They are told now.
+        const waiting = this.queue.splice(0);
+        for (const pending of [...group, ...waiting]) pending.reject(error);
         return;
       }
       this.logger.debug(`a group of ${group.length} rolled back (${(error as Error)?.message}); each item runs alone`);
