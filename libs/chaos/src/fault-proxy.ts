@@ -6,7 +6,9 @@ export type FaultMode = 'up' | 'down' | 'hang' | 'slow';
 /**
  * A TCP proxy that can fail the way networks do, so a service sees real driver errors:
  * `down` resets every connection and refuses new ones (ECONNRESET / ECONNREFUSED as the client
- * sees it), `hang` keeps connections open but forwards nothing, `slow` delays every chunk.
+ * sees it), `hang` keeps connections open but reads and forwards nothing (a stopped peer: TCP
+ * buffers fill and a writer feels back-pressure, as it would from a SIGSTOPped server), `slow`
+ * delays every chunk.
  */
 export class FaultProxy {
   private readonly logger = new Logger(FaultProxy.name);
@@ -47,6 +49,13 @@ export class FaultProxy {
     if (mode === 'down' || (previous === 'hang' && mode !== 'hang')) {
       for (const pair of this.pairs) this.destroy(pair);
     }
+    if (mode === 'hang') for (const pair of this.pairs) this.stall(pair);
+  }
+
+  /** Stops reading both sides: what is in flight stays in the kernel's buffers until they are full. */
+  private stall(pair: { client: Socket; upstream: Socket }): void {
+    pair.client.pause();
+    pair.upstream.pause();
   }
 
   private accept(client: Socket): void {
@@ -64,6 +73,7 @@ export class FaultProxy {
     upstream.connect(this.target.port, this.target.host);
     this.forward(client, upstream);
     this.forward(upstream, client);
+    if (this.mode === 'hang') this.stall(pair);
   }
 
   private forward(from: Socket, to: Socket): void {
@@ -76,7 +86,7 @@ export class FaultProxy {
         from.pause();
         setTimeout(() => {
           send();
-          from.resume();
+          if (this.mode !== 'hang') from.resume();
         }, this.latencyMs);
       } else send();
     });

@@ -62,7 +62,9 @@ describe('loadOrderServiceConfig', () => {
         redacted: 'mysql://root@127.0.0.1:3306/order_service',
       },
       databasePoolSize: 16,
+      databaseLimits: { queryTimeoutMs: 10_000, poolQueueLimit: 256 },
       orderBatchSize: 64,
+      orderQueueLimit: 256,
       broker: { url: 'amqp://guest:guest@127.0.0.1:5672', namePrefix: '', queueType: 'classic', confirmTimeoutMs: 10_000 },
       outbox: {
         pollIntervalMs: 1000,
@@ -98,10 +100,15 @@ describe('loadOrderServiceConfig', () => {
       AMQP_QUEUE_TYPE: 'quorum',
       OUTBOX_POLL_INTERVAL: '250ms',
       OUTBOX_RELAY_CRASH_AFTER_CONFIRM: 'yes',
+      ORDER_DB_QUERY_TIMEOUT: '3s',
+      ORDER_DB_POOL_QUEUE_LIMIT: '32',
+      ORDER_QUEUE_LIMIT: '100',
     });
 
     expect(config).toMatchObject({
       port: 8080,
+      databaseLimits: { queryTimeoutMs: 3000, poolQueueLimit: 32 },
+      orderQueueLimit: 100,
       database: { host: 'db', port: 3307, user: 'app', password: SECRET, database: 'orders' },
       broker: { namePrefix: 'test-42.', queueType: 'quorum' },
       outbox: { pollIntervalMs: 250, crashAfterConfirm: true },
@@ -152,6 +159,7 @@ describe('loadConsumerServiceConfig', () => {
       port: 3001,
       database: { database: 'coupon_service', user: 'root', port: 3306 },
       databasePoolSize: 16,
+      databaseLimits: { queryTimeoutMs: 10_000, poolQueueLimit: 256 },
       consumer: { prefetch: 64, pauseOnDependencyDown: true, maxMessageBytes: 256 * 1024, batchSize: 16 },
       deadLetters: { alertWebhookUrl: undefined, redriveIntervalMs: 0 },
     });
@@ -159,8 +167,9 @@ describe('loadConsumerServiceConfig', () => {
   });
 
   it('reads the variables carrying its own prefix', () => {
-    expect(loadRedPacket({ RED_PACKET_PORT: '4002', RED_PACKET_PREFETCH: '8', COUPON_PORT: '5555' })).toMatchObject({
+    expect(loadRedPacket({ RED_PACKET_PORT: '4002', RED_PACKET_PREFETCH: '8', COUPON_PORT: '5555', RED_PACKET_DB_QUERY_TIMEOUT: '0', RED_PACKET_DB_POOL_QUEUE_LIMIT: '64' })).toMatchObject({
       port: 4002,
+      databaseLimits: { queryTimeoutMs: 0, poolQueueLimit: 64 },
       consumer: { prefetch: 8 },
     });
   });

@@ -110,6 +110,14 @@ export interface OutboxRelayConfig {
   crashAfterConfirm: boolean;
 }
 
+/** What bounds a caller's wait on a hung or overloaded database. */
+export interface DatabaseLimits {
+  /** Every statement fails after this; 0 = no time-out. */
+  queryTimeoutMs: number;
+  /** Most callers waiting for a free pool connection; past it the pool refuses at once. */
+  poolQueueLimit: number;
+}
+
 export interface OrderServiceConfig {
   port: number;
   /** Guards operator routes; undefined = operator API disabled (fail closed). */
@@ -121,8 +129,11 @@ export interface OrderServiceConfig {
   /** ORDER_DB_MIGRATION_URL: the DDL account, used only at start to create the database and migrate. */
   migrationDatabase?: DatabaseSettings;
   databasePoolSize: number;
+  databaseLimits: DatabaseLimits;
   /** Concurrent create / pay requests committed together (group commit); 1 = a transaction each. */
   orderBatchSize: number;
+  /** Most create (and, apart, pay) requests waiting for a group commit; past it 503 at once. */
+  orderQueueLimit: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
   observability: ObservabilityConfig;
@@ -152,7 +163,10 @@ const orderEnvSchema = () =>
     ORDER_DB_URL: databaseUrl(localDb('order_service')),
     ORDER_DB_MIGRATION_URL: optionalDatabaseUrl,
     ORDER_DB_POOL_SIZE: positiveInt(16, 512),
+    ORDER_DB_QUERY_TIMEOUT: duration('10s', 0),
+    ORDER_DB_POOL_QUEUE_LIMIT: positiveInt(256, 100_000),
     ORDER_BATCH_SIZE: positiveInt(64, 1_000),
+    ORDER_QUEUE_LIMIT: positiveInt(256, 100_000),
     OUTBOX_POLL_INTERVAL: duration('1s', 10),
     OUTBOX_BATCH_SIZE: positiveInt(500, 5000),
     OUTBOX_RELAY_CONCURRENCY: positiveInt(3, 16),
@@ -173,7 +187,9 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     database: e.ORDER_DB_URL,
     migrationDatabase: checked(() => migrationSettings(e.ORDER_DB_URL, e.ORDER_DB_MIGRATION_URL, 'ORDER_DB_MIGRATION_URL')),
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
+    databaseLimits: { queryTimeoutMs: e.ORDER_DB_QUERY_TIMEOUT, poolQueueLimit: e.ORDER_DB_POOL_QUEUE_LIMIT },
     orderBatchSize: e.ORDER_BATCH_SIZE,
+    orderQueueLimit: e.ORDER_QUEUE_LIMIT,
     broker: brokerConfig(e),
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL,
@@ -236,6 +252,7 @@ export interface ConsumerServiceConfig {
   /** `<PREFIX>_DB_MIGRATION_URL`: the DDL account, used only at start to create the database and migrate. */
   migrationDatabase?: DatabaseSettings;
   databasePoolSize: number;
+  databaseLimits: DatabaseLimits;
   broker: BrokerConfig;
   consumer: ConsumerConfig;
   deadLetters: DeadLetterConfig;
@@ -252,6 +269,8 @@ const consumerEnvSchema = (prefix: 'COUPON' | 'RED_PACKET', defaults: { port: nu
     [`${prefix}_DB_URL`]: databaseUrl(localDb(defaults.database)),
     [`${prefix}_DB_MIGRATION_URL`]: optionalDatabaseUrl,
     [`${prefix}_DB_POOL_SIZE`]: positiveInt(16, 512),
+    [`${prefix}_DB_QUERY_TIMEOUT`]: duration('10s', 0),
+    [`${prefix}_DB_POOL_QUEUE_LIMIT`]: positiveInt(256, 100_000),
     [`${prefix}_PREFETCH`]: positiveInt(64, 10_000),
     [`${prefix}_BATCH_SIZE`]: positiveInt(16, 1_000),
     RETRY_LADDER: ladder(DEFAULT_RETRY_LADDER),
@@ -305,6 +324,7 @@ export function loadConsumerServiceConfig(
       migrationSettings(e[`${prefix}_DB_URL`] as DatabaseSettings, e[`${prefix}_DB_MIGRATION_URL`] as DatabaseSettings | undefined, `${prefix}_DB_MIGRATION_URL`),
     ),
     databasePoolSize: e[`${prefix}_DB_POOL_SIZE`] as number,
+    databaseLimits: { queryTimeoutMs: e[`${prefix}_DB_QUERY_TIMEOUT`] as number, poolQueueLimit: e[`${prefix}_DB_POOL_QUEUE_LIMIT`] as number },
     broker: brokerConfig(e as z.infer<z.ZodObject<typeof brokerShape>>),
     consumer: {
       prefetch: e[`${prefix}_PREFETCH`] as number,

@@ -60,6 +60,7 @@ export function consumerServiceImports(
         settings: config.database,
         migrationSettings: config.migrationDatabase,
         poolSize: config.databasePoolSize,
+        ...config.databaseLimits,
         entities: [DeadLetter, ...definition.entities],
         migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
       }),

@@ -10,6 +10,12 @@ import { PublishError } from './errors';
  */
 export const PUBLISH_ID_HEADER = 'publish-id';
 
+/** A publish waiting for room in the channel's write buffer. */
+interface Waiter {
+  deadline: number;
+  release: (error?: PublishError) => void;
+}
+
 interface Pending {
   messageId?: string;
   returned?: string;
@@ -30,7 +36,9 @@ export class ConfirmedPublisher {
   /** Publishes in flight by messageId (those sent without the publish-id header). */
   private readonly pendingByMessageId = new Map<string, Set<string>>();
   private sequence = 0;
-  private drained?: Promise<void>;
+  /** The channel whose write buffer is full, and the publishes waiting for its 'drain'. */
+  private full?: ConfirmChannel;
+  private readonly waiters = new Set<Waiter>();
   private reopenTimer?: NodeJS.Timeout;
   private sweep?: NodeJS.Timeout;
   private stopped = false;
@@ -55,12 +63,17 @@ export class ConfirmedPublisher {
   /** Connect hook: opens the confirm channel for this connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`publisher channel error: ${error.message}`));
+    channel.on('error', (error: Error) => {
+      this.logger.warn(`publisher channel error: ${error.message}`);
+      this.releaseWaiters(channel, new PublishError('CHANNEL_CLOSED', `channel failed while waiting for room in its write buffer: ${error.message}`));
+    });
     channel.on('return', (message: Message) => this.onReturn(message));
-    channel.on('drain', () => (this.drained = undefined));
+    channel.on('drain', () => this.releaseWaiters(channel));
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
-      this.drained = undefined;
+      // A closed channel never emits 'drain': whoever waits for it is told now, or would wait for ever
+      // (and the relay's batch, its transaction and its row locks with it).
+      this.releaseWaiters(channel, new PublishError('CHANNEL_CLOSED', 'channel closed while waiting for room in its write buffer'));
       this.scheduleReopen(model);
       // amqplib fails outstanding confirm callbacks on close; this is the belt to those braces.
       for (const [id, pending] of this.pending) {
@@ -89,7 +102,13 @@ export class ConfirmedPublisher {
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
-    if (this.drained) await this.drained;
+    // The deadline starts now: time spent waiting for room in the write buffer counts against it.
+    const deadline = Date.now() + this.confirmTimeoutMs;
+    if (this.full && this.full === this.channel) {
+      while (this.full && this.full === this.channel) await this.waitForRoom(deadline);
+      // Room came too late: the caller is told now rather than after a write it would count as failed anyway.
+      if (Date.now() >= deadline) throw new PublishError('CONFIRM_TIMEOUT', `no room in the write buffer within ${this.confirmTimeoutMs}ms`);
+    }
     const channel = this.channel;
     if (!channel) throw new PublishError('NOT_CONNECTED', 'not connected to the broker');
     const id = `${this.idPrefix}-${++this.sequence}`;
@@ -98,7 +117,7 @@ export class ConfirmedPublisher {
       // No timer per message: one sweep rejects whatever outlived the confirm timeout.
       const entry: Pending = {
         messageId,
-        deadline: Date.now() + this.confirmTimeoutMs,
+        deadline,
         settle: (error) => {
           this.unindex(entry, id);
           if (error) reject(error);
@@ -128,14 +147,34 @@ export class ConfirmedPublisher {
             entry.settle();
           }
         });
-        if (!ok && !this.drained) {
-          this.drained = new Promise<void>((r) => channel.once('drain', () => r()));
-        }
+        if (!ok) this.full = channel; // later publishes wait for its 'drain' (or its close, or their deadline)
       } catch (error) {
         this.pending.delete(id);
         entry.settle(new PublishError('CHANNEL_CLOSED', (error as Error).message));
       }
     });
+  }
+
+  private waitForRoom(deadline: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        deadline,
+        release: (error) => {
+          this.waiters.delete(waiter);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      this.waiters.add(waiter);
+      this.ensureSweep();
+    });
+  }
+
+  /** Lets the publishes waiting for room go on (drain), or fails them (the channel is gone). */
+  private releaseWaiters(channel: ConfirmChannel, error?: PublishError): void {
+    if (this.full !== channel) return;
+    this.full = undefined;
+    for (const waiter of [...this.waiters]) waiter.release(error);
   }
 
   private ensureSweep(): void {
@@ -147,7 +186,10 @@ export class ConfirmedPublisher {
         this.pending.delete(id);
         pending.settle(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
       }
-      if (this.pending.size === 0) {
+      for (const waiter of this.waiters) {
+        if (waiter.deadline <= now) waiter.release(new PublishError('CONFIRM_TIMEOUT', `no room in the write buffer within ${this.confirmTimeoutMs}ms`));
+      }
+      if (this.pending.size === 0 && this.waiters.size === 0) {
         clearInterval(this.sweep);
         this.sweep = undefined;
       }

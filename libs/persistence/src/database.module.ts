@@ -1,6 +1,8 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DatabaseSettings } from '@app/config';
+import { DatabaseLogger } from './database.logger';
+import { DropTimedOutConnection } from './drop-timed-out-connection.subscriber';
 import { ensureDatabase } from './ensure-database';
 import { migrateDatabase } from './migrate-database';
 
@@ -9,6 +11,10 @@ export interface DatabaseModuleOptions {
   /** The account that creates the database and runs migrations at start; unset = `settings`. */
   migrationSettings?: DatabaseSettings;
   poolSize: number;
+  /** Every statement fails after this (mysql2 `timeout`), so a hung server answers each caller; 0 = none. */
+  queryTimeoutMs: number;
+  /** Most callers waiting for a free connection; past it the pool refuses at once ("Queue limit reached."). */
+  poolQueueLimit: number;
   entities: Function[];
   migrations: Function[];
 }
@@ -36,9 +42,15 @@ export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOpt
     connectTimeout: 5_000,
     supportBigNumbers: true,
     bigNumberStrings: true,
-    extra: { enableKeepAlive: true, maxIdle: options.poolSize, idleTimeout: 60_000 },
-    // Query errors reach the callers, which classify and log them (a duplicate key is often expected).
-    logging: ['warn', 'migration'],
+    // TypeORM passes maxQueryExecutionTime to mysql2 as each query's `timeout` when enableQueryTimeout
+    // is set (and also logs slower queries). mysql2 has no acquire time-out (TypeORM's acquireTimeout
+    // is a mysqljs option it ignores): the wait for a connection is bounded by queueLimit, and by the
+    // query and connect time-outs of the callers ahead.
+    enableQueryTimeout: options.queryTimeoutMs > 0,
+    maxQueryExecutionTime: options.queryTimeoutMs > 0 ? options.queryTimeoutMs : undefined,
+    subscribers: [DropTimedOutConnection],
+    extra: { enableKeepAlive: true, maxIdle: options.poolSize, idleTimeout: 60_000, queueLimit: options.poolQueueLimit },
+    logger: new DatabaseLogger(),
     retryAttempts: 10,
     retryDelay: 1_000,
   };

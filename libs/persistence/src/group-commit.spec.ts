@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { GroupCommit, GroupCommitFullError, GroupCommitOptions } from './group-commit';
 
 /**
  * Stands in for TypeORM's DataSource: `transaction([isolation,] work)` hands `work` one manager
@@ -164,6 +164,71 @@ describe('GroupCommit', () => {
       [3, 4, 5],
     ]);
     expect(stats.transactions).toBe(2);
+  });
+
+  describe('with maxQueued', () => {
+    /** One group open and never committing (a hung database), up to `maxBatch` 2 items in it. */
+    function hung(maxQueued: number) {
+      let commit!: () => void;
+      const open = new Promise<void>((resolve) => (commit = resolve));
+      const setup = setUp({
+        maxBatch: 2,
+        maxInFlight: 1,
+        maxQueued,
+        batch: async (_manager, items) => {
+          await open;
+          return items.map((i) => `b${i}`);
+        },
+      });
+      return { ...setup, commit };
+    }
+
+    it('rejects an item at once with GroupCommitFullError (a transient DB_QUEUE_FULL) when the queue is full', async () => {
+      const { group, batch, single } = hung(3);
+      const inGroup = [1, 2].map((i) => group.submit(i));
+      await nextTurn(); // 1 and 2 form the open group; the queue is empty again
+      const queued = [3, 4, 5].map((i) => group.submit(i));
+
+      const refused = await group.submit(6).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(GroupCommitFullError);
+      expect(refused).toMatchObject({ code: 'DB_QUEUE_FULL', kind: 'transient' });
+      expect(batch).toHaveBeenCalledTimes(1);
+      expect(single).not.toHaveBeenCalled();
+      void Promise.allSettled([...inGroup, ...queued]);
+    });
+
+    it('counts only waiting items: the ones in an open group leave room, and the queue takes items again as it drains', async () => {
+      const { group, commit } = hung(2);
+      const first = [1, 2].map((i) => group.submit(i));
+      await nextTurn();
+      const queued = [3, 4].map((i) => group.submit(i));
+      await expect(group.submit(5)).rejects.toBeInstanceOf(GroupCommitFullError);
+
+      commit(); // the database answers: the open group commits, the queued items form the next group
+      expect(await Promise.all([...first, ...queued])).toEqual(['b1', 'b2', 'b3', 'b4']);
+      await expect(group.submit(6)).resolves.toBe('s6'); // a group of one runs alone
+    });
+
+    it('fails the items waiting behind a group that found the database unavailable, with it, instead of one more time-out later', async () => {
+      let fail!: (error: Error) => void;
+      const open = new Promise<void>((_resolve, reject) => (fail = reject));
+      const down = Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' });
+      const { group, batch } = setUp({ maxBatch: 2, maxInFlight: 1, maxQueued: 10, failsAll: (error) => error === down, batch: () => open.then(() => []) });
+      const inGroup = [1, 2].map((i) => group.submit(i));
+      await nextTurn();
+      const queued = [3, 4, 5].map((i) => group.submit(i));
+
+      fail(down);
+      const results = await Promise.allSettled([...inGroup, ...queued]);
+      expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.value))).toEqual([down, down, down, down, down]);
+      expect(batch).toHaveBeenCalledTimes(1); // the queued items never reached the database
+    });
+
+    it('leaves a caller of a group of one (maxBatch 1) to the pool: nothing is queued here', async () => {
+      const { group, single } = setUp({ maxBatch: 1, maxQueued: 1 });
+      expect(await Promise.all([1, 2, 3].map((i) => group.submit(i)))).toEqual(['s1', 's2', 's3']);
+      expect(single).toHaveBeenCalledTimes(3);
+    });
   });
 
   it('re-runs the whole group after a deadlock and answers every caller from the retry', async () => {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { TransientError } from '@app/messaging';
 import { runInTransaction } from './transaction';
 
 export interface GroupCommitOptions<I, R> {
@@ -9,6 +10,12 @@ export interface GroupCommitOptions<I, R> {
   maxBatch: number;
   /** Most group transactions open at once; items arriving meanwhile wait and form the next group. */
   maxInFlight: number;
+  /**
+   * Most items waiting for a group (not counting those in open groups). Past it `submit` rejects at
+   * once with `GroupCommitFullError`: with the database hung, waiting longer only piles requests up.
+   * Default: no limit.
+   */
+  maxQueued?: number;
   /** All items in one transaction (run by `runInTransaction`): one result per item, in order. */
   batch: (manager: EntityManager, items: I[]) => Promise<R[]>;
   /**
@@ -18,8 +25,18 @@ export interface GroupCommitOptions<I, R> {
   transaction?: boolean;
   /** One item in a transaction of its own: a group of one, and each item of a group that failed. */
   single: (item: I) => Promise<R>;
-  /** A failure that every item would meet alone too (the database is unreachable): passed to all at once. */
+  /**
+   * A failure that every item would meet alone too (the database is unreachable): passed to all
+   * items of the group at once, and to those waiting for a group.
+   */
   failsAll?: (error: unknown) => boolean;
+}
+
+/** The group-commit queue is full (the database is not keeping up): try again shortly. */
+export class GroupCommitFullError extends TransientError {
+  constructor(name: string, limit: number) {
+    super('DB_QUEUE_FULL', `${name}: ${limit} requests already wait for the database`);
+  }
 }
 
 interface Pending<I, R> {
@@ -54,6 +71,8 @@ export class GroupCommit<I, R> {
 
   submit(item: I): Promise<R> {
     if (this.options.maxBatch <= 1) return this.options.single(item);
+    const limit = this.options.maxQueued ?? Number.POSITIVE_INFINITY;
+    if (this.queue.length >= limit) return Promise.reject(new GroupCommitFullError(this.options.name, limit));
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushScheduled) {
@@ -88,7 +107,10 @@ export class GroupCommit<I, R> {
           : await runInTransaction(this.dataSource, (manager) => this.options.batch(manager, items));
     } catch (error) {
       if (this.failsAll(error)) {
-        for (const pending of group) pending.reject(error);
+        // The items waiting behind this group would meet the same failure, one more time-out later
+        // each round: with a hung database that is what kept requests waiting. They are told now.
+        const waiting = this.queue.splice(0);
+        for (const pending of [...group, ...waiting]) pending.reject(error);
         return;
       }
       this.logger.debug(`a group of ${group.length} rolled back (${(error as Error)?.message}); each item runs alone`);

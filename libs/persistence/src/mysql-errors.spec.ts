@@ -85,6 +85,13 @@ describe('classifyMysqlError', () => {
     expect(classified).toMatchObject({ code: 'DB_UNAVAILABLE', dependencyDown: true, message: `${what}: ${sqlMessage}` });
   });
 
+  it("turns mysql2's pool refusal past queueLimit (a message, no code) into a dependency-down DB_POOL_QUEUE_FULL", () => {
+    const classified = classifyMysqlError(new Error('Queue limit reached.'));
+
+    expect(classified).toBeInstanceOf(TransientError);
+    expect(classified).toMatchObject({ code: 'DB_POOL_QUEUE_FULL', dependencyDown: true });
+  });
+
   it('leaves other errors to the messaging classifier', () => {
     expect(classifyMysqlError(queryFailed(duplicateKey()))).toBeUndefined();
     expect(classifyMysqlError(new Error('boom'))).toBeUndefined();

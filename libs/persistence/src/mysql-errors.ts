@@ -19,6 +19,14 @@ const REFUSED: ReadonlyMap<number, string> = new Map([
   [4151, 'account locked'],
 ]);
 
+/** mysql2's pool refuses a caller past `queueLimit` with this message and no code. */
+const POOL_QUEUE_FULL = 'Queue limit reached.';
+
+function isPoolQueueFull(error: unknown): boolean {
+  const driver = (error as { driverError?: unknown })?.driverError ?? error;
+  return (driver as Error)?.message === POOL_QUEUE_FULL;
+}
+
 function driverErrno(error: unknown): number | undefined {
   const driver = (error as { driverError?: { errno?: unknown } })?.driverError ?? error;
   const errno = (driver as { errno?: unknown })?.errno;
@@ -48,6 +56,10 @@ export function classifyMysqlError(error: unknown): TransientError | undefined {
   const errno = driverErrno(error);
   if (errno === DEADLOCK) return new TransientError('DB_DEADLOCK', driverMessage(error), { cause: error });
   if (errno === LOCK_WAIT_TIMEOUT) return new TransientError('DB_LOCK_WAIT_TIMEOUT', driverMessage(error), { cause: error });
+  if (isPoolQueueFull(error)) {
+    // Every connection busy and the wait queue full: the database is not keeping up (or hangs).
+    return new TransientError('DB_POOL_QUEUE_FULL', 'every database connection is busy and the wait queue is full', { cause: error, dependencyDown: true });
+  }
   if (errno !== undefined && REFUSED.has(errno)) {
     return new TransientError('DB_UNAVAILABLE', `${REFUSED.get(errno)}: ${driverMessage(error)}`, { cause: error, dependencyDown: true });
   }

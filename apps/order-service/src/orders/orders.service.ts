@@ -38,6 +38,8 @@ export const ORDERS_OPTIONS = Symbol('ORDERS_OPTIONS');
 export interface OrdersOptions {
   /** Concurrent create / pay requests committed in one transaction; 1 = a transaction each. */
   batchSize: number;
+  /** Requests waiting for a group commit beyond this are refused at once (503), not queued without bound. */
+  queueLimit: number;
 }
 
 /** One pay request: the order, and the trace context its outbox row carries to the relay. */
@@ -66,7 +68,7 @@ export class OrdersService {
     // Group commit (see GroupCommit): requests that arrive together share one transaction and
     // multi-row statements. Plain SQL throughout: this is the hot path, and the query builder's
     // work showed in profiles.
-    const grouping = { maxBatch: options.batchSize, maxInFlight: 4, failsAll: isDatabaseUnavailable };
+    const grouping = { maxBatch: options.batchSize, maxInFlight: 4, maxQueued: options.queueLimit, failsAll: isDatabaseUnavailable };
     this.creates = new GroupCommit<Order, void>(dataSource, {
       name: 'create-orders',
       ...grouping,
