@@ -12,7 +12,7 @@ import {
 } from '@app/dead-letters';
 import { HealthContributor, HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
-import { MessagingModule } from '@app/messaging';
+import { MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -86,7 +86,7 @@ export function consumerServiceImports(
             exchange: PAYMENT_EVENTS_EXCHANGE,
             prefetch: config.consumer.prefetch,
             handlerTimeoutMs: config.consumer.handlerTimeoutMs,
-            retryLadderMs: config.consumer.retryLadderMs,
+            retry: retryPolicy(config.consumer.retryLadderMs),
             pauseOnDependencyDown: config.consumer.pauseOnDependencyDown,
             maxMessageBytes: config.consumer.maxMessageBytes,
             probe: () => probeDatabase(dataSource, 2_000),

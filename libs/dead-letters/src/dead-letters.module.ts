@@ -1,8 +1,7 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ConsumeMessage } from 'amqplib';
-import { ConsumeDeadLetters, DeliveryContext, HandleOutcome, MessagingService } from '@app/messaging';
 import { DeadLetterAlerts } from './dead-letter.alerts';
+import { DeadLetterHandler } from './dead-letter.handler';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
@@ -18,20 +17,6 @@ import { DeadLetterRedriver } from './dead-letter-redriver';
 @Module({})
 export class DeadLettersModule {
   static register(options: DeadLettersOptions): DynamicModule {
-    @Injectable()
-    class DeadLetterHandler {
-      constructor(
-        private readonly store: DeadLetterStore,
-        private readonly messaging: MessagingService,
-      ) {}
-
-      @ConsumeDeadLetters({ consumer: options.consumer })
-      async onDeadLetter(message: ConsumeMessage, _context: DeliveryContext): Promise<HandleOutcome> {
-        const queue = this.messaging.routes(options.consumer).queue;
-        return (await this.store.record(message, queue)) === 'duplicate' ? 'duplicate' : undefined;
-      }
-    }
-
     return {
       module: DeadLettersModule,
       global: true,

@@ -11,3 +11,4 @@ export * from './dead-letter.view';
 export * from './dead-letter-record';
 export * from './dead-letters.retention';
 export * from './index-dead-letters-redriven-at.migration';
+export * from './dead-letter.handler';

@@ -1,15 +1,35 @@
+/**
+ * @app/messaging — reliable messaging on RabbitMQ (amqplib), the library owning every ack decision.
+ *
+ * Promises: a publish resolves only when the broker confirmed it and did not return it
+ * (`publishing/`); the whole topology (exchanges, queues, retry levels, dead-letter queues) is
+ * derived from declared consumers by one pure function and asserted on every (re)connect
+ * (`topology/`); a consumer acks a message only after its handler's work committed or after the
+ * confirmed publish that moved it to a retry level or the dead-letter queue (`consumer/`), and
+ * failures are routed by a retry policy given as a value (`retry/`); connections recover by
+ * themselves, over a list of broker nodes (`connection/`).
+ */
+// Errors with stable codes: what handlers throw, what classifiers return.
 export * from './errors';
-export * from './topology';
-export * from './failure-headers';
-export * from './attempt-history';
-export * from './confirmed-publisher';
-export * from './amqp-connection';
-export * from './message-consumer';
-export * from './message-log-fields';
-export * from './consumer-metrics';
-export * from './event-decoder';
+// The retry ladder: policy, router, the headers a failed message carries.
+export * from './retry/retry-policy';
+export * from './retry/failure-router';
+export * from './retry/failure-headers';
+export * from './retry/attempt-history';
+// Broker topology, pure.
+export * from './topology/topology';
+// Publishing with confirms and `mandatory`.
+export * from './publishing/confirmed-publisher';
+// Connection with recovery over a node list.
+export * from './connection/amqp-connection';
+export * from './connection/broker-endpoints';
+// Consuming: the consumer, its decoding, metrics and log fields.
+export * from './consumer/message-consumer';
+export * from './consumer/event-decoder';
+export * from './consumer/consumer-metrics';
+export * from './consumer/message-log-fields';
+// Nest wiring: module, service, decorators, options.
 export * from './consume.decorator';
 export * from './messaging.options';
 export * from './messaging.service';
 export * from './messaging.module';
-export * from './broker-endpoints';

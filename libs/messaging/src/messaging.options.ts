@@ -1,5 +1,6 @@
 import { MessagingError } from './errors';
-import { QueueType } from './topology';
+import { QueueType } from './topology/topology';
+import { RetryPolicy } from './retry/retry-policy';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -11,7 +12,8 @@ export interface ConsumerSettings {
   exchange: string;
   prefetch: number;
   handlerTimeoutMs?: number;
-  retryLadderMs: number[];
+  /** What happens to a failed message: the retry ladder and, past it, the dead-letter queue. */
+  retry: RetryPolicy;
   pauseOnDependencyDown: boolean;
   maxMessageBytes: number;
   /** Resolves when the consumer's dependency (its database) answers; polled while paused. */

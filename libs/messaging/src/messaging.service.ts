@@ -11,14 +11,15 @@ import { trace, Tracer } from '@opentelemetry/api';
 import { TRACER } from '@app/tracing';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
-import { AmqpConnection } from './amqp-connection';
-import { ConfirmedPublisher } from './confirmed-publisher';
+import { AmqpConnection } from './connection/amqp-connection';
+import { ConfirmedPublisher } from './publishing/confirmed-publisher';
 import { CONSUME_METADATA, ConsumeMetadata } from './consume.decorator';
-import { decodeEvent } from './event-decoder';
-import { ConsumerObserver } from './consumer-metrics';
-import { DeliveryContext, HandleOutcome, MessageConsumer } from './message-consumer';
+import { decodeEvent } from './consumer/event-decoder';
+import { ConsumerObserver } from './consumer/consumer-metrics';
+import { DeliveryContext, HandleOutcome, MessageConsumer } from './consumer/message-consumer';
+import { HOLD } from './retry/retry-policy';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
-import { buildTopology, ConsumerRoutes, Topology } from './topology';
+import { buildTopology, ConsumerRoutes, Topology } from './topology/topology';
 
 type Handler = (value: unknown, context: DeliveryContext) => Promise<HandleOutcome>;
 
@@ -35,6 +36,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private readonly consumers = new Map<string, MessageConsumer<unknown>>();
   private topology?: Topology;
   private observer?: ConsumerObserver;
+  private readonly registered: Array<{ meta: ConsumeMetadata; handler: Handler }> = [];
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -54,14 +56,24 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     return `${this.options.namePrefix}${base}`;
   }
 
+  /**
+   * Registers the handler of consumer `consumer`'s dead-letter queue (call it before the
+   * application bootstraps, e.g. from `onModuleInit`). It receives the raw message; a throw holds
+   * the message in the DLQ and pauses that handler until its dependency answers.
+   */
+  handleDeadLetters(consumer: string, handler: (message: ConsumeMessage, context: DeliveryContext) => Promise<HandleOutcome>): void {
+    if (this.topology) throw new Error('dead-letter handlers must be registered before the application bootstraps');
+    this.registered.push({ meta: { kind: 'dead-letters', consumer }, handler: handler as Handler });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    const handlers = this.discoverHandlers();
+    const handlers = [...this.discoverHandlers(), ...this.registered];
     const settings = this.options.consumers ?? {};
     const declarations = Object.entries(settings).map(([key, s]) => ({
       queue: this.name(s.queue),
       exchange: this.name(s.exchange),
       routingKeys: handlers.flatMap(({ meta }) => (meta.kind === 'event' && meta.consumer === key ? [meta.contract.routingKey] : [])),
-      retryLadderMs: s.retryLadderMs,
+      retryLadderMs: [...s.retry.levelsMs],
       queueType: this.options.queueType,
     }));
     this.topology = buildTopology(declarations);
@@ -113,7 +125,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           decode: (message) => decodeEvent(contract, s.maxMessageBytes, message),
           describe: (value) => contract.logFields?.(value) ?? {},
           handle: handler,
-          onFailure: 'ladder',
+          policy: s.retry,
           pauseOnDependencyDown: s.pauseOnDependencyDown,
           probe: s.probe,
           classify: this.options.classifyError,
@@ -132,7 +144,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
           handlerTimeoutMs: s.handlerTimeoutMs,
           decode: (message) => message,
           handle: handler as (m: ConsumeMessage, c: DeliveryContext) => Promise<HandleOutcome>,
-          onFailure: 'hold',
+          // The end of the line: a letter that cannot be stored is held, never moved on.
+          policy: HOLD,
           pauseOnDependencyDown: true,
           probe: s.probe,
           classify: this.options.classifyError,

@@ -22,7 +22,6 @@ export class PauseController {
   private paused = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
-  pauses = 0;
 
   constructor(private readonly options: PauseControllerOptions) {}
 
@@ -34,7 +33,6 @@ export class PauseController {
   pause(why: string | undefined, firstProbeMs = PROBE_INITIAL_MS): void {
     if (this.paused || this.stopped) return;
     this.paused = true;
-    this.pauses++;
     this.options.logger.warn(`pausing${why ? ` (${why})` : ''}; probing the dependency until it answers`);
     this.options.onPause();
     this.schedule(firstProbeMs);

@@ -1,5 +1,5 @@
 import { Classification } from '../errors';
-import { buildTopology } from '../topology';
+import { buildTopology } from '../topology/topology';
 import { routeFailure } from './failure-router';
 import { HOLD, retryPolicy } from './retry-policy';
 

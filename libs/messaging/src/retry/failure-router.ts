@@ -1,6 +1,6 @@
 import { Classification } from '../errors';
-import { ConsumerRoutes } from '../topology';
-import { DeadLetterReason } from '../failure-headers';
+import { ConsumerRoutes } from '../topology/topology';
+import { DeadLetterReason } from './failure-headers';
 import { FailurePolicy } from './retry-policy';
 
 /** Where a failed delivery goes next, and whether the consumer should pause for its dependency. */

@@ -1,6 +1,6 @@
 import { MessagePropertyHeaders } from 'amqplib';
-import { Classification } from './errors';
-import { PUBLISH_ID_HEADER } from './confirmed-publisher';
+import { Classification } from '../errors';
+import { PUBLISH_ID_HEADER } from '../publishing/confirmed-publisher';
 import { appendAttempt, ATTEMPT_HISTORY_HEADER } from './attempt-history';
 
 /**

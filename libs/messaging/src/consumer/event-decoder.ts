@@ -1,7 +1,7 @@
 import { ConsumeMessage } from 'amqplib';
 import { EventContract, envelopeSchema } from '@app/contracts';
-import { PermanentError } from './errors';
-import { truncate } from './failure-headers';
+import { PermanentError } from '../errors';
+import { truncate } from '../retry/failure-headers';
 
 /**
  * Turns a delivery into a typed event or a PermanentError naming what is wrong. The size is

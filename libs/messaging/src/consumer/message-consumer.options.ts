@@ -1,0 +1,44 @@
+import { Tracer } from '@opentelemetry/api';
+import { ConsumeMessage } from 'amqplib';
+import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
+import { MessagingError } from '../errors';
+import { FailurePolicy } from '../retry/retry-policy';
+import { ConsumerRoutes } from '../topology/topology';
+import { ConsumerMetrics } from './consumer-metrics';
+
+/** What a handler learns about the delivery besides the decoded body. */
+export interface DeliveryContext {
+  messageId: string;
+  /** 1 for the first delivery; n+1 after n recorded failures. */
+  attempt: number;
+  redelivered: boolean;
+  raw: ConsumeMessage;
+}
+
+/** `'duplicate'` tells the consumer the message was already processed (counted, then acked). */
+export type HandleOutcome = void | 'duplicate';
+
+export interface MessageConsumerOptions<T> {
+  name: string;
+  routes: ConsumerRoutes;
+  prefetch: number;
+  /** A handler still running after this is treated as a transient, dependency-down failure. */
+  handlerTimeoutMs?: number;
+  decode: (message: ConsumeMessage) => T;
+  /** Business keys for log lines about a decoded message (e.g. its orderId). */
+  describe?: (value: T) => Record<string, string>;
+  handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
+  /** A retry ladder ending in the dead-letter queue, or hold (the dead-letter handler: the end of the line). */
+  policy: FailurePolicy;
+  /** Pause consuming while failures say the dependency is down (see README, "Dependency down"). */
+  pauseOnDependencyDown: boolean;
+  /** Resolves when the dependency answers again; polled while paused. */
+  probe?: () => Promise<void>;
+  classify?: (error: unknown) => MessagingError | undefined;
+  publisher: ConfirmedPublisher;
+  metrics?: ConsumerMetrics;
+  /** Spans per delivery, continuing the trace of the message's `traceparent` header (no-op when tracing is off). */
+  tracer?: Tracer;
+  /** The clock for failure headers and observed retry delays (tests). */
+  now?: () => Date;
+}
