@@ -127,7 +127,7 @@ export class DeadLetterRedriver {
     const queue = this.messaging.routes(this.options.consumer).queue;
     const properties = JSON.parse(letter.properties) as Record<string, unknown>;
     const headers = JSON.parse(letter.headers) as Record<string, unknown>;
-    await this.messaging.publisher.publish('', queue, letter.payload, {
+    await this.messaging.publish('', queue, letter.payload, {
       messageId: letter.messageId ?? undefined,
       contentType: properties.contentType as string | undefined,
       contentEncoding: properties.contentEncoding as string | undefined,
@@ -142,8 +142,7 @@ export class DeadLetterRedriver {
   }
 
   private afterRedrive(view: DeadLetterView): void {
-    const consumer = this.messaging.consumer(this.messaging.routes(this.options.consumer).queue);
-    if (consumer) consumer.metrics.redriven++;
+    this.messaging.countRedriven(this.options.consumer);
     this.logger.log(`dead letter ${view.id} (message ${view.messageId}) re-driven`);
   }
 }

@@ -18,7 +18,8 @@ export * from './retry/failure-headers';
 export * from './retry/attempt-history';
 // Broker topology, pure.
 export * from './topology/topology';
-// Publishing with confirms and `mandatory`.
+// Publishing with confirms and `mandatory`; what other libraries publish through.
+export * from './publishing/publisher';
 export * from './publishing/confirmed-publisher';
 // Connection with recovery over a node list.
 export * from './connection/amqp-connection';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { MessagingService } from './messaging.service';
+import { PUBLISHER } from './publishing/publisher';
 
 /** RabbitMQ with publisher confirms, manual acks, a TTL+DLX retry ladder and dead-letter queues. */
 @Module({})
@@ -15,8 +16,12 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       imports: [DiscoveryModule, ...(options.imports ?? [])],
-      providers: [{ provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, MessagingService],
-      exports: [MessagingService],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        MessagingService,
+        { provide: PUBLISHER, useExisting: MessagingService },
+      ],
+      exports: [MessagingService, PUBLISHER],
     };
   }
 }

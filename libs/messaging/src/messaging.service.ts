@@ -18,6 +18,7 @@ import { decodeEvent } from './consumer/event-decoder';
 import { ConsumerObserver } from './consumer/consumer-metrics';
 import { DeliveryContext, HandleOutcome, MessageConsumer } from './consumer/message-consumer';
 import { HOLD } from './retry/retry-policy';
+import { Publisher } from './publishing/publisher';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { buildTopology, ConsumerRoutes, Topology } from './topology/topology';
 
@@ -29,7 +30,7 @@ type Handler = (value: unknown, context: DeliveryContext) => Promise<HandleOutco
  * publisher's confirm channel and restarts every consumer.
  */
 @Injectable()
-export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class MessagingService implements Publisher, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(MessagingService.name);
   readonly connection: AmqpConnection;
   readonly publisher: ConfirmedPublisher;
@@ -194,9 +195,27 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     return this.consumers.get(queue);
   }
 
-  /** Publishes to an exchange (prefix applied) and resolves once the broker confirmed and routed it. */
+  /** Publishes to an exchange (prefix applied; `''` is the default exchange) once the broker confirmed and routed it. */
   publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
-    return this.publisher.publish(this.name(exchange), routingKey, content, options);
+    return this.publisher.publish(exchange === '' ? '' : this.name(exchange), routingKey, content, options);
+  }
+
+  get ready(): boolean {
+    return this.publisher.isReady;
+  }
+
+  get blocked(): boolean {
+    return this.connection.isBlocked;
+  }
+
+  onBlockedChange(listener: (blocked: boolean) => void): void {
+    this.connection.onBlockedChange(listener);
+  }
+
+  /** Counts a message re-driven from consumer `consumer`'s dead letters (shown with its counters). */
+  countRedriven(consumer: string): void {
+    const found = this.consumers.get(this.routes(consumer).queue);
+    if (found) found.metrics.redriven++;
   }
 
   status() {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { MessagingService } from '@app/messaging';
+import type { Publisher } from '@app/messaging';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxOptions } from './outbox.options';
 
@@ -21,19 +21,17 @@ function relayWithFakes() {
   const broker = { blocked: false };
   const published: string[] = [];
   const marked: unknown[][] = [];
-  const messaging = {
-    connection: {
-      onBlockedChange: (listener: (blocked: boolean) => void) => (blockedListener = listener),
-      get isBlocked() {
-        return broker.blocked;
-      },
+  const publisher: Publisher = {
+    onBlockedChange: (listener: (blocked: boolean) => void) => (blockedListener = listener),
+    get blocked() {
+      return broker.blocked;
     },
-    publisher: { isReady: true },
+    ready: true,
     publish: (_exchange: string, _key: string, content: Buffer) => {
       published.push(content.toString());
       return Promise.resolve();
     },
-  } as unknown as MessagingService;
+  };
   let pending = [{ id: '1', message_id: 'm1', exchange: 'x', routing_key: 'k', message_type: 't', payload: '{"n":1}', attempts: 0 }];
   const manager = {
     query: (sql: string, params: unknown[]) => {
@@ -50,7 +48,7 @@ function relayWithFakes() {
       return work(manager);
     },
   } as unknown as DataSource;
-  const relay = new OutboxRelay(dataSource, messaging, options);
+  const relay = new OutboxRelay(dataSource, publisher, options);
   return { relay, broker, published, marked, transactions, setBlocked: (b: boolean) => ((broker.blocked = b), blockedListener?.(b)) };
 }
 

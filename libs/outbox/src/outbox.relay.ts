@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tracer } from '
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { crashPoint } from '@app/config';
-import { MessagingService, truncate } from '@app/messaging';
+import { Publisher, PUBLISHER, truncate } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
 import { backoffDelay } from './backoff';
@@ -59,14 +59,14 @@ export class OutboxRelay {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly messaging: MessagingService,
+    @Inject(PUBLISHER) private readonly publisher: Publisher,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {
     // Flow control: while the broker blocks publishing (memory or disk alarm) the relay claims
     // nothing, so rows stay pending in the database instead of waiting out confirm time-outs
     // under a lock; when the alarm lifts it runs at once.
-    messaging.connection.onBlockedChange((blocked) => {
+    publisher.onBlockedChange((blocked) => {
       if (!blocked) this.wake();
     });
   }
@@ -120,8 +120,8 @@ export class OutboxRelay {
 
   /** One claim-publish-mark transaction; returns how many rows it claimed. */
   private async relayBatch(): Promise<number> {
-    if (!this.messaging.publisher.isReady) return 0; // rows stay pending; the next tick after reconnect sends them
-    if (this.messaging.connection.isBlocked) return 0; // the broker refuses publishes now; rows stay pending until unblocked
+    if (!this.publisher.ready) return 0; // rows stay pending; the next tick after reconnect sends them
+    if (this.publisher.blocked) return 0; // the broker refuses publishes now; rows stay pending until unblocked
     this.stats.lastRunAt = new Date().toISOString();
     const started = performance.now();
     const claimed = await runInTransaction(
@@ -168,7 +168,7 @@ export class OutboxRelay {
       timestamp: Math.floor(Date.now() / 1000),
     };
     const content = Buffer.from(row.payload, 'utf8');
-    if (!row.traceparent) return this.messaging.publish(row.exchange, row.routing_key, content, options);
+    if (!row.traceparent) return this.publisher.publish(row.exchange, row.routing_key, content, options);
     const parent = contextFromTraceparent(row.traceparent);
     const span = this.tracer.startSpan(
       `${row.exchange} publish`,
@@ -176,7 +176,7 @@ export class OutboxRelay {
       parent,
     );
     const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? row.traceparent;
-    return this.messaging.publish(row.exchange, row.routing_key, content, { ...options, headers: { traceparent } }).then(
+    return this.publisher.publish(row.exchange, row.routing_key, content, { ...options, headers: { traceparent } }).then(
       () => span.end(),
       (error: Error) => {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
