@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { classifyError } from '@app/messaging';
+import { classifyError } from '@app/errors';
 import { classifyMysqlError } from '@app/persistence';
 
 /** The reason phrase of a status ("Bad Request"): what every error's `error` field says, never a class name. */

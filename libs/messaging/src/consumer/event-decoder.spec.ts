@@ -1,6 +1,6 @@
 import { ConsumeMessage, MessageProperties } from 'amqplib';
 import { PaymentSucceeded, paymentSucceededV1, PaymentSucceededV1 } from '@app/contracts';
-import { PermanentError } from '../errors';
+import { PermanentError } from '@app/errors';
 import { decodeEvent } from './event-decoder';
 
 const EVENT_ID = '0b6f4a9e-7c1d-4e2f-9a3b-5c6d7e8f9a0b';

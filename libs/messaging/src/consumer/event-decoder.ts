@@ -1,6 +1,6 @@
 import { ConsumeMessage } from 'amqplib';
 import { EventContract, envelopeSchema } from '@app/contracts';
-import { PermanentError } from '../errors';
+import { PermanentError } from '@app/errors';
 import { truncate } from '../retry/failure-headers';
 
 /**

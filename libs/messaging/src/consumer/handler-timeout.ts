@@ -1,4 +1,4 @@
-import { TransientError } from '../errors';
+import { TransientError } from '@app/errors';
 
 /**
  * Bounds a handler: past `limitMs` the delivery counts as a transient, dependency-down failure

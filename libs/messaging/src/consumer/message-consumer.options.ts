@@ -1,7 +1,7 @@
 import { Tracer } from '@opentelemetry/api';
 import { ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
-import { MessagingError } from '../errors';
+import { MessagingError } from '@app/errors';
 import { FailurePolicy } from '../retry/retry-policy';
 import { ConsumerRoutes } from '../topology/topology';
 import { ConsumerMetrics } from './consumer-metrics';

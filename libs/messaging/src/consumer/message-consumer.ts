@@ -3,7 +3,7 @@ import { context, SpanStatusCode } from '@opentelemetry/api';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { crashPoint } from '@app/config';
 import { ConsumerMetrics } from './consumer-metrics';
-import { classifyError } from '../errors';
+import { classifyError } from '@app/errors';
 import { attemptsOf, FailureHeaders } from '../retry/failure-headers';
 import { messageLogFields } from './message-log-fields';
 import { ConsumerChannel } from './consumer-channel';

@@ -1,4 +1,4 @@
-import { Classification } from '../errors';
+import { Classification } from '@app/errors';
 import { ConsumerRoutes } from '../topology/topology';
 import { DeadLetterReason } from './failure-headers';
 import { FailurePolicy } from './retry-policy';
