@@ -45,7 +45,7 @@ describe('delivery guarantees', () => {
     afterAll(() => system.cleanup());
 
     it('re-sends the event and the consumers absorb the duplicate', async () => {
-      const { coupon } = await system.startAll({ order: { OUTBOX_RELAY_CRASH_AFTER_CONFIRM: 'true', OUTBOX_POLL_INTERVAL: '1s' } });
+      const { coupon } = await system.startAll({ order: { TEST_CRASH_AT: 'relay-after-confirm:1:throw', OUTBOX_POLL_INTERVAL: '1s' } });
       const crashing = system.service('order');
       const id = await createAndPay(crashing, '80.00', 'crash-user');
       // The event reached the consumer, yet the outbox row is still pending: the crash window.

@@ -11,19 +11,20 @@ import path from 'node:path';
 
 /** Each library and the libraries it may import (lower layers first). */
 export const LIBRARY_LAYERS = {
-  config: [],
+  faults: [],
+  config: ['faults'],
   contracts: [],
   errors: [],
   tracing: ['config'],
-  messaging: ['config', 'contracts', 'errors', 'tracing'],
+  messaging: ['config', 'contracts', 'errors', 'faults', 'tracing'],
   persistence: ['config', 'errors'],
   http: ['config', 'contracts', 'errors', 'messaging', 'persistence'],
-  inbox: ['config', 'persistence'],
-  outbox: ['config', 'contracts', 'messaging', 'persistence', 'tracing'],
+  inbox: ['config', 'faults', 'persistence'],
+  outbox: ['config', 'contracts', 'faults', 'messaging', 'persistence', 'tracing'],
   metrics: ['config', 'messaging', 'outbox'],
   chaos: ['config', 'http'],
   'dead-letters': ['config', 'http', 'messaging', 'persistence'],
-  'consumer-service': ['chaos', 'config', 'contracts', 'dead-letters', 'http', 'inbox', 'messaging', 'metrics', 'persistence', 'tracing'],
+  'consumer-service': ['chaos', 'config', 'contracts', 'dead-letters', 'faults', 'http', 'inbox', 'messaging', 'metrics', 'persistence', 'tracing'],
 };
 
 /** Throws when `layers` has a cycle (or names an unknown library). */

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { armCrashPoint, loadOrderServiceConfig } from '@app/config';
+import { loadOrderServiceConfig } from '@app/config';
 import { runMain } from '@app/http';
 import { instrumentProcess } from '@app/tracing';
 import { startOrderService } from './order-service.app';
 
 runMain('order-service', () => {
   const config = loadOrderServiceConfig();
-  armCrashPoint(config.crashAt);
   instrumentProcess(config.observability);
   return startOrderService(config);
 });

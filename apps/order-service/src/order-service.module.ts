@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
+import { FaultsModule } from '@app/faults';
 import { HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
 import { MetricsModule, OutboxMetrics } from '@app/metrics';
@@ -20,6 +21,7 @@ export class OrderServiceModule {
       module: OrderServiceModule,
       imports: [
         OperatorAuthModule.register({ token: config.operatorToken }),
+        FaultsModule.register(config.faults),
         DatabaseModule.forRootAsync({
           useFactory: () => ({
             settings: config.database,

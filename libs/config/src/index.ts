@@ -2,6 +2,5 @@ export * from './env';
 export * from './duration';
 export * from './database-url';
 export * from './service.config';
-export * from './crash-points';
 export * from './console.config';
 export * from './observability.config';

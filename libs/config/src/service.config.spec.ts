@@ -75,7 +75,6 @@ describe('loadOrderServiceConfig', () => {
         stuckAfterMs: 300_000,
         retentionMs: 86_400_000,
         cleanupIntervalMs: 60_000,
-        crashAfterConfirm: false,
       },
       observability: {
         serviceName: 'order-service',
@@ -99,7 +98,7 @@ describe('loadOrderServiceConfig', () => {
       AMQP_NAME_PREFIX: 'test-42.',
       AMQP_QUEUE_TYPE: 'quorum',
       OUTBOX_POLL_INTERVAL: '250ms',
-      OUTBOX_RELAY_CRASH_AFTER_CONFIRM: 'yes',
+      TEST_CRASH_AT: 'relay-after-confirm:1:throw',
       ORDER_DB_QUERY_TIMEOUT: '3s',
       ORDER_DB_POOL_QUEUE_LIMIT: '32',
       ORDER_QUEUE_LIMIT: '100',
@@ -111,7 +110,8 @@ describe('loadOrderServiceConfig', () => {
       orderQueueLimit: 100,
       database: { host: 'db', port: 3307, user: 'app', password: SECRET, database: 'orders' },
       broker: { namePrefix: 'test-42.', queueType: 'quorum' },
-      outbox: { pollIntervalMs: 250, crashAfterConfirm: true },
+      outbox: { pollIntervalMs: 250 },
+      faults: { point: 'relay-after-confirm', after: 1, mode: 'throw' },
     });
   });
 

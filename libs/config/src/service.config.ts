@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { formatDuration, parseDuration } from './duration';
-import { parseCrashPoint, CrashPointName } from './crash-points';
+import { FaultSpec, parseFaultSpec } from '@app/faults';
 import { amqpUrl, bool, ConfigError, Env, namePrefix, parseEnv, port, positiveInt, queueType } from './env';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 
@@ -106,8 +106,6 @@ export interface OutboxRelayConfig {
   stuckAfterMs: number;
   retentionMs: number;
   cleanupIntervalMs: number;
-  /** Test-only crash point: abandon a batch after the broker confirmed it and before marking it sent. */
-  crashAfterConfirm: boolean;
 }
 
 /** What bounds a caller's wait on a hung or overloaded database. */
@@ -123,8 +121,8 @@ export interface OrderServiceConfig {
   /** Guards operator routes; undefined = operator API disabled (fail closed). */
   operatorToken?: string;
   logLevel: LogLevelName;
-  /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
-  crashAt?: { point: CrashPointName; after: number };
+  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @app/faults). */
+  faults?: FaultSpec;
   database: DatabaseSettings;
   /** ORDER_DB_MIGRATION_URL: the DDL account, used only at start to create the database and migrate. */
   migrationDatabase?: DatabaseSettings;
@@ -145,7 +143,7 @@ const crashAt = z
   .transform((value, ctx) => {
     if (value === undefined) return undefined;
     try {
-      return parseCrashPoint(value);
+      return parseFaultSpec(value);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
@@ -174,7 +172,6 @@ const orderEnvSchema = () =>
     OUTBOX_STUCK_AFTER: duration('5m', 1000),
     OUTBOX_RETENTION: duration('24h', 0),
     OUTBOX_CLEANUP_INTERVAL: duration('1m', 100),
-    OUTBOX_RELAY_CRASH_AFTER_CONFIRM: bool(false),
   });
 
 export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConfig {
@@ -183,7 +180,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     port: e.ORDER_PORT,
     operatorToken: e.OPERATOR_TOKEN,
     logLevel: e.LOG_LEVEL,
-    crashAt: e.TEST_CRASH_AT,
+    faults: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
     migrationDatabase: checked(() => migrationSettings(e.ORDER_DB_URL, e.ORDER_DB_MIGRATION_URL, 'ORDER_DB_MIGRATION_URL')),
     databasePoolSize: e.ORDER_DB_POOL_SIZE,
@@ -200,7 +197,6 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
       stuckAfterMs: e.OUTBOX_STUCK_AFTER,
       retentionMs: e.OUTBOX_RETENTION,
       cleanupIntervalMs: e.OUTBOX_CLEANUP_INTERVAL,
-      crashAfterConfirm: e.OUTBOX_RELAY_CRASH_AFTER_CONFIRM,
     },
     observability: observabilityConfig(e, 'order-service'),
   };
@@ -245,8 +241,8 @@ export interface ConsumerServiceConfig {
   /** Guards operator routes (dead letters, chaos); undefined = operator API disabled (fail closed). */
   operatorToken?: string;
   logLevel: LogLevelName;
-  /** Test-only (TEST_CRASH_AT): see crash-points.ts. */
-  crashAt?: { point: CrashPointName; after: number };
+  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @app/faults). */
+  faults?: FaultSpec;
   chaos: ChaosConfig;
   database: DatabaseSettings;
   /** `<PREFIX>_DB_MIGRATION_URL`: the DDL account, used only at start to create the database and migrate. */
@@ -317,7 +313,7 @@ export function loadConsumerServiceConfig(
     port: e[`${prefix}_PORT`] as number,
     operatorToken: e.OPERATOR_TOKEN as string | undefined,
     logLevel: e.LOG_LEVEL as LogLevelName,
-    crashAt: e.TEST_CRASH_AT as ConsumerServiceConfig['crashAt'],
+    faults: e.TEST_CRASH_AT as FaultSpec | undefined,
     chaos: { enabled: e.CHAOS_ENABLED as boolean },
     database: e[`${prefix}_DB_URL`] as DatabaseSettings,
     migrationDatabase: checked(() =>

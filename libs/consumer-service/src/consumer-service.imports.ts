@@ -10,6 +10,7 @@ import {
   DeadLettersService,
   IndexDeadLettersRedrivenAt1763800000200,
 } from '@app/dead-letters';
+import { FaultsModule } from '@app/faults';
 import { HealthContributor, HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { MessagingModule, retryPolicy } from '@app/messaging';
@@ -54,6 +55,7 @@ export function consumerServiceImports(
 ): DynamicModule[] {
   return [
     OperatorAuthModule.register({ token: config.operatorToken }),
+    FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
     DatabaseModule.forRootAsync({
       useFactory: () => ({

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
-import { crashPoint } from '@app/config';
+import { FaultHooks, NO_FAULTS } from '@app/faults';
 import { GroupCommit, insertRows, isDatabaseUnavailable } from '@app/persistence';
 import { insertInboxRows } from './inbox';
 import { insertUnlessPresent, processOnce } from './process-once';
@@ -27,14 +27,14 @@ type InboxItem =
 export class InboxBatcher {
   private readonly group: GroupCommit<InboxItem, unknown>;
 
-  constructor(dataSource: DataSource, consumer: string, batchSize: number) {
+  constructor(dataSource: DataSource, consumer: string, batchSize: number, faults: FaultHooks = NO_FAULTS) {
     this.group = new GroupCommit<InboxItem, unknown>(dataSource, {
       name: `inbox:${consumer}`,
       maxBatch: batchSize,
       // Deliveries are already bounded by the consumer's prefetch.
       maxInFlight: Number.POSITIVE_INFINITY,
-      batch: (manager, items) => runGroup(manager, consumer, items),
-      single: (item) => processOnce(dataSource, consumer, item.messageId, (manager) => runItem(manager, item)),
+      batch: (manager, items) => runGroup(manager, consumer, items, faults),
+      single: (item) => processOnce(dataSource, consumer, item.messageId, (manager) => runItem(manager, item), faults),
       failsAll: isDatabaseUnavailable,
     });
   }
@@ -66,7 +66,7 @@ async function runItem(manager: EntityManager, item: InboxItem): Promise<unknown
 }
 
 /** A group's statements: inbox rows, declared rows per table, then the other work in turn. */
-async function runGroup(manager: EntityManager, consumer: string, items: InboxItem[]): Promise<unknown[]> {
+async function runGroup(manager: EntityManager, consumer: string, items: InboxItem[], faults: FaultHooks): Promise<unknown[]> {
   await insertInboxRows(manager, consumer, items.map((item) => item.messageId));
   const results: unknown[] = new Array(items.length);
   const rowsByEntity = new Map<EntityTarget<ObjectLiteral>, number[]>();
@@ -83,6 +83,6 @@ async function runGroup(manager: EntityManager, consumer: string, items: InboxIt
   for (const [i, item] of items.entries()) {
     if (item.kind === 'work') results[i] = await item.work(manager);
   }
-  crashPoint('consumer-before-commit'); // test-only: dies with the transaction open
+  faults.at('consumer-before-commit'); // test-only (TEST_CRASH_AT): dies with the transaction open
   return results;
 }

@@ -1,4 +1,5 @@
-import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, Optional } from '@nestjs/common';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { InboxBatcher, InsertOutcome } from './inbox-batcher';
@@ -13,6 +14,7 @@ export class Inbox {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(INBOX_OPTIONS) private readonly options: InboxOptions,
+    @Optional() @Inject(FAULT_HOOKS) private readonly faults: FaultHooks = NO_FAULTS,
   ) {}
 
   /**
@@ -41,7 +43,7 @@ export class Inbox {
   private batcher(consumer: string): InboxBatcher {
     let batcher = this.batchers.get(consumer);
     if (!batcher) {
-      batcher = new InboxBatcher(this.dataSource, consumer, this.options.batchSize);
+      batcher = new InboxBatcher(this.dataSource, consumer, this.options.batchSize, this.faults);
       this.batchers.set(consumer, batcher);
     }
     return batcher;

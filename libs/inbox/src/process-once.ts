@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
-import { crashPoint } from '@app/config';
+import { FaultHooks, NO_FAULTS } from '@app/faults';
 import { insertRows, isDuplicateKeyError, runInTransaction } from '@app/persistence';
 import { recordInInbox } from './inbox';
 
@@ -13,11 +13,12 @@ export function processOnce<T>(
   consumer: string,
   messageId: string,
   work: (manager: EntityManager) => Promise<T>,
+  faults: FaultHooks = NO_FAULTS,
 ): Promise<T | 'duplicate'> {
   return runInTransaction(dataSource, async (manager) => {
     if (!(await recordInInbox(manager, consumer, messageId))) return 'duplicate';
     const result = await work(manager);
-    crashPoint('consumer-before-commit'); // test-only: dies with the transaction open
+    faults.at('consumer-before-commit'); // test-only (TEST_CRASH_AT): dies with the transaction open
     return result;
   });
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
 import { TRACER } from '@app/tracing';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './connection/amqp-connection';
@@ -44,6 +45,7 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+    @Optional() @Inject(FAULT_HOOKS) private readonly faults: FaultHooks = NO_FAULTS,
   ) {
     this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
     this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs, async (model) => {
@@ -132,6 +134,7 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
           classify: this.options.classifyError,
           publisher: this.publisher,
           tracer: this.tracer,
+          faults: this.faults,
         }),
       );
     } else {
@@ -152,6 +155,7 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
           classify: this.options.classifyError,
           publisher: this.publisher,
           tracer: this.tracer,
+          faults: this.faults,
         }) as MessageConsumer<unknown>,
       );
     }

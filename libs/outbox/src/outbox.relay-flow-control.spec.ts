@@ -12,7 +12,6 @@ const options: OutboxOptions = {
   stuckAfterMs: 300_000,
   retentionMs: 0,
   cleanupIntervalMs: 60_000,
-  crashAfterConfirm: false,
 };
 
 /** A relay over a fake broker connection whose blocked state the test sets, and a database with one due row. */

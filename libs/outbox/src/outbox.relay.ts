@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { crashPoint } from '@app/config';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS, SimulatedCrash } from '@app/faults';
 import { Publisher, PUBLISHER, truncate } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
@@ -18,14 +18,6 @@ interface ClaimedRow {
   payload: string;
   attempts: number;
   traceparent: string | null;
-}
-
-/** A test-only crash point (OUTBOX_RELAY_CRASH_AFTER_CONFIRM): the batch is confirmed but never marked sent. */
-export class SimulatedRelayCrash extends Error {
-  constructor() {
-    super('simulated relay crash between confirm and mark');
-    this.name = 'SimulatedRelayCrash';
-  }
 }
 
 /** Per-batch and per-failure observations for a metrics exporter; counts are read from `stats`. */
@@ -62,6 +54,7 @@ export class OutboxRelay {
     @Inject(PUBLISHER) private readonly publisher: Publisher,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
+    @Optional() @Inject(FAULT_HOOKS) private readonly faults: FaultHooks = NO_FAULTS,
   ) {
     // Flow control: while the broker blocks publishing (memory or disk alarm) the relay claims
     // nothing, so rows stay pending in the database instead of waiting out confirm time-outs
@@ -113,7 +106,7 @@ export class OutboxRelay {
     } catch (error) {
       // @Interval only logs what escapes; the relay records its own failures and tries again next tick.
       this.stats.lastError = (error as Error).message;
-      if (error instanceof SimulatedRelayCrash) this.logger.warn(error.message);
+      if (error instanceof SimulatedCrash) this.logger.warn(error.message);
       else this.logger.error(`relay run failed: ${(error as Error).message}`);
     }
   }
@@ -141,8 +134,9 @@ export class OutboxRelay {
         );
         if (rows.length === 0) return 0;
         const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-        crashPoint('relay-after-confirm');
-        if (this.options.crashAfterConfirm) throw new SimulatedRelayCrash();
+        // Test-only (TEST_CRASH_AT): confirmed, not yet marked sent. A crash here re-sends the
+        // batch, and the consumers dedupe by message id.
+        this.faults.at('relay-after-confirm');
         await this.record(manager, rows, results);
         return rows.length;
       },

@@ -1,4 +1,5 @@
 import { Tracer } from '@opentelemetry/api';
+import { FaultHooks } from '@app/faults';
 import { ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
 import { MessagingError } from '@app/errors';
@@ -39,6 +40,8 @@ export interface MessageConsumerOptions<T> {
   metrics?: ConsumerMetrics;
   /** Spans per delivery, continuing the trace of the message's `traceparent` header (no-op when tracing is off). */
   tracer?: Tracer;
+  /** Test-only fault points (TEST_CRASH_AT); a no-op by default. */
+  faults?: FaultHooks;
   /** The clock for failure headers and observed retry delays (tests). */
   now?: () => Date;
 }

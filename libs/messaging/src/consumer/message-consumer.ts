@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { context, SpanStatusCode } from '@opentelemetry/api';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { crashPoint } from '@app/config';
+import { NO_FAULTS } from '@app/faults';
 import { ConsumerMetrics } from './consumer-metrics';
 import { classifyError } from '@app/errors';
 import { attemptsOf, FailureHeaders } from '../retry/failure-headers';
@@ -113,7 +113,7 @@ export class MessageConsumer<T> {
     }
     span.setAttribute('messaging.outcome', outcome === 'duplicate' ? 'duplicate' : 'processed');
     span.end();
-    crashPoint('consumer-after-commit'); // test-only: committed, not yet acked
+    (this.options.faults ?? NO_FAULTS).at('consumer-after-commit'); // test-only (TEST_CRASH_AT): committed, not yet acked
     this.metrics.observer?.handled(this.queue, outcome === 'duplicate' ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
     if (outcome === 'duplicate') this.metrics.duplicates++;
     else this.metrics.processed++;
