@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { parsedWith } from './env';
 
 /** Connection settings parsed from `mysql://user:password@host:port/database`. */
 export interface DatabaseSettings {
@@ -38,32 +38,10 @@ export function parseDatabaseUrl(text: string): DatabaseSettings {
   };
 }
 
-export const databaseUrl = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      try {
-        return parseDatabaseUrl(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    });
+export const databaseUrl = (fallback: string) => parsedWith(parseDatabaseUrl, fallback);
 
 /** An optional URL of the same form (no default): unset gives `undefined`. */
-export const optionalDatabaseUrl = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    try {
-      return parseDatabaseUrl(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
+export const optionalDatabaseUrl = parsedWith(parseDatabaseUrl).optional();
 
 /**
  * The account migrations run with (`*_DB_MIGRATION_URL`): it must reach the same server and

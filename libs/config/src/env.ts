@@ -16,17 +16,49 @@ export type Env = Record<string, string | undefined>;
  * Every problem names its variable. URL values are never echoed (they carry credentials); a
  * duration or ladder problem may quote the offending text, which holds no secret.
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env, prefix = ''): z.infer<S> {
   const relevant: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) {
-    const value = env[key];
+    const value = env[`${prefix}${key}`];
     relevant[key] = value === '' ? undefined : value;
   }
   const result = schema.safeParse(relevant);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(result.error.issues.map((issue) => `${prefix}${issue.path.join('.')}: ${issue.message}`));
   }
   return result.data;
+}
+
+/** Runs every part and reports all their problems in one ConfigError (none is hidden behind the first). */
+export function parseAll<T extends unknown[]>(...parts: { [K in keyof T]: () => T[K] }): T {
+  const problems: string[] = [];
+  const results = parts.map((part) => {
+    try {
+      return part();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as T;
+}
+
+/**
+ * A string variable turned into a value by `parse` (from `fallback` when unset); whatever `parse`
+ * throws becomes the variable's problem. The one way the schemas turn text into values.
+ */
+export function parsedWith<T>(parse: (text: string) => T, fallback?: string) {
+  const transform = (value: string, ctx: z.RefinementCtx) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  };
+  return fallback === undefined ? z.string().transform(transform) : z.string().default(fallback).transform(transform);
 }
 
 export const port = (fallback: number) =>
@@ -68,3 +100,12 @@ export const namePrefix = z
   .default('');
 
 export const queueType = z.enum(['classic', 'quorum']).default('classic');
+
+/** Runs a cross-variable check; its message already names the variable. */
+export function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+}

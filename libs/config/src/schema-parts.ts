@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { parseFaultSpec } from '@app/faults';
+import { parseDuration } from './duration';
+import { parsedWith } from './env';
+
+/** The schema pieces every service's configuration is built from. */
+
+/** A duration (`500ms`, `10s`, `5m`, `24h`, `30d`) of at least `min` ms, in ms. */
+export const duration = (fallback: string, min = 0) =>
+  parsedWith((text) => {
+    const ms = parseDuration(text);
+    if (ms < min) throw new Error(`must be at least ${min}ms`);
+    return ms;
+  }, fallback);
+
+/** The seeds' 16 delay levels (RocketMQ's schedule up to 30 minutes). */
+export const DEFAULT_RETRY_LADDER = '1s,5s,10s,30s,1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,20m,30m';
+
+/** "1s,5s,10s" → [1000, 5000, 10000]; levels must be at least 100 ms and at most 24 h, at most 32 of them. */
+export function parseLadder(text: string): number[] {
+  const levels = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => parseDuration(part));
+  if (levels.length === 0) throw new Error('must list at least one delay, e.g. 1s,5s,30s');
+  if (levels.length > 32) throw new Error('may list at most 32 delays');
+  for (const ms of levels) {
+    if (ms < 100 || ms > 86_400_000) throw new Error('each delay must be between 100ms and 24h');
+  }
+  return levels;
+}
+
+export const ladder = parsedWith(parseLadder);
+
+/** TEST_CRASH_AT (test only): a fault point armed to kill or throw, see @app/faults. */
+export const faultSpec = parsedWith(parseFaultSpec).optional();
+
+/** OPERATOR_TOKEN: guards every operator route; unset disables them (403). Sent as `Authorization: Bearer`. */
+export const operatorToken = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  .optional();
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** The named level and every more severe one: "log" → fatal, error, warn, log. */
+export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+export const logLevel = z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('log');
+
+export const localDb = (name: string) => `mysql://root:@127.0.0.1:3306/${name}`;
