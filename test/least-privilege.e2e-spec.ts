@@ -82,7 +82,8 @@ describe('least privilege: the demo accounts', () => {
     } finally {
       await connection.close();
     }
-    const [letter] = await waitFor(async () => (await letters()).filter((l) => l.messageId === `${system.runId}-poison`), { timeoutMs: 20_000 });
+    // find(), not filter(): an empty array is truthy and would end the wait before the letter is stored.
+    const letter = await waitFor(async () => (await letters()).find((l) => l.messageId === `${system.runId}-poison`), { timeoutMs: 20_000 });
     expect((await http(coupon, 'POST', `/dead-letters/${letter.id}/redrive`, undefined, auth)).status).toBe(200);
     // The re-driven poison reaches the main queue again and is dead-lettered again: a second letter.
     await waitFor(async () => (await letters()).some((l) => l.messageId === `${system.runId}-poison` && l.id !== letter.id), { timeoutMs: 20_000 });

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
-import { consumerServiceImports, GrantLedgerModule } from '@app/consumer-service';
+import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
 import { Coupon } from './coupons/coupon.entity';
 import { COUPON_CONSUMER } from './coupons/coupons.service';
 import { CouponsModule } from './coupons/coupons.module';
@@ -15,7 +15,7 @@ export class CouponServiceModule {
     return {
       module: CouponServiceModule,
       imports: [
-        ...consumerServiceImports(config, {
+        ConsumerServiceModule.forRoot(config, {
           serviceName: 'coupon-service',
           consumer: COUPON_CONSUMER,
           queue: 'coupon-service.payment-succeeded',

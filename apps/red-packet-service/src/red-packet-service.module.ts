@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
-import { consumerServiceImports, GrantLedgerModule } from '@app/consumer-service';
+import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
 import { CreateRedPackets1763700000400 } from './migrations/1763700000400-create-red-packets';
 import { RedPacketAttemptHistory1763700000410 } from './migrations/1763700000410-red-packet-attempt-history';
 import { RedPacket } from './red-packets/red-packet.entity';
@@ -15,7 +15,7 @@ export class RedPacketServiceModule {
     return {
       module: RedPacketServiceModule,
       imports: [
-        ...consumerServiceImports(config, {
+        ConsumerServiceModule.forRoot(config, {
           serviceName: 'red-packet-service',
           consumer: RED_PACKET_CONSUMER,
           queue: 'red-packet-service.payment-succeeded',

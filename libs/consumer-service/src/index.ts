@@ -1,4 +1,4 @@
-export * from './consumer-service.imports';
+export * from './consumer-service.module';
 export * from './start-consumer-service';
 export * from './grant-ledger.module';
 export * from './grant-ledger.service';

@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable } from '@nestjs/common';
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
@@ -45,10 +45,17 @@ export interface ConsumerServiceDefinition {
 
 /**
  * The infrastructure both consumer services share: their database (with the inbox table), the
- * messaging module with one consumer on the payment events exchange, and /health. Business
- * modules are added by each service.
+ * messaging module with one consumer on the payment events exchange, dead letters, chaos, the
+ * operator guard, metrics, OpenAPI and /health. Each service adds its business modules beside it.
  */
-export function consumerServiceImports(
+@Module({})
+export class ConsumerServiceModule {
+  static forRoot(config: ConsumerServiceConfig, definition: ConsumerServiceDefinition, chaos: ChaosOptions = { enabled: false }): DynamicModule {
+    return { module: ConsumerServiceModule, imports: imports(config, definition, chaos) };
+  }
+}
+
+function imports(
   config: ConsumerServiceConfig,
   definition: ConsumerServiceDefinition,
   chaos: ChaosOptions = { enabled: false },
