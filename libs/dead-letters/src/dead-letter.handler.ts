@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
-import { HandleOutcome, MessagingService } from '@app/messaging';
+import { HandleOutcome, MessagingService, Outcome } from '@app/messaging';
 import { DeadLetterStore } from './dead-letter.store';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 
@@ -23,6 +23,6 @@ export class DeadLetterHandler implements OnModuleInit {
 
   async onDeadLetter(message: ConsumeMessage): Promise<HandleOutcome> {
     const queue = this.messaging.routes(this.options.consumer).queue;
-    return (await this.store.record(message, queue)) === 'duplicate' ? 'duplicate' : undefined;
+    return (await this.store.record(message, queue)) === 'duplicate' ? Outcome.Duplicate : Outcome.Processed;
   }
 }

@@ -1,5 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
+import { ConsumeMessage } from 'amqplib';
 import { EventContract } from '@app/contracts';
+import { DeliveryContext, HandleOutcome } from './consumer/message-consumer.options';
+
+/** The shape of a handler of events of type T: a mismatch with the contract does not compile. */
+export type EventHandler<T> = (event: T, context: DeliveryContext) => Promise<HandleOutcome>;
+export type DeadLetterHandlerFn = (message: ConsumeMessage, context: DeliveryContext) => Promise<HandleOutcome>;
 
 export const CONSUME_METADATA = Symbol('CONSUME_METADATA');
 
@@ -10,15 +16,23 @@ export type ConsumeMetadata =
 /**
  * Marks a provider method as the handler of `contract` for the consumer named `consumer` in
  * `MessagingModule` options. Return to ack; throw a TransientError or PermanentError (or anything
- * else, counted as transient) to let the library retry or dead-letter. Return `'duplicate'` when
- * the message had already been processed.
+ * else, counted as transient) to let the library retry or dead-letter. Return `Outcome.Duplicate`
+ * when the message had already been processed. The method's parameter must be the contract's
+ * type (checked at compile time). It runs through Nest's guards and interceptors (context type
+ * `'amqp'`), not through exception filters: the library owns the failure decision.
  */
-export const ConsumeEvent = <T>(contract: EventContract<T>, options: { consumer: string }) =>
-  SetMetadata(CONSUME_METADATA, { kind: 'event', contract, consumer: options.consumer } satisfies ConsumeMetadata);
+export const ConsumeEvent =
+  <T>(contract: EventContract<T>, options: { consumer: string }) =>
+  (target: object, key: string | symbol, descriptor: { value?: EventHandler<T> }): void => {
+    SetMetadata(CONSUME_METADATA, { kind: 'event', contract: contract as EventContract<unknown>, consumer: options.consumer } satisfies ConsumeMetadata)(target, key, descriptor);
+  };
 
 /**
  * Marks a provider method as the handler of the dead-letter queue of consumer `consumer`. It
  * receives the raw message; a throw pauses that handler and keeps the message in the DLQ.
  */
-export const ConsumeDeadLetters = (options: { consumer: string }) =>
-  SetMetadata(CONSUME_METADATA, { kind: 'dead-letters', consumer: options.consumer } satisfies ConsumeMetadata);
+export const ConsumeDeadLetters =
+  (options: { consumer: string }) =>
+  (target: object, key: string | symbol, descriptor: { value?: DeadLetterHandlerFn }): void => {
+    SetMetadata(CONSUME_METADATA, { kind: 'dead-letters', consumer: options.consumer } satisfies ConsumeMetadata)(target, key, descriptor);
+  };

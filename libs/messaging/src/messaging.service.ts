@@ -10,7 +10,7 @@ import {
 import { trace, Tracer } from '@opentelemetry/api';
 import { TRACER } from '@app/tracing';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './connection/amqp-connection';
 import { ConfirmedPublisher } from './publishing/confirmed-publisher';
@@ -44,6 +44,7 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly contextCreator: ExternalContextCreator,
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
     @Optional() @Inject(FAULT_HOOKS) private readonly faults: FaultHooks = NO_FAULTS,
   ) {
@@ -104,10 +105,21 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
         const meta = Reflect.getMetadata(CONSUME_METADATA, fn) as ConsumeMetadata | undefined;
-        if (meta) found.push({ meta, handler: (fn as Handler).bind(instance) });
+        if (meta) found.push({ meta, handler: this.bindHandler(instance, fn as Handler, method) });
       }
     }
     return found;
+  }
+
+  /**
+   * Binds a handler the way Nest binds its own: guards and interceptors declared on the handler
+   * or its class (and global ones) run around every message, with context type `'amqp'` and the
+   * arguments (event, DeliveryContext). Exception filters do not: a throw must reach the consumer,
+   * which decides between retry, dead letter and hold.
+   */
+  private bindHandler(instance: object, fn: Handler, method: string): Handler {
+    const bound = this.contextCreator.create(instance as Record<string, unknown>, fn as (...args: unknown[]) => unknown, method, undefined, undefined, undefined, undefined, { guards: true, interceptors: true, filters: false }, 'amqp');
+    return bound as Handler;
   }
 
   private createConsumer(meta: ConsumeMetadata, handler: Handler, settings: Record<string, ConsumerSettings>): void {

@@ -14,6 +14,8 @@ export class HttpTracingInterceptor implements NestInterceptor {
   constructor(private readonly tracing: Tracing) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // Message handlers run through the same interceptors (context type 'amqp'): they have their own span.
+    if (execution.getType() !== 'http') return next.handle();
     const http = execution.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const route = request.routeOptions.url ?? 'unmatched';

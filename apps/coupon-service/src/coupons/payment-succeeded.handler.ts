@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
-import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, parseAttemptHistory } from '@app/messaging';
+import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, Outcome, parseAttemptHistory } from '@app/messaging';
 import { inSpan, TRACER } from '@app/tracing';
 import { COUPON_CONSUMER, CouponsService } from './coupons.service';
 
@@ -18,6 +18,6 @@ export class PaymentSucceededHandler {
     const history = formatAttemptHistory(parseAttemptHistory(context.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;
     // The grant's insert (grouped with other messages' in one transaction) as its own span.
     const result = await inSpan(this.tracer, 'coupon grant insert', { 'order.id': event.data.orderId }, () => this.coupons.issueFor(event, history));
-    return result === 'duplicate' ? 'duplicate' : undefined;
+    return result === 'duplicate' ? Outcome.Duplicate : Outcome.Processed;
   }
 }

@@ -16,8 +16,15 @@ export interface DeliveryContext {
   raw: ConsumeMessage;
 }
 
-/** `'duplicate'` tells the consumer the message was already processed (counted, then acked). */
-export type HandleOutcome = void | 'duplicate';
+/** What a handler may report besides "done" (returning nothing): the message had already been processed. */
+export enum Outcome {
+  Processed = 'processed',
+  /** Counted as a duplicate absorbed, then acked. */
+  Duplicate = 'duplicate',
+}
+
+/** A handler returns nothing (or `Outcome.Processed`) when done, `Outcome.Duplicate` for a message already processed. */
+export type HandleOutcome = void | Outcome;
 
 export interface MessageConsumerOptions<T> {
   name: string;

@@ -11,8 +11,9 @@ import { startDeliverySpan } from './delivery-span';
 import { FailureHandler } from './failure-handler';
 import { withHandlerTimeout } from './handler-timeout';
 import { PauseController } from './pause-controller';
-import { DeliveryContext, HandleOutcome, MessageConsumerOptions } from './message-consumer.options';
+import { DeliveryContext, HandleOutcome, MessageConsumerOptions, Outcome } from './message-consumer.options';
 
+export { Outcome };
 export type { DeliveryContext, HandleOutcome, MessageConsumerOptions };
 
 /**
@@ -111,11 +112,12 @@ export class MessageConsumer<T> {
       span.end();
       return;
     }
-    span.setAttribute('messaging.outcome', outcome === 'duplicate' ? 'duplicate' : 'processed');
+    const duplicate = outcome === Outcome.Duplicate;
+    span.setAttribute('messaging.outcome', duplicate ? 'duplicate' : 'processed');
     span.end();
     (this.options.faults ?? NO_FAULTS).at('consumer-after-commit'); // test-only (TEST_CRASH_AT): committed, not yet acked
-    this.metrics.observer?.handled(this.queue, outcome === 'duplicate' ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
-    if (outcome === 'duplicate') this.metrics.duplicates++;
+    this.metrics.observer?.handled(this.queue, duplicate ? 'duplicate' : 'processed', (performance.now() - started) / 1000, value);
+    if (duplicate) this.metrics.duplicates++;
     else this.metrics.processed++;
     this.metrics.consecutiveFailures = 0;
     this.channel.madeProgress();
