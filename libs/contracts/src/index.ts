@@ -1,3 +1,7 @@
+/**
+ * @app/contracts — the events services exchange, as versioned zod schemas (payment.succeeded v1),
+ * and money in integer cents. What a consumer validates and a producer writes is the same schema.
+ */
 export * from './event-contract';
 export * from './payment-succeeded.event';
 export * from './money';

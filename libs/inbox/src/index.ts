@@ -1,3 +1,8 @@
+/**
+ * @app/inbox — exactly-once effect per (consumer, message id): the inbox row and the handler's writes
+ * commit in one transaction (the consumer acks only after it), group-committed across the messages a
+ * consumer handles at once; rows kept for INBOX_RETENTION.
+ */
 export * from './create-inbox.migration';
 export * from './inbox';
 export * from './process-once';

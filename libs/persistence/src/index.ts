@@ -1,3 +1,9 @@
+/**
+ * @app/persistence — MySQL/MariaDB through TypeORM and mysql2: the database created and migrated at
+ * start (with a migration account when given), bounded waits (statement time-out, pool queue), MySQL
+ * errors classified (unreachable, deadlock, lock wait, refused), whole-transaction retries of deadlocks,
+ * and GroupCommit (concurrent callers share one transaction; one failure never decides another's).
+ */
 export * from './ensure-database';
 export * from './migrate-database';
 export * from './mysql-errors';
