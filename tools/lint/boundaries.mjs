@@ -18,7 +18,7 @@ export const LIBRARY_LAYERS = {
   tracing: ['config'],
   messaging: ['config', 'contracts', 'errors', 'faults', 'tracing'],
   persistence: ['config', 'errors'],
-  http: ['config', 'contracts', 'errors', 'messaging', 'persistence'],
+  http: ['config', 'contracts', 'errors', 'messaging', 'persistence', 'tracing'],
   inbox: ['config', 'faults', 'persistence'],
   outbox: ['config', 'contracts', 'faults', 'messaging', 'persistence', 'tracing'],
   metrics: ['config', 'messaging', 'outbox'],

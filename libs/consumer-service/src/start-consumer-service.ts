@@ -1,8 +1,8 @@
 import { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { ChaosOptions, FaultProxy } from '@app/chaos';
-import { ConsumerServiceConfig, logLevelsFrom } from '@app/config';
-import { startHttpApp } from '@app/http';
-import { SpanExporter, Tracing, TracingModule } from '@app/tracing';
+import { ConsumerServiceConfig } from '@app/config';
+import { startServiceApp } from '@app/http';
+import { SpanExporter } from '@app/tracing';
 
 /**
  * Starts a consumer service. With CHAOS_ENABLED, its database traffic goes through an in-process
@@ -22,14 +22,7 @@ export async function startConsumerService(
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };
   }
   try {
-    return await startHttpApp(register(effective, chaos), {
-      port: config.port,
-      logger,
-      logLevels: logLevelsFrom(config.logLevel),
-      service: config.observability.serviceName,
-      logFormat: config.observability.logFormat,
-      imports: [TracingModule.register(new Tracing(config.observability, spanExporter))],
-    });
+    return await startServiceApp(register(effective, chaos), config, logger, spanExporter);
   } catch (error) {
     await chaos.databaseProxy?.stop();
     throw error;

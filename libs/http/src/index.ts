@@ -17,3 +17,4 @@ export * from './service-logger';
 export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
 export * from './served-routes';
+export * from './start-service-app';
