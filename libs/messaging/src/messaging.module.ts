@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { MessagingService } from './messaging.service';
+import { HandlerDiscovery } from './handler-discovery';
 import { PUBLISHER } from './publishing/publisher';
 
 /** RabbitMQ with publisher confirms, manual acks, a TTL+DLX retry ladder and dead-letter queues. */
@@ -18,6 +19,7 @@ export class MessagingModule {
       imports: [DiscoveryModule, ...(options.imports ?? [])],
       providers: [
         { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        HandlerDiscovery,
         MessagingService,
         { provide: PUBLISHER, useExisting: MessagingService },
       ],

@@ -10,20 +10,17 @@ import {
 import { trace, Tracer } from '@opentelemetry/api';
 import { TRACER } from '@app/tracing';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './connection/amqp-connection';
 import { ConfirmedPublisher } from './publishing/confirmed-publisher';
-import { CONSUME_METADATA, ConsumeMetadata } from './consume.decorator';
-import { decodeEvent } from './consumer/event-decoder';
+import { ConsumeMetadata } from './consume.decorator';
+import { createConsumer } from './consumer/consumer-factory';
+import { BoundHandler, HandlerDiscovery } from './handler-discovery';
 import { ConsumerObserver } from './consumer/consumer-metrics';
 import { DeliveryContext, HandleOutcome, MessageConsumer } from './consumer/message-consumer';
-import { HOLD } from './retry/retry-policy';
 import { Publisher } from './publishing/publisher';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 import { buildTopology, ConsumerRoutes, Topology } from './topology/topology';
-
-type Handler = (value: unknown, context: DeliveryContext) => Promise<HandleOutcome>;
 
 /**
  * Wires the process's messaging together: finds `@ConsumeEvent` / `@ConsumeDeadLetters` handlers,
@@ -38,13 +35,11 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
   private readonly consumers = new Map<string, MessageConsumer<unknown>>();
   private topology?: Topology;
   private observer?: ConsumerObserver;
-  private readonly registered: Array<{ meta: ConsumeMetadata; handler: Handler }> = [];
+  private readonly registered: Array<{ meta: ConsumeMetadata; handler: BoundHandler }> = [];
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly contextCreator: ExternalContextCreator,
+    private readonly handlers: HandlerDiscovery,
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
     @Optional() @Inject(FAULT_HOOKS) private readonly faults: FaultHooks = NO_FAULTS,
   ) {
@@ -67,11 +62,11 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
    */
   handleDeadLetters(consumer: string, handler: (message: ConsumeMessage, context: DeliveryContext) => Promise<HandleOutcome>): void {
     if (this.topology) throw new Error('dead-letter handlers must be registered before the application bootstraps');
-    this.registered.push({ meta: { kind: 'dead-letters', consumer }, handler: handler as Handler });
+    this.registered.push({ meta: { kind: 'dead-letters', consumer }, handler: handler as BoundHandler });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const handlers = [...this.discoverHandlers(), ...this.registered];
+    const handlers = [...this.handlers.discover(), ...this.registered];
     const settings = this.options.consumers ?? {};
     const declarations = Object.entries(settings).map(([key, s]) => ({
       queue: this.name(s.queue),
@@ -81,7 +76,7 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
       queueType: this.options.queueType,
     }));
     this.topology = buildTopology(declarations);
-    for (const { meta, handler } of handlers) this.createConsumer(meta, handler, settings);
+    for (const { meta, handler } of handlers) this.addConsumer(meta, handler, settings);
     if (this.observer) this.observe(this.observer);
 
     const topology = this.topology;
@@ -95,82 +90,17 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     }
   }
 
-  private discoverHandlers(): Array<{ meta: ConsumeMetadata; handler: Handler }> {
-    const found: Array<{ meta: ConsumeMetadata; handler: Handler }> = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        const meta = Reflect.getMetadata(CONSUME_METADATA, fn) as ConsumeMetadata | undefined;
-        if (meta) found.push({ meta, handler: this.bindHandler(instance, fn as Handler, method) });
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Binds a handler the way Nest binds its own: guards and interceptors declared on the handler
-   * or its class (and global ones) run around every message, with context type `'amqp'` and the
-   * arguments (event, DeliveryContext). Exception filters do not: a throw must reach the consumer,
-   * which decides between retry, dead letter and hold.
-   */
-  private bindHandler(instance: object, fn: Handler, method: string): Handler {
-    const bound = this.contextCreator.create(instance as Record<string, unknown>, fn as (...args: unknown[]) => unknown, method, undefined, undefined, undefined, undefined, { guards: true, interceptors: true, filters: false }, 'amqp');
-    return bound as Handler;
-  }
-
-  private createConsumer(meta: ConsumeMetadata, handler: Handler, settings: Record<string, ConsumerSettings>): void {
+  private addConsumer(meta: ConsumeMetadata, handler: BoundHandler, settings: Record<string, ConsumerSettings>): void {
     const s = settings[meta.consumer];
     if (!s) throw new Error(`handler refers to consumer "${meta.consumer}", which MessagingModule options do not define`);
-    const routes = this.routes(meta.consumer);
-    if (meta.kind === 'event') {
-      const key = routes.queue;
-      if (this.consumers.has(key)) throw new Error(`consumer "${meta.consumer}" has two event handlers; use one per queue`);
-      const contract = meta.contract;
-      this.consumers.set(
-        key,
-        new MessageConsumer({
-          name: meta.consumer,
-          routes,
-          prefetch: s.prefetch,
-          handlerTimeoutMs: s.handlerTimeoutMs,
-          decode: (message) => decodeEvent(contract, s.maxMessageBytes, message),
-          describe: (value) => contract.logFields?.(value) ?? {},
-          handle: handler,
-          policy: s.retry,
-          pauseOnDependencyDown: s.pauseOnDependencyDown,
-          probe: s.probe,
-          classify: this.options.classifyError,
-          publisher: this.publisher,
-          tracer: this.tracer,
-          faults: this.faults,
-        }),
-      );
-    } else {
-      const key = routes.deadLetterQueue;
-      this.consumers.set(
-        key,
-        new MessageConsumer<ConsumeMessage>({
-          name: `${meta.consumer}.dead-letters`,
-          routes: { queue: key, retryQueues: [], retryDelaysMs: [], deadLetterQueue: key },
-          prefetch: Math.min(s.prefetch, 16),
-          handlerTimeoutMs: s.handlerTimeoutMs,
-          decode: (message) => message,
-          handle: handler as (m: ConsumeMessage, c: DeliveryContext) => Promise<HandleOutcome>,
-          // The end of the line: a letter that cannot be stored is held, never moved on.
-          policy: HOLD,
-          pauseOnDependencyDown: true,
-          probe: s.probe,
-          classify: this.options.classifyError,
-          publisher: this.publisher,
-          tracer: this.tracer,
-          faults: this.faults,
-        }) as MessageConsumer<unknown>,
-      );
-    }
+    const { queue, consumer } = createConsumer(meta, handler, s, this.routes(meta.consumer), {
+      publisher: this.publisher,
+      classify: this.options.classifyError,
+      tracer: this.tracer,
+      faults: this.faults,
+    });
+    if (this.consumers.has(queue)) throw new Error(`consumer "${meta.consumer}" has two handlers for ${queue}; use one per queue`);
+    this.consumers.set(queue, consumer);
   }
 
   private async assertTopology(model: ChannelModel, topology: Topology, exchanges: string[]): Promise<void> {
