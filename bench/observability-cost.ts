@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
-import { createConnection, createPool, RowDataPacket } from 'mysql2/promise';
-import { DEFAULT_RETRY_LADDER, parseLadder } from '@app/config';
-import { consumerQueueNames } from '@app/messaging';
+import { createPool, RowDataPacket } from 'mysql2/promise';
 import { ServiceProcess } from '../tools/process/service-process';
+import { RunNamespace } from '../tools/harness/run-namespace';
+import { testMysql } from '../tools/harness/test-servers';
 import { BenchHttpClient } from './http-client';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const MYSQL = testMysql();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface CostOptions {
@@ -54,14 +53,10 @@ async function otlpSink(): Promise<{ server: Server; url: string; spans: () => n
  */
 async function measure(options: CostOptions, mode: CostMode, sink: { url: string }): Promise<{ ordersPerSecond: number; scrapes: number }> {
   const on = mode !== 'off';
-  const run = `o${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
+  const ns = new RunNamespace('o', MYSQL, options.amqpUrl);
+  const dbs = ns.databases;
   const env: Record<string, string> = {
-    RABBITMQ_URL: options.amqpUrl,
-    AMQP_NAME_PREFIX: `${run}.`,
-    ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.order}`,
-    COUPON_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.coupon}`,
-    RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
+    ...ns.serviceEnv(),
     LOG_FORMAT: 'json',
     METRICS_ENABLED: String(on),
     ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
@@ -118,19 +113,8 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     client.close();
     await Promise.all(services.map((s) => s.kill('SIGTERM')));
     for (const pool of pools) await pool.end();
-    const admin = await createConnection(MYSQL);
-    for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
-    await admin.end();
-    const { connect } = await import('amqplib');
-    const connection = await connect(options.amqpUrl);
-    connection.on('error', () => undefined);
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
-      for (const queue of consumerQueueNames(`${run}.${base}`, parseLadder(DEFAULT_RETRY_LADDER))) await channel.deleteQueue(queue).catch(() => undefined);
-    }
-    await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);
-    await connection.close().catch(() => undefined);
+    await ns.dropDatabases();
+    await ns.deleteBrokerNames(ns.declaredTopology());
   }
 }
 

@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { DEFAULT_RETRY_LADDER, parseLadder } from '@app/config';
 import { paymentSucceededV1 } from '@app/contracts';
-import { consumerQueueNames } from '@app/messaging';
 import { processCpuSeconds, ServiceProcess } from '../tools/process/service-process';
+import { RunNamespace } from '../tools/harness/run-namespace';
+import { mysqlUrl, testMysql } from '../tools/harness/test-servers';
 import { execFileSync } from 'node:child_process';
 import { BenchHttpClient } from './http-client';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const MYSQL = testMysql();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface BenchOptions {
@@ -61,8 +61,9 @@ export function percentiles(values: number[]): Percentiles {
 
 /** The project as users run it: three service processes, REST clients, the real servers. */
 export async function runProjectBench(options: BenchOptions): Promise<ProjectFigures> {
-  const run = `b${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const dbs = { order: `${run}_order`, coupon: `${run}_coupon`, redPacket: `${run}_red_packet` };
+  const ns = new RunNamespace('b', MYSQL, options.amqpUrl);
+  const run = ns.runId;
+  const dbs = ns.databases;
   // The outage (phase 4) locks the coupon service's own database account and kills its
   // connections: the database is gone for that service alone, and no chaos proxy sits in the
   // path being measured (the raw baseline has none either). Production runs without one.
@@ -76,11 +77,8 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     await setup.end();
   }
   const env = {
-    RABBITMQ_URL: options.amqpUrl,
-    AMQP_NAME_PREFIX: `${run}.`,
-    ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.order}`,
-    COUPON_DB_URL: `mysql://${couponUser.name}:${couponUser.password}@127.0.0.1:3306/${dbs.coupon}`,
-    RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${dbs.redPacket}`,
+    ...ns.serviceEnv(),
+    COUPON_DB_URL: mysqlUrl({ ...MYSQL, user: couponUser.name, password: couponUser.password }, dbs.coupon),
     COUPON_PREFETCH: String(options.prefetch),
     RED_PACKET_PREFETCH: String(options.prefetch),
     OUTBOX_BATCH_SIZE: String(options.batch),
@@ -283,21 +281,10 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
     client.close();
     await Promise.all(Object.values(services).map((s) => s.kill('SIGTERM')));
     for (const pool of Object.values(pools)) await pool.end();
+    await ns.dropDatabases();
     const admin = await createConnection(MYSQL);
-    for (const db of Object.values(dbs)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
     await admin.query(`DROP USER IF EXISTS ?@'%'`, [couponUser.name]);
     await admin.end();
-    const { connect } = await import('amqplib');
-    const connection = await connect(options.amqpUrl.split(',')[0]);
-    connection.on('error', () => undefined);
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
-      for (const queue of consumerQueueNames(`${run}.${base}`, parseLadder(DEFAULT_RETRY_LADDER))) {
-        await channel.deleteQueue(queue).catch(() => undefined);
-      }
-    }
-    await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);
-    await connection.close().catch(() => undefined);
+    await ns.deleteBrokerNames(ns.declaredTopology());
   }
 }

@@ -2,6 +2,7 @@ import { connect, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
 import { paymentSucceededV1 } from '@app/contracts';
+import { testMysql } from '../tools/harness/test-servers';
 
 /**
  * The same job with nothing but amqplib and mysql2 (no Nest, TypeORM or HTTP): order + outbox in
@@ -14,7 +15,7 @@ export interface RawFigures {
   consumerPerSecond: number;
 }
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const MYSQL = testMysql();
 
 export async function runRawBaseline(options: {
   amqpUrl: string;

@@ -1,13 +1,14 @@
 import { ConsoleLogger, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
-import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { Env, loadOrderServiceConfig } from '@app/config';
 import { MessagingService } from '@app/messaging';
 import type { SpanExporter } from '@app/tracing';
 import { startOrderService } from '../../apps/order-service/src/order-service.app';
 import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig, startRedPacketService } from '../../apps/red-packet-service/src/red-packet-service.app';
+import { RunNamespace } from '../../tools/harness/run-namespace';
+import { testAmqpUrl, testMysql } from '../../tools/harness/test-servers';
 
 export type ServiceName = 'order' | 'coupon' | 'red-packet';
 
@@ -18,8 +19,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
-const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const MYSQL = testMysql();
+const AMQP_URL = testAmqpUrl();
 
 /** The operator token every test system starts with (tests of the guard itself override it). */
 export const TEST_OPERATOR_TOKEN = `test-operator-${randomBytes(12).toString('hex')}`;
@@ -31,12 +32,13 @@ export const asOperator: Record<string, string> = { authorization: `Bearer ${TES
  * exchanges and queues prefixed with `<run>.`. Runs beside the demo without touching its data.
  */
 export class TestSystem {
-  readonly runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  readonly prefix = `${this.runId}.`;
+  private readonly namespace = new RunNamespace('t', MYSQL, AMQP_URL);
+  readonly runId = this.namespace.runId;
+  readonly prefix = this.namespace.prefix;
   readonly databases: Record<ServiceName, string> = {
-    order: `${this.runId}_order`,
-    coupon: `${this.runId}_coupon`,
-    'red-packet': `${this.runId}_red_packet`,
+    order: this.namespace.databases.order,
+    coupon: this.namespace.databases.coupon,
+    'red-packet': this.namespace.databases.redPacket,
   };
   private readonly running = new Set<RunningService>();
   private readonly names = { queues: new Set<string>(), exchanges: new Set<string>() };
@@ -45,13 +47,8 @@ export class TestSystem {
   constructor(private readonly baseEnv: Env = {}) {}
 
   env(extra: Env = {}): Env {
-    const db = (name: string) => `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${name}`;
     return {
-      RABBITMQ_URL: AMQP_URL,
-      AMQP_NAME_PREFIX: this.prefix,
-      ORDER_DB_URL: db(this.databases.order),
-      COUPON_DB_URL: db(this.databases.coupon),
-      RED_PACKET_DB_URL: db(this.databases['red-packet']),
+      ...this.namespace.serviceEnv(),
       ORDER_PORT: '0',
       COUPON_PORT: '0',
       RED_PACKET_PORT: '0',
@@ -129,16 +126,8 @@ export class TestSystem {
     for (const pool of this.pools.values()) await pool.end();
     this.pools.clear();
     if (process.env.TEST_KEEP_DATA === 'true') return;
-    const admin = await createConnection(MYSQL);
-    for (const db of Object.values(this.databases)) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
-    await admin.end();
-    const connection = await connect(AMQP_URL);
-    connection.on('error', () => undefined);
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    for (const queue of this.names.queues) await channel.deleteQueue(queue);
-    for (const exchange of this.names.exchanges) await channel.deleteExchange(exchange);
-    await connection.close();
+    await this.namespace.dropDatabases();
+    await this.namespace.deleteBrokerNames(this.names);
   }
 }
 

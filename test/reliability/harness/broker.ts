@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
+import { testAmqpUrl } from '../../../tools/harness/test-servers';
 
 const run = promisify(execFile);
-export const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const AMQP_URL = testAmqpUrl();
 
 /** The first node of a comma-separated URL list that accepts a connection (a cluster with a node down). */
 async function connectAny(urls: string) {

@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { consumerQueueNames } from '@app/messaging';
 import { parseLadder } from '@app/config';
-import { AMQP_URL, queueDepths, withChannel } from './broker';
+import { AMQP_URL, queueDepths } from './broker';
 import { MariaDbInstance } from './mariadb-instance';
 import { ServiceKind, ServiceProcess } from '../../../tools/process/service-process';
+import { RunNamespace } from '../../../tools/harness/run-namespace';
+import { testMysql } from '../../../tools/harness/test-servers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS_DIR = join(ROOT, 'results', 'reliability');
-const MAIN_DB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const MAIN_DB = testMysql();
 
 export interface SystemOptions {
   scenario: string;
@@ -48,9 +49,10 @@ export interface ScenarioResult {
  * scenario injects its fault, waits for everything to drain, then checks the invariants.
  */
 export class ReliabilitySystem {
-  readonly runId = `r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  readonly prefix = `${this.runId}.`;
-  readonly databases = { order: `${this.runId}_order`, coupon: `${this.runId}_coupon`, redPacket: `${this.runId}_red_packet` };
+  private readonly namespace: RunNamespace;
+  readonly runId: string;
+  readonly prefix: string;
+  readonly databases: RunNamespace['databases'];
   readonly logDir: string;
   readonly ladder: string;
   couponDb?: MariaDbInstance;
@@ -70,6 +72,8 @@ export class ReliabilitySystem {
 
   constructor(private readonly options: SystemOptions) {
     this.amqpUrl = options.amqpUrl ?? AMQP_URL;
+    this.namespace = new RunNamespace('r', MAIN_DB, this.amqpUrl);
+    ({ runId: this.runId, prefix: this.prefix, databases: this.databases } = this.namespace);
     this.resultsDir = options.resultsDir ?? RESULTS_DIR;
     this.logDir = join(this.resultsDir, options.scenario);
     this.ladder = options.ladder ?? '500ms,1s,2s,4s,8s,16s';
@@ -88,13 +92,8 @@ export class ReliabilitySystem {
       this.couponDb = new MariaDbInstance(this.options.couponDbArgs);
       await this.couponDb.start();
     }
-    const c = this.couponDbHost();
     const env = {
-      RABBITMQ_URL: this.amqpUrl,
-      AMQP_NAME_PREFIX: this.prefix,
-      ORDER_DB_URL: `mysql://root@127.0.0.1:3306/${this.databases.order}`,
-      COUPON_DB_URL: `mysql://root@${c.host}:${c.port}/${this.databases.coupon}`,
-      RED_PACKET_DB_URL: `mysql://root@127.0.0.1:3306/${this.databases.redPacket}`,
+      ...this.namespace.serviceEnv({ coupon: this.couponDbHost() }),
       RETRY_LADDER: this.ladder,
       OUTBOX_POLL_INTERVAL: '250ms',
       OUTBOX_BACKOFF_MAX: '2s',
@@ -305,7 +304,7 @@ export class ReliabilitySystem {
     for (const service of [...this.coupons, ...this.redPackets]) {
       if (!service.pid) continue;
       const health = (await fetch(`${service.url}/health`).then((r) => r.json(), () => undefined)) as any;
-      const main = health?.checks?.consumers?.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
+      const main = health?.checks?.consumers?.find((c: { role: string }) => c.role === 'events');
       if (main) stats[service.name] = { processed: main.processed, duplicates: main.duplicates, retriedByLevel: main.retriedByLevel, deadLettered: main.deadLettered, pauses: main.pauses };
     }
     return stats;
@@ -315,14 +314,9 @@ export class ReliabilitySystem {
     await Promise.all(this.services.filter(Boolean).map((s) => s.kill('SIGTERM')));
     for (const pool of this.pools.values()) await pool.end().catch(() => undefined);
     this.pools.clear();
-    const admin = await createConnection(MAIN_DB);
-    for (const db of [this.databases.order, this.databases.redPacket, this.databases.coupon]) await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
-    await admin.end();
+    await this.namespace.dropDatabases();
     await this.couponDb?.destroy();
-    await withChannel(async (channel) => {
-      for (const queue of this.queues()) await channel.deleteQueue(queue);
-      await channel.deleteExchange(`${this.prefix}payments.events`);
-    }, this.amqpUrl).catch(() => undefined);
+    await this.namespace.deleteBrokerNames({ queues: this.queues(), exchanges: [`${this.prefix}payments.events`] }).catch(() => undefined);
   }
 }
 
