@@ -30,6 +30,18 @@ function exhaustedLetter(raw: RawPublisher, system: TestSystem) {
   });
 }
 
+/** A test system and a publisher straight to the broker, opened before the tests and removed after. */
+function systemWithPublisher() {
+  const system = new TestSystem();
+  const raw = new RawPublisher();
+  beforeAll(() => raw.open());
+  afterAll(async () => {
+    await raw.close();
+    await system.cleanup();
+  });
+  return { system, raw };
+}
+
 describe('hostile input against the operator side', () => {
   describe('the operator API', () => {
     describe('without OPERATOR_TOKEN', () => {
@@ -86,13 +98,7 @@ describe('hostile input against the operator side', () => {
   });
 
   describe('crafted headers on the dead-letter queue', () => {
-    const system = new TestSystem();
-    const raw = new RawPublisher();
-    beforeAll(() => raw.open());
-    afterAll(async () => {
-      await raw.close();
-      await system.cleanup();
-    });
+    const { system, raw } = systemWithPublisher();
 
     it('stores every letter, each value clamped to its column, without stalling the handler', async () => {
       const coupon = await system.start('coupon');
@@ -129,13 +135,7 @@ describe('hostile input against the operator side', () => {
   });
 
   describe('a letter the database refuses', () => {
-    const system = new TestSystem();
-    const raw = new RawPublisher();
-    beforeAll(() => raw.open());
-    afterAll(async () => {
-      await raw.close();
-      await system.cleanup();
-    });
+    const { system, raw } = systemWithPublisher();
 
     it('is stored as a stub (never retried in a loop, never dropped); while even that fails, /health says 503 naming the handler', async () => {
       const coupon = await system.start('coupon');
@@ -247,13 +247,7 @@ describe('hostile input against the operator side', () => {
   });
 
   describe('4 MB letters', () => {
-    const system = new TestSystem();
-    const raw = new RawPublisher();
-    beforeAll(() => raw.open());
-    afterAll(async () => {
-      await raw.close();
-      await system.cleanup();
-    });
+    const { system, raw } = systemWithPublisher();
 
     it('are listed without payloads; the payload has its own route; a truncated one is not re-driven', async () => {
       const coupon = await system.start('coupon');

@@ -72,7 +72,7 @@ export class RunNamespace {
 }
 
 /** The first node of a comma-separated URL list that accepts a connection (a cluster with a node down). */
-async function connectAny(urls: string) {
+export async function connectAny(urls: string) {
   let last: unknown;
   for (const url of urls.split(',')) {
     try {

@@ -1,14 +1,13 @@
 import { SetMetadata } from '@nestjs/common';
-import { ConsumeMessage } from 'amqplib';
 import { EventContract } from '@app/contracts';
 import { DeliveryContext, HandleOutcome } from './consumer/message-consumer.options';
 
 /** The shape of a handler of events of type T: a mismatch with the contract does not compile. */
 export type EventHandler<T> = (event: T, context: DeliveryContext) => Promise<HandleOutcome>;
-export type DeadLetterHandlerFn = (message: ConsumeMessage, context: DeliveryContext) => Promise<HandleOutcome>;
 
 export const CONSUME_METADATA = Symbol('CONSUME_METADATA');
 
+/** `dead-letters` entries come from `MessagingService.handleDeadLetters` (their consumer key is known only at runtime). */
 export type ConsumeMetadata =
   | { kind: 'event'; contract: EventContract<unknown>; consumer: string }
   | { kind: 'dead-letters'; consumer: string };
@@ -25,14 +24,4 @@ export const ConsumeEvent =
   <T>(contract: EventContract<T>, options: { consumer: string }) =>
   (target: object, key: string | symbol, descriptor: { value?: EventHandler<T> }): void => {
     SetMetadata(CONSUME_METADATA, { kind: 'event', contract: contract as EventContract<unknown>, consumer: options.consumer } satisfies ConsumeMetadata)(target, key, descriptor);
-  };
-
-/**
- * Marks a provider method as the handler of the dead-letter queue of consumer `consumer`. It
- * receives the raw message; a throw pauses that handler and keeps the message in the DLQ.
- */
-export const ConsumeDeadLetters =
-  (options: { consumer: string }) =>
-  (target: object, key: string | symbol, descriptor: { value?: DeadLetterHandlerFn }): void => {
-    SetMetadata(CONSUME_METADATA, { kind: 'dead-letters', consumer: options.consumer } satisfies ConsumeMetadata)(target, key, descriptor);
   };

@@ -11,7 +11,7 @@ export interface DiscoveredHandler {
 }
 
 /**
- * Finds the `@ConsumeEvent` / `@ConsumeDeadLetters` methods of the app's providers and binds each
+ * Finds the `@ConsumeEvent` methods of the app's providers and binds each
  * the way Nest binds its own handlers: guards and interceptors declared on the method or its
  * class (and global ones) run around every message, with context type `'amqp'` and the arguments
  * (event, DeliveryContext). Exception filters do not: a throw must reach the consumer, which

@@ -23,7 +23,7 @@ import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './m
 import { buildTopology, ConsumerRoutes, Topology } from './topology/topology';
 
 /**
- * Wires the process's messaging together: finds `@ConsumeEvent` / `@ConsumeDeadLetters` handlers,
+ * Wires the process's messaging together: finds `@ConsumeEvent` handlers (and takes the dead-letter handlers registered with `handleDeadLetters`),
  * derives the whole topology from them, and on every (re)connect asserts that topology, opens the
  * publisher's confirm channel and restarts every consumer.
  */
@@ -137,9 +137,6 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     for (const consumer of this.consumers.values()) consumer.metrics.observer = observer;
   }
 
-  consumer(queue: string): MessageConsumer<unknown> | undefined {
-    return this.consumers.get(queue);
-  }
 
   /** Publishes to an exchange (prefix applied; `''` is the default exchange) once the broker confirmed and routed it. */
   publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {

@@ -1,23 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { connect } from 'amqplib';
+import { connectAny } from '../../../tools/harness/run-namespace';
 import { testAmqpUrl } from '../../../tools/harness/test-servers';
 
 const run = promisify(execFile);
 export const AMQP_URL = testAmqpUrl();
-
-/** The first node of a comma-separated URL list that accepts a connection (a cluster with a node down). */
-async function connectAny(urls: string) {
-  let last: unknown;
-  for (const url of urls.split(',')) {
-    try {
-      return await connect(url.trim(), { timeout: 3_000 });
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw last;
-}
 
 /** Runs one operation on a short-lived connection (scenarios close all connections, ours too). */
 export async function withChannel<T>(work: (channel: import('amqplib').Channel) => Promise<T>, urls = AMQP_URL): Promise<T> {

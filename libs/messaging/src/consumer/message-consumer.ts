@@ -73,14 +73,6 @@ export class MessageConsumer<T> {
   /** Connect hook: opens this consumer's channel on the new connection and starts consuming. */
   readonly attach = (model: ChannelModel): Promise<void> => this.channel.attach(model);
 
-  /** Stops taking new deliveries until the probe succeeds. Messages in retry levels keep their schedule. */
-  pause(why?: string): void {
-    this.pauses.pause(why);
-  }
-
-  resume(): Promise<void> {
-    return this.pauses.resume();
-  }
 
   private onDelivery(channel: Channel, message: ConsumeMessage): void {
     this.channel.delivered(channel, message);

@@ -1,5 +1,5 @@
 import { Classification } from '@app/errors';
-import { ConsumerRoutes } from '../topology/topology';
+import { ConsumerRoutes, nextStep } from '../topology/topology';
 import { DeadLetterReason } from './failure-headers';
 import { FailurePolicy } from './retry-policy';
 
@@ -29,8 +29,6 @@ export function routeFailure({ failure, attempts, policy, routes, pauseOnDepende
   if (policy.kind === 'hold') return { action: 'hold' };
   const pause = failure.kind === 'transient' && failure.dependencyDown && pauseOnDependencyDown;
   if (failure.kind === 'permanent') return { action: 'dead-letter', reason: 'permanent', queue: routes.deadLetterQueue, pause: false };
-  if (attempts >= 1 && attempts <= routes.retryQueues.length) {
-    return { action: 'retry', level: attempts, queue: routes.retryQueues[attempts - 1], delayMs: routes.retryDelaysMs[attempts - 1], pause };
-  }
-  return { action: 'dead-letter', reason: 'retries-exhausted', queue: routes.deadLetterQueue, pause };
+  const step = nextStep(routes, attempts);
+  return step.action === 'retry' ? { ...step, pause } : { action: 'dead-letter', reason: 'retries-exhausted', queue: step.queue, pause };
 }
