@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   // directories under results/bench), quorum queues, the raw baseline on the same cluster.
   let clusterRuns: Run[] | undefined;
   if (p.cluster) {
-    const cluster = await RabbitCluster.create(join(dir, `cluster-${stamp}`), 3, `bench${process.pid}`);
+    const cluster = await RabbitCluster.create(3, `bench${process.pid}`);
     try {
       process.stdout.write('\nstarting a three-node RabbitMQ cluster...\n');
       await cluster.start();

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const dir = join(process.cwd(), 'results', 'cluster');
 rmSync(dir, { recursive: true, force: true });
@@ -37,7 +38,8 @@ for (const pid of leftovers) {
     // already gone
   }
 }
-rmSync(join(dir, 'nodes'), { recursive: true, force: true });
+// The nodes' directories live in /tmp/<tag>-… (RabbitCluster); remove what a dead run left there.
+for (const entry of readdirSync(tmpdir())) if (entry.startsWith(`${tag}-`)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
 
 const results = existsSync(dir)
   ? readdirSync(dir)

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { RowDataPacket } from 'mysql2/promise';
 import { RabbitCluster } from '../../tools/cluster/rabbit-cluster';
 import { hold } from '../reliability/harness/hold';
 import { ReliabilitySystem } from '../reliability/harness/reliability-system';
-import { CLUSTER_ERL_ARGS, CLUSTER_RESULTS_DIR, clusterSystem, ensureAllRunning, health, nodeOf, waitFor } from './harness/cluster-run';
+import { CLUSTER_ERL_ARGS, clusterSystem, ensureAllRunning, health, nodeOf, waitFor } from './harness/cluster-run';
 
 /**
  * The issue's cluster scenarios on a fresh three-node RabbitMQ 3.10 cluster of the suite's own
@@ -15,9 +13,7 @@ const SCENARIO_MS = 300_000;
 let cluster: RabbitCluster;
 
 beforeAll(async () => {
-  const dir = join(CLUSTER_RESULTS_DIR, 'nodes');
-  mkdirSync(dir, { recursive: true });
-  cluster = await RabbitCluster.create(dir, 3, process.env.CLUSTER_TAG ?? `rc${process.pid}`, CLUSTER_ERL_ARGS);
+  cluster = await RabbitCluster.create(3, process.env.CLUSTER_TAG ?? `rc${process.pid}`, CLUSTER_ERL_ARGS);
   await cluster.start();
 }, 180_000);
 

@@ -1,12 +1,16 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../process/service-process';
 import { RabbitNode } from './rabbit-node';
 
 /**
  * A fresh RabbitMQ cluster on this machine, beside the system broker: `size` nodes with ports and
- * directories of their own under `baseDir`, the first a seed the others `join_cluster`. `destroy()`
- * stops every node (by its own name and pid) and removes the directories.
+ * directories of their own, the first a seed the others `join_cluster`. `destroy()` stops every
+ * node (by its own name and pid) and removes the directories. The directories live in a temporary
+ * directory of the cluster's own (`/tmp/<tag>-…`), not under the checkout: `rabbitmq-server` runs
+ * as the rabbitmq user, which must be able to reach them, and a checkout may sit in a directory
+ * only root can enter (a `mktemp -d` clone).
  */
 export class RabbitCluster {
   readonly nodes: RabbitNode[] = [];
@@ -17,7 +21,9 @@ export class RabbitCluster {
   ) {}
 
   /** `erlArgs` go to every node (e.g. a shorter net_ticktime, a partition-handling mode). */
-  static async create(baseDir: string, size = 3, tag = `rc${process.pid}`, erlArgs?: string): Promise<RabbitCluster> {
+  static async create(size = 3, tag = `rc${process.pid}`, erlArgs?: string): Promise<RabbitCluster> {
+    const baseDir = mkdtempSync(join(tmpdir(), `${tag}-`));
+    chmodSync(baseDir, 0o755); // mkdtemp makes it 0700: the rabbitmq user must enter it
     const cluster = new RabbitCluster(baseDir, tag);
     for (let i = 1; i <= size; i++) {
       cluster.nodes.push(
