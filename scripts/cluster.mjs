@@ -1,5 +1,5 @@
 // Runs the cluster suite: a fresh three-node RabbitMQ cluster of its own (ports and directories
-// under results/cluster/nodes), the services against it with quorum queues, one line per scenario,
+// under /tmp/<tag>-…), the services against it with quorum queues, one line per scenario,
 // results/cluster/report.json. Exits non-zero when Jest fails or a scenario broke an invariant.
 // Extra arguments go to Jest (e.g. `npm run test:cluster -- -t "memory alarm"`).
 import { spawnSync } from 'node:child_process';
