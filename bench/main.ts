@@ -125,12 +125,16 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
   // The cost of metrics and tracing, measured side by side in this run (off, on, off, on).
-  process.stdout.write('observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces; twice...\n');
+  process.stdout.write('observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces, then in reverse...\n');
   const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, logDir: join(dir, `logs-${stamp}`) });
   const rate = cost.ordersPerSecond;
   const costRow = ['end-to-end orders/s, metrics + tracing on vs off', fmt(rate.on), fmt(rate.off), fmt(rate.on / rate.off, 2), '≥ 0.90'];
+  const cpu = cost.cpuMsPerOrder;
+  const cpuRow = `CPU ms per order (three services): off ${fmt(cpu.off, 2)}, metrics ${fmt(cpu.metrics, 2)}, all traces ${fmt(cpu.on, 2)}, 10 % of traces ${fmt(cpu.sampled, 2)}, all traces + SQL statements ${fmt(cpu.statements, 2)}; off/on ${fmt(cpu.off / cpu.on, 2)}`;
+  const spans = cost.spansPerOrder;
+  const spanRow = `spans per order: all traces ${fmt(spans.on, 1)}, 10 % ${fmt(spans.sampled, 1)}, with SQL statements ${fmt(spans.statements, 1)}`;
   process.stdout.write(
-    `${costRow.join('  |  ')}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
+    `${costRow.join('  |  ')}\n  ${cpuRow}\n  ${spanRow}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}), all traces + SQL statements ${fmt(rate.statements)} (${fmt(rate.statements / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
   );
   if (p.observabilityonly) {
     writeFileSync(join(dir, `bench-${stamp}-observability.json`), JSON.stringify({ parameters: p, cost }, null, 2));

@@ -15,16 +15,27 @@ export interface CostOptions {
   logDir: string;
 }
 
-/** off: neither; metrics: /metrics only; on: metrics + every trace recorded and exported; sampled: 10 % of traces. */
-export type CostMode = 'off' | 'metrics' | 'on' | 'sampled';
-const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled'];
+/**
+ * off: neither; metrics: /metrics only; on: metrics + every trace recorded and exported; sampled:
+ * 10 % of traces; statements: every trace with a span per SQL statement (the opt-in mysql2
+ * instrumentation).
+ */
+export type CostMode = 'off' | 'metrics' | 'on' | 'sampled' | 'statements';
+const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled', 'statements'];
 
 export interface CostFigures {
   /** Mean end-to-end orders/s per mode (two turns each). */
   ordersPerSecond: Record<CostMode, number>;
+  /**
+   * Mean CPU milliseconds (user + system, the three services together) per order: what a mode costs,
+   * nearly free of the shared machine's noise that moves orders/s by up to 20 % from turn to turn.
+   */
+  cpuMsPerOrder: Record<CostMode, number>;
   /** Each turn's figure, to see the noise. */
   turns: Record<CostMode, number[]>;
-  /** What the "on" run sent to the OTLP sink and how often it was scraped. */
+  /** Spans the OTLP sink received per order, by mode (warm-up orders included): what a mode records. */
+  spansPerOrder: Record<CostMode, number>;
+  /** What the traced runs sent to the OTLP sink, and how often /metrics was scraped. */
   spansExported: number;
   scrapes: number;
 }
@@ -51,7 +62,8 @@ async function otlpSink(): Promise<{ server: Server; url: string; spans: () => n
  * /metrics of the three services is scraped every 5 s, three times Prometheus's default rate.
  * Fresh databases and services for each.
  */
-async function measure(options: CostOptions, mode: CostMode, sink: { url: string }): Promise<{ ordersPerSecond: number; scrapes: number }> {
+async function measure(options: CostOptions, mode: CostMode, sink: { url: string; spans: () => number }): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; spansPerOrder: number; scrapes: number }> {
+  const spansBefore = sink.spans();
   const on = mode !== 'off';
   const ns = new RunNamespace('o', MYSQL, options.amqpUrl);
   const dbs = ns.databases;
@@ -59,8 +71,9 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     ...ns.serviceEnv(),
     LOG_FORMAT: 'json',
     METRICS_ENABLED: String(on),
-    ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+    ...(mode === 'off' || mode === 'metrics' ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }),
     ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
+    ...(mode === 'statements' ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'mysql2' } : {}),
   };
   const services = [
     new ServiceProcess('order', `order-${mode}`, env, options.logDir),
@@ -101,13 +114,17 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     }
     return Date.now();
   };
+  let figures: { ordersPerSecond: number; cpuMsPerOrder: number; scrapes: number };
   try {
     await pay(50); // warm-up: JIT, pools, connections
     await waitForGrants(100);
+    const cpu = () => services.reduce((sum, s) => sum + s.cpuSeconds(), 0);
+    const cpuBefore = cpu();
     const started = Date.now();
     await pay(options.orders);
     const ended = await waitForGrants(100 + 2 * options.orders);
-    return { ordersPerSecond: options.orders / ((ended - started) / 1000), scrapes };
+    const cpuMsPerOrder = ((cpu() - cpuBefore) * 1000) / options.orders;
+    figures = { ordersPerSecond: options.orders / ((ended - started) / 1000), cpuMsPerOrder, scrapes };
   } finally {
     clearInterval(scraper);
     client.close();
@@ -116,24 +133,33 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     await ns.dropDatabases();
     await ns.deleteBrokerNames(ns.declaredTopology());
   }
+  // The services flushed their spans when they stopped.
+  return { ...figures, spansPerOrder: (sink.spans() - spansBefore) / (options.orders + 50) };
 }
 
-/** The modes take turns, twice (off, metrics, on, sampled, off, …): that evens out the shared machine's drift. */
+/**
+ * The modes take turns twice, the second time in reverse (off, metrics, on, sampled, sampled, on,
+ * metrics, off): every mode's mean then sits at the same point of the run, so a drift of the shared
+ * machine (a busy neighbour, MariaDB's background work) weighs on each mode alike.
+ */
 export async function runObservabilityCost(options: CostOptions): Promise<CostFigures> {
   const sink = await otlpSink();
   try {
-    const measured = Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<CostMode, number[]>;
+    const perMode = () => Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<CostMode, number[]>;
+    const measured = perMode();
+    const cpu = perMode();
+    const spans = perMode();
     let scrapes = 0;
-    for (let i = 0; i < 2; i++) {
-      for (const mode of MODES) {
-        const result = await measure(options, mode, sink);
-        measured[mode].push(result.ordersPerSecond);
-        scrapes += result.scrapes;
-      }
+    for (const mode of [...MODES, ...[...MODES].reverse()]) {
+      const result = await measure(options, mode, sink);
+      measured[mode].push(result.ordersPerSecond);
+      cpu[mode].push(result.cpuMsPerOrder);
+      spans[mode].push(result.spansPerOrder);
+      scrapes += result.scrapes;
     }
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    const ordersPerSecond = Object.fromEntries(MODES.map((m) => [m, mean(measured[m])])) as Record<CostMode, number>;
-    return { ordersPerSecond, turns: measured, spansExported: sink.spans(), scrapes };
+    const mean = (values: Record<CostMode, number[]>) =>
+      Object.fromEntries(MODES.map((m) => [m, values[m].reduce((a, b) => a + b, 0) / values[m].length])) as Record<CostMode, number>;
+    return { ordersPerSecond: mean(measured), cpuMsPerOrder: mean(cpu), spansPerOrder: mean(spans), turns: measured, spansExported: sink.spans(), scrapes };
   } finally {
     sink.server.close();
   }

@@ -1,9 +1,7 @@
-import { node } from '@opentelemetry/sdk-node';
+import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { RowDataPacket } from 'mysql2/promise';
 import { http, RunningService, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
-
-type ReadableSpan = ReturnType<InstanceType<typeof node.InMemorySpanExporter>['getFinishedSpans']>[number];
 
 const OPERATOR_TOKEN = 'tracing-test-operator-token';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -11,7 +9,7 @@ const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 /** One pay is one trace, from the HTTP request through the outbox hop to both consumers, across retries, dead letters and re-drives. */
 describe('OpenTelemetry traces', () => {
   const system = new TestSystem();
-  const exporter = new node.InMemorySpanExporter();
+  const exporter = new InMemorySpanExporter();
   let order: RunningService;
   let coupon: RunningService;
 

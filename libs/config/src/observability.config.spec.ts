@@ -25,12 +25,18 @@ describe('observability configuration', () => {
   });
 
   it('reads the standard sampler and instrumentation switches', () => {
-    expect(loadOrderServiceConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1', OTEL_NODE_DISABLED_INSTRUMENTATIONS: ' mysql2 ' }).observability).toMatchObject({
+    expect(loadOrderServiceConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1', OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' mysql2 ' }).observability).toMatchObject({
       sampler: { name: 'parentbased_traceidratio', ratio: 0.1 },
-      disabledInstrumentations: ['mysql2'],
+      instrumentations: ['mysql2'],
     });
     expect(() => loadOrderServiceConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(() => loadOrderServiceConfig({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'fs' })).toThrow(/OTEL_NODE_ENABLED_INSTRUMENTATIONS/);
     expect(() => loadOrderServiceConfig({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' })).toThrow(/OTEL_NODE_DISABLED_INSTRUMENTATIONS/);
+  });
+
+  it('leaves the SQL statement spans off unless enabled, and lets the disabled list win', () => {
+    expect(loadOrderServiceConfig({}).observability.instrumentations).toEqual([]);
+    expect(loadOrderServiceConfig({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'mysql2', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'mysql2' }).observability.instrumentations).toEqual([]);
   });
 
   it('refuses a protocol it cannot export and a log format it does not know, naming the variable', () => {

@@ -14,9 +14,23 @@ export interface ObservabilityConfig {
   tracing: { enabled: false } | { enabled: true; tracesUrl: string; headers: Record<string, string> };
   /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG: which traces are recorded (default: all, parent decides). */
   sampler: { name: TracesSampler; ratio: number };
-  /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: the library instrumentations left off (`mysql2`, the only one used). */
-  disabledInstrumentations: string[];
+  /**
+   * The library instrumentations turned on: OTEL_NODE_ENABLED_INSTRUMENTATIONS less
+   * OTEL_NODE_DISABLED_INSTRUMENTATIONS. `mysql2` (a span per SQL statement) is the only one, and off
+   * by default: see the README's "Cost of metrics and tracing".
+   */
+  instrumentations: Instrumentation[];
 }
+
+export const INSTRUMENTATIONS = ['mysql2'] as const;
+export type Instrumentation = (typeof INSTRUMENTATIONS)[number];
+
+/** A comma-separated list of instrumentation names, as OpenTelemetry's Node.js auto-instrumentation reads it. */
+const instrumentationList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(INSTRUMENTATIONS, { message: `may list ${INSTRUMENTATIONS.join(', ')}` })));
 
 export const TRACES_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
@@ -37,11 +51,8 @@ export const observabilityShape = {
   OTEL_EXPORTER_OTLP_HEADERS: z.string().max(4096).optional(),
   OTEL_TRACES_SAMPLER: z.enum(TRACES_SAMPLERS, { message: `must be one of ${TRACES_SAMPLERS.join(', ')}` }).default('parentbased_always_on'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ message: 'must be a number between 0 and 1' }).min(0).max(1).default(1),
-  OTEL_NODE_DISABLED_INSTRUMENTATIONS: z
-    .string()
-    .default('')
-    .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['mysql2'], { message: 'may list mysql2' }))),
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentationList,
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: instrumentationList,
 };
 
 type ObservabilityEnv = z.infer<z.ZodObject<typeof observabilityShape>>;
@@ -64,7 +75,7 @@ export function observabilityConfig(e: ObservabilityEnv, defaultServiceName: str
     logFormat: e.LOG_FORMAT,
     metricsEnabled: e.METRICS_ENABLED,
     sampler: { name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG },
-    disabledInstrumentations: e.OTEL_NODE_DISABLED_INSTRUMENTATIONS,
+    instrumentations: e.OTEL_NODE_ENABLED_INSTRUMENTATIONS.filter((name) => !e.OTEL_NODE_DISABLED_INSTRUMENTATIONS.includes(name)),
     tracing: tracesUrl && !e.OTEL_SDK_DISABLED ? { enabled: true, tracesUrl, headers: parseHeaders(e.OTEL_EXPORTER_OTLP_HEADERS) } : { enabled: false },
   };
 }

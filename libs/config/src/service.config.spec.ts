@@ -82,7 +82,7 @@ describe('loadOrderServiceConfig', () => {
         metricsEnabled: true,
         tracing: { enabled: false },
         sampler: { name: 'parentbased_always_on', ratio: 1 },
-        disabledInstrumentations: [],
+        instrumentations: [],
       },
     });
   });

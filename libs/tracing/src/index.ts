@@ -5,5 +5,5 @@
  */
 export * from './tracing';
 export * from './tracing.module';
-export * from './http-tracing.interceptor';
+export * from './http-server-spans';
 export * from './process-instrumentation';

@@ -1,6 +1,7 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { HttpTracingInterceptor } from './http-tracing.interceptor';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { installHttpServerSpans } from './http-server-spans';
 import { Tracing } from './tracing';
 
 /** The service's tracer, for libraries that start spans (`@Inject(TRACER)` or `Tracing`). */
@@ -15,6 +16,20 @@ class TracingShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Adds the request-span hooks before the server starts listening (when tracing is on). */
+@Injectable()
+class HttpServerSpans implements OnModuleInit {
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    @Inject(Tracing) private readonly tracing: Tracing,
+  ) {}
+
+  onModuleInit(): void {
+    const instance = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
+    if (instance) installHttpServerSpans(instance, this.tracing.tracer);
+  }
+}
+
 /** Global: the service's `Tracing` and `TRACER`, and a SERVER span per request when tracing is on. */
 @Module({})
 export class TracingModule {
@@ -26,7 +41,7 @@ export class TracingModule {
         { provide: Tracing, useValue: tracing },
         { provide: TRACER, useValue: tracing.tracer },
         TracingShutdown,
-        ...(tracing.enabled ? [{ provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor }] : []),
+        ...(tracing.enabled ? [HttpServerSpans] : []),
       ],
       exports: [Tracing, TRACER],
     };

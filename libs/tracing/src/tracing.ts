@@ -2,11 +2,12 @@ import { Context, context, ROOT_CONTEXT, SpanStatusCode, trace, Tracer } from '@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { node, tracing as sdk } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ObservabilityConfig } from '@app/config';
 
 /** Where spans go: OTLP in production, an in-memory exporter in tests. */
-export type SpanExporter = ConstructorParameters<typeof sdk.SimpleSpanProcessor>[0];
+export type SpanExporter = ConstructorParameters<typeof SimpleSpanProcessor>[0];
 
 /**
  * One service's tracer. Off (a no-op tracer: spans cost nothing) unless an OTLP endpoint is
@@ -16,7 +17,7 @@ export type SpanExporter = ConstructorParameters<typeof sdk.SimpleSpanProcessor>
  */
 export class Tracing {
   readonly tracer: Tracer;
-  private readonly provider?: InstanceType<typeof node.NodeTracerProvider>;
+  private readonly provider?: NodeTracerProvider;
 
   constructor(observability: ObservabilityConfig, exporter?: SpanExporter) {
     const { tracing } = observability;
@@ -25,9 +26,9 @@ export class Tracing {
       return;
     }
     const processor = exporter
-      ? new sdk.SimpleSpanProcessor(exporter)
-      : new sdk.BatchSpanProcessor(new OTLPTraceExporter(tracing.enabled ? { url: tracing.tracesUrl, headers: tracing.headers } : {}));
-    this.provider = new node.NodeTracerProvider({
+      ? new SimpleSpanProcessor(exporter)
+      : new BatchSpanProcessor(new OTLPTraceExporter(tracing.enabled ? { url: tracing.tracesUrl, headers: tracing.headers } : {}));
+    this.provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': observability.serviceName }),
       sampler: sampler(observability.sampler),
       spanProcessors: [processor],
@@ -48,12 +49,12 @@ export class Tracing {
 
 /** The standard samplers by their OTEL_TRACES_SAMPLER names. */
 function sampler({ name, ratio }: ObservabilityConfig['sampler']) {
-  const root = name.endsWith('always_off') ? new sdk.AlwaysOffSampler() : name.endsWith('traceidratio') ? new sdk.TraceIdRatioBasedSampler(ratio) : new sdk.AlwaysOnSampler();
-  return name.startsWith('parentbased_') ? new sdk.ParentBasedSampler({ root }) : root;
+  const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
 let registered = false;
-function registerOnce(provider: InstanceType<typeof node.NodeTracerProvider>): void {
+function registerOnce(provider: NodeTracerProvider): void {
   if (registered) return;
   registered = true;
   provider.register();
