@@ -8,6 +8,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'amqplib';
 import { createConnection } from 'mysql2/promise';
+// The built libraries: queue names derived from the consumers' names, as the services derive them.
+import contracts from '../dist/libs/contracts/src/index.js';
+import messaging from '../dist/libs/messaging/src/index.js';
 
 const windowSeconds = Number(process.argv[2] ?? 60);
 const run = `cc${Date.now().toString(36)}`;
@@ -78,7 +81,7 @@ try {
   broker.on('error', () => undefined);
   const channel = await broker.createChannel();
   channel.on('error', () => undefined);
-  for (const queue of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
+  for (const queue of contracts.CONSUMERS.map(messaging.consumerQueue)) {
     for (const suffix of ['', '.dlq', ...['1s', '5s', '10s', '30s', '1m', '2m', '3m', '4m', '5m', '6m', '7m', '8m', '9m', '10m', '20m', '30m'].map((d) => `.retry.${d}`)]) await channel.deleteQueue(`${run}.${queue}${suffix}`).catch(() => undefined);
   }
   await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configVariables, consoleConfigVariables, Env } from '@app/config';
+import { CONSUMERS } from '@app/contracts';
+import { consumerQueue } from '@app/messaging';
 import { brokerDefinitions, matchesRabbitPasswordHash, runtimeGrant } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
@@ -98,6 +100,14 @@ describe('docker-compose.yml', () => {
       }
       // The order service only writes its exchange; it reads nothing.
       expect(definitions.permissions.find((p) => p.user === 'order-service')).toMatchObject({ read: '^$' });
+    });
+
+    it.each(CONSUMERS)('gives $name a broker user of that name, allowed to read its own queues and no other consumer\'s', (consumer) => {
+      const permission = definitions.permissions.find((p) => p.user === consumer.name);
+      for (const queue of CONSUMERS.map(consumerQueue)) {
+        const own = queue === consumerQueue(consumer);
+        for (const name of [queue, `${queue}.dlq`, `${queue}.retry.1s`]) expect([name, new RegExp(permission?.read ?? '^$').test(name)]).toEqual([name, own]);
+      }
     });
 
     it.each(APPS)('gives $compose a runtime and a migration account of its own database, never root', (app) => {

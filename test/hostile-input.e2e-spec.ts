@@ -12,9 +12,6 @@ import { WebhookSink } from './support/webhook-sink';
  * on the code before the operator work (issue 10), and each names the finding it covers.
  */
 
-const MAIN = 'coupon-service.payment-succeeded';
-const DLQ = `${MAIN}.dlq`;
-
 async function deadLetterHandler(coupon: RunningService) {
   const health = await http(coupon, 'GET', '/health');
   return { status: health.status, body: health.body, dlq: health.body.checks.consumers.find((c: { role: string }) => c.role === 'dead-letters') };
@@ -23,7 +20,7 @@ async function deadLetterHandler(coupon: RunningService) {
 /** Publishes a valid event straight to the DLQ as if its retries had run out. */
 function exhaustedLetter(raw: RawPublisher, system: TestSystem) {
   const event = paymentEvent();
-  return raw.publish('', `${system.prefix}${DLQ}`, JSON.stringify(event), {
+  return raw.publish('', `${system.queue('coupon')}.dlq`, JSON.stringify(event), {
     messageId: event.eventId,
     contentType: 'application/json',
     headers: { 'retry-attempts': 3, 'dead-letter-reason': 'retries-exhausted', 'dead-letter-id': randomUUID(), 'last-error-code': 'DB_UNAVAILABLE' },
@@ -102,7 +99,7 @@ describe('hostile input against the operator side', () => {
 
     it('stores every letter, each value clamped to its column, without stalling the handler', async () => {
       const coupon = await system.start('coupon');
-      const dlq = `${system.prefix}${DLQ}`;
+      const dlq = `${system.queue('coupon')}.dlq`;
       const crafted: Array<Record<string, unknown>> = [
         { 'retry-attempts': 9_999_999_999, 'dead-letter-id': randomUUID() },
         { 'dead-letter-reason': 'r'.repeat(10_000), 'dead-letter-id': randomUUID() },
@@ -139,7 +136,7 @@ describe('hostile input against the operator side', () => {
 
     it('is stored as a stub (never retried in a loop, never dropped); while even that fails, /health says 503 naming the handler', async () => {
       const coupon = await system.start('coupon');
-      const dlq = `${system.prefix}${DLQ}`;
+      const dlq = `${system.queue('coupon')}.dlq`;
       // A rule of the database's that a header value breaks, the way an out-of-range value did.
       await system.query('coupon', "ALTER TABLE dead_letters ADD CONSTRAINT e2e_refuse CHECK (error_code <> 'E2E_REFUSED')");
       await raw.publish('', dlq, '{"refused":1}', { messageId: 'refused-1', headers: { 'last-error-code': 'E2E_REFUSED', 'dead-letter-id': randomUUID() } });
@@ -188,7 +185,7 @@ describe('hostile input against the operator side', () => {
 
     it('leaves poison alone by default, and never feeds on its own output when asked to include it', async () => {
       const poison = 40;
-      for (let i = 0; i < poison; i++) await raw.publish('', `${system.prefix}${MAIN}`, `not json ${i}`, { messageId: `poison-${i}`, contentType: 'application/json' });
+      for (let i = 0; i < poison; i++) await raw.publish('', system.queue('coupon'), `not json ${i}`, { messageId: `poison-${i}`, contentType: 'application/json' });
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === poison, { message: 'poison stored' });
 
       const byDefault = await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator);
@@ -204,7 +201,7 @@ describe('hostile input against the operator side', () => {
       const all = await http(coupon, 'POST', '/dead-letters/redrive', { includePoison: true, limit: 1000 }, asOperator);
       expect(all.body).toMatchObject({ redriven: poison, failed: 0 });
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 2 * poison + 5, { message: 'the re-driven letters came back once each' });
-      await waitFor(async () => (await raw.queueDepth(`${system.prefix}${MAIN}`)) === 0 && (await raw.queueDepth(`${system.prefix}${DLQ}`)) === 0);
+      await waitFor(async () => (await raw.queueDepth(system.queue('coupon'))) === 0 && (await raw.queueDepth(`${system.queue('coupon')}.dlq`)) === 0);
       expect(await system.count('coupon', 'dead_letters')).toBe(2 * poison + 5);
       expect(await system.count('coupon', 'dead_letters', "status = 'PENDING'")).toBe(poison);
 
@@ -253,7 +250,7 @@ describe('hostile input against the operator side', () => {
       const coupon = await system.start('coupon');
       const big = Buffer.alloc(5 * 1024 * 1024, 'a');
       for (let i = 0; i < 3; i++) {
-        await raw.publish('', `${system.prefix}${DLQ}`, big, { messageId: `big-${i}`, headers: { 'dead-letter-reason': 'permanent', 'dead-letter-id': randomUUID() } });
+        await raw.publish('', `${system.queue('coupon')}.dlq`, big, { messageId: `big-${i}`, headers: { 'dead-letter-reason': 'permanent', 'dead-letter-id': randomUUID() } });
       }
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 3, { timeoutMs: 30_000, message: 'big letters stored' });
 

@@ -37,9 +37,9 @@ describe('JSON logs', () => {
       level: 'error',
       msg: expect.stringContaining('dead-lettered (permanent'),
       service: 'coupon-service',
-      context: 'Consumer:coupons',
+      context: 'Consumer:coupon-service',
       messageId: 'json-log-poison-1',
-      queue: `${system.prefix}coupon-service.payment-succeeded`,
+      queue: system.queue('coupon'),
       attempt: 1,
     });
     expect(Date.parse(record.time as string)).toBeGreaterThan(Date.now() - 60_000);

@@ -1,18 +1,20 @@
 import { connect } from 'amqplib';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
-import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded } from '@app/contracts';
+import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
+import { consumerQueue } from '@app/messaging';
 import { BrokerSandbox, DatabaseAccounts } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const OPERATOR_TOKEN = 'least-privilege-operator-token';
-const COUPON_QUEUE = 'coupon-service.payment-succeeded';
-const RED_PACKET_QUEUE = 'red-packet-service.payment-succeeded';
+const COUPON_QUEUE = consumerQueue(COUPON_CONSUMER);
+const RED_PACKET_QUEUE = consumerQueue(RED_PACKET_CONSUMER);
 const SERVICES: Array<{ name: ServiceName; broker: string; prefix: string }> = [
   { name: 'order', broker: 'order-service', prefix: 'ORDER' },
-  { name: 'coupon', broker: 'coupon-service', prefix: 'COUPON' },
-  { name: 'red-packet', broker: 'red-packet-service', prefix: 'RED_PACKET' },
+  // A consumer's broker user is its consumer name.
+  { name: 'coupon', broker: COUPON_CONSUMER.name, prefix: 'COUPON' },
+  { name: 'red-packet', broker: RED_PACKET_CONSUMER.name, prefix: 'RED_PACKET' },
 ];
 
 /** What a broker refusal looks like to the client: the channel closed with 403 ACCESS_REFUSED. */
@@ -114,12 +116,12 @@ describe('least privilege: the demo accounts', () => {
     });
 
     it('a consumer may not read the other consumer queues', async () => {
-      expect(await refusal('coupon-service', (ch) => ch.consume(RED_PACKET_QUEUE, () => undefined))).toMatch(ACCESS_REFUSED);
-      expect(await refusal('red-packet-service', (ch) => ch.consume(`${COUPON_QUEUE}.dlq`, () => undefined))).toMatch(ACCESS_REFUSED);
+      expect(await refusal(COUPON_CONSUMER.name, (ch) => ch.consume(RED_PACKET_QUEUE, () => undefined))).toMatch(ACCESS_REFUSED);
+      expect(await refusal(RED_PACKET_CONSUMER.name, (ch) => ch.consume(`${COUPON_QUEUE}.dlq`, () => undefined))).toMatch(ACCESS_REFUSED);
     });
 
     it('a consumer may not publish payment events, nor the order service declare queues', async () => {
-      const forged = await refusal('coupon-service', async (ch) => {
+      const forged = await refusal(COUPON_CONSUMER.name, async (ch) => {
         ch.publish(PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded.routingKey, Buffer.from('{}'));
         await ch.waitForConfirms();
       });

@@ -86,7 +86,7 @@ describe('retry ladder and dead letters', () => {
       await waitFor(async () => (await system.count('coupon', 'coupons')) === valid.length, { message: 'valid messages processed' });
       const stats = await consumerStats(coupon);
       expect(stats).toMatchObject({ processed: valid.length, retried: 0, deadLettered: poison.length, pauses: 0 });
-      expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);
+      expect(await raw.queueDepth(`${system.queue('coupon')}.dlq`)).toBe(0);
 
       const list = await http(coupon, 'GET', '/dead-letters?status=PENDING&limit=2&page=1', undefined, asOperator);
       expect(list.body).toMatchObject({ total: poison.length, page: 1, limit: 2 });
@@ -181,7 +181,7 @@ describe('retry ladder and dead letters', () => {
       expect((await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator)).body).toMatchObject({ redriven: 0 });
       const raw = await new RawPublisher().open();
       try {
-        expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.dlq`)).toBe(0);
+        expect(await raw.queueDepth(`${system.queue('coupon')}.dlq`)).toBe(0);
       } finally {
         await raw.close();
       }
@@ -236,7 +236,7 @@ describe('retry ladder and dead letters', () => {
       expect((await consumerStats(restarted)).state).toBe('consuming');
       const raw = await new RawPublisher().open();
       try {
-        expect(await raw.queueDepth(`${system.prefix}coupon-service.payment-succeeded.retry.2s`)).toBe(0);
+        expect(await raw.queueDepth(`${system.queue('coupon')}.retry.2s`)).toBe(0);
       } finally {
         await raw.close();
       }

@@ -1,4 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
+import { COUPON_CONSUMER } from '@app/contracts';
+import { consumerQueue } from '@app/messaging';
 import { RabbitCluster } from '../../tools/cluster/rabbit-cluster';
 import { hold } from '../reliability/harness/hold';
 import { ReliabilitySystem } from '../reliability/harness/reliability-system';
@@ -38,7 +40,7 @@ describe('cluster: broker node faults under load (quorum queues)', () => {
   it('1: the node leading the consumers\' queues SIGKILLed, restarted later', async () => {
     const system = clusterSystem(cluster, { scenario: 'c1-leader-sigkill' });
     await scenario(system, async () => {
-      const queue = `${system.prefix}coupon-service.payment-succeeded`;
+      const queue = `${system.prefix}${consumerQueue(COUPON_CONSUMER)}`;
       const leader = await waitFor('a leader of the coupon queue', () => cluster.leaderOf(queue));
       system.notes.killedNode = leader.name;
       await system.load(300, {
@@ -61,7 +63,7 @@ describe('cluster: broker node faults under load (quorum queues)', () => {
     const system = clusterSystem(cluster, { scenario: 'c2-order-node-sigkill' });
     await scenario(system, async () => {
       const node = await nodeOf(cluster, system.order);
-      const couponQueue = `${system.prefix}coupon-service.payment-succeeded`;
+      const couponQueue = `${system.prefix}${consumerQueue(COUPON_CONSUMER)}`;
       const stalled = await waitFor('a leader of the coupon queue', () => cluster.leaderOf(couponQueue));
       if (stalled === node) throw new Error(`the coupon queue's leader is on the order service's node (${node.name}); the scenario needs them apart`);
       system.notes.killedNode = node.name;

@@ -84,9 +84,9 @@ describe('console in a browser', () => {
     await waitFor(() => ledgerIs({ 'ledger-paid': 20, 'ledger-granted-coupons': 20, 'ledger-granted-red-packets': 20 }), { timeoutMs: 30_000, message: '20 orders granted' });
     await shot('03-paid');
 
-    const coupons = page.locator('[data-consumer=coupons]');
+    const coupons = page.locator('[data-consumer=coupon-service]');
     await coupons.locator('[data-role=mode]').selectOption('down');
-    await page.click('[data-testid=chaos-coupons]');
+    await page.click('[data-testid=chaos-coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('down until healed'), { timeoutMs: 10_000, message: 'fault shown' });
     await page.fill('#burst-n', '10');
     await page.click('[data-action=burst]');
@@ -96,7 +96,7 @@ describe('console in a browser', () => {
     expect(Number(await cellText('ledger-in-flight'))).toBeGreaterThan(0);
     await shot('04-coupon-db-down-retrying');
 
-    await page.click('[data-testid=heal-coupons]');
+    await page.click('[data-testid=heal-coupon-service]');
     await waitFor(() => ledgerIs({ 'ledger-paid': 30, 'ledger-granted-coupons': 30, 'ledger-granted-red-packets': 30, 'ledger-in-flight': 0, 'ledger-dead-lettered': 0, 'ledger-lost': 0, 'ledger-duplicated': 0 }), {
       timeoutMs: 60_000,
       message: 'every order granted after the heal',
@@ -109,9 +109,9 @@ describe('console in a browser', () => {
     // The same coupon service, restarted with a short ladder on the same port.
     await services.coupon.stop();
     services.coupon = await system.start('coupon', { COUPON_PORT: String(couponPort), COUPON_RETRY_LADDER: '200ms,400ms' });
-    const coupons = page.locator('[data-consumer=coupons]');
+    const coupons = page.locator('[data-consumer=coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('healthy'), { timeoutMs: 20_000, message: 'console sees the restarted service' });
-    await page.click('[data-testid=chaos-coupons]');
+    await page.click('[data-testid=chaos-coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('down'), { timeoutMs: 10_000, message: 'fault shown' });
     await page.fill('#burst-n', '10');
     await page.click('[data-action=burst]');
@@ -119,17 +119,17 @@ describe('console in a browser', () => {
     // Past the ladder the letters wait in the DLQ until the database is back to store them.
     await waitFor(async () => (await page.locator('#pipeline').innerText()).match(/DLQ\s+10/), { timeoutMs: 30_000, message: 'ten in the DLQ' });
     expect(await cellText('ledger-lost')).toBe('0');
-    await page.click('[data-testid=heal-coupons]');
+    await page.click('[data-testid=heal-coupon-service]');
     await waitFor(() => ledgerIs({ 'ledger-dead-lettered': 10, 'ledger-granted-coupons': 30, 'ledger-lost': 0 }), { timeoutMs: 30_000, message: 'ten dead letters stored' });
-    await page.waitForSelector('[data-testid=dead-letters-coupons]');
+    await page.waitForSelector('[data-testid=dead-letters-coupon-service]');
     await shot('06-dead-lettered');
 
-    await page.click('[data-action=redrive-group][data-consumer=coupons]');
+    await page.click('[data-action=redrive-group][data-consumer=coupon-service]');
     await waitFor(() => ledgerIs({ 'ledger-paid': 40, 'ledger-granted-coupons': 40, 'ledger-granted-red-packets': 40, 'ledger-in-flight': 0, 'ledger-dead-lettered': 0, 'ledger-lost': 0, 'ledger-duplicated': 0 }), {
       timeoutMs: 30_000,
       message: 'every order granted after the re-drive',
     });
-    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupons]').count()) === 0, { timeoutMs: 10_000, message: 'letters leave the table' });
+    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service]').count()) === 0, { timeoutMs: 10_000, message: 'letters leave the table' });
     await shot('07-redriven');
   });
 

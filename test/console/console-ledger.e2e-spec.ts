@@ -35,9 +35,9 @@ describe('console ledger', () => {
     try {
       expect((await consoleApi(console.url, 'POST', '/api/actions/steady', { rate: 20 }, true)).status).toBe(200);
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 20, { timeoutMs: 30_000, message: 'flow started' });
-      expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/coupons', { mode: 'down', durationSeconds: 3 }, true)).status).toBe(200);
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers.coupons.chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers.coupons.chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
+      expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/coupon-service', { mode: 'down', durationSeconds: 3 }, true)).status).toBe(200);
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 120, { timeoutMs: 60_000, message: 'flow after the heal' });
       expect((await consoleApi(console.url, 'DELETE', '/api/actions/steady', undefined, true)).status).toBe(200);
       const paid = await waitFor(
@@ -55,10 +55,10 @@ describe('console ledger', () => {
     }
     expect(readings.length).toBeGreaterThan(50);
     // The outage really showed: some readings had coupons in flight.
-    expect(readings.some((r) => r.consumers.coupons.inFlight > 0)).toBe(true);
+    expect(readings.some((r) => r.consumers['coupon-service'].inFlight > 0)).toBe(true);
     for (const r of readings) {
       expect({ at: r.at, lost: r.lost, duplicated: r.duplicated }).toEqual({ at: r.at, lost: 0, duplicated: 0 });
-      for (const c of [r.consumers.coupons, r.consumers.redPackets]) expect(c.granted + c.inFlight + c.deadLettered + c.lost).toBeGreaterThanOrEqual(c.paid);
+      for (const c of [r.consumers['coupon-service'], r.consumers['red-packet-service']]) expect(c.granted + c.inFlight + c.deadLettered + c.lost).toBeGreaterThanOrEqual(c.paid);
     }
     // The rows the poller saw agree with the databases at the end.
     expect(await system.count('coupon', 'coupons')).toBe(readings.at(-1).paid);
@@ -74,7 +74,7 @@ describe('console ledger', () => {
     expect(text).toContain('event: snapshot');
     const snapshot = JSON.parse(/\ndata: (.*)\n/.exec(text)![1]);
     expect(snapshot.ledger).toMatchObject({ lost: 0, duplicated: 0 });
-    expect(Object.keys(snapshot.consumers)).toEqual(['coupons', 'redPackets']);
+    expect(Object.keys(snapshot.consumers)).toEqual(['coupon-service', 'red-packet-service']);
 
     expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline')).status).toBe(400);
     expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
@@ -95,8 +95,8 @@ describe('console ledger', () => {
       { timeoutMs: 20_000, message: 'the loss named' },
     );
     expect(ledger).toMatchObject({ lost: 1, duplicated: 0, settled: true });
-    expect(ledger.consumers.coupons.lost).toBe(1);
-    expect(ledger.named.coupons.lost).toEqual([victim.order_id]);
-    expect(ledger.named.redPackets).toEqual({ lost: [], duplicated: [] });
+    expect(ledger.consumers['coupon-service'].lost).toBe(1);
+    expect(ledger.named['coupon-service'].lost).toEqual([victim.order_id]);
+    expect(ledger.named['red-packet-service']).toEqual({ lost: [], duplicated: [] });
   });
 });

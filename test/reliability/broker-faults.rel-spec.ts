@@ -1,3 +1,5 @@
+import { CONSUMERS } from '@app/contracts';
+import { consumerQueue } from '@app/messaging';
 import { hold } from './harness/hold';
 import { closeAllConnections, restartBroker, withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';
@@ -44,7 +46,7 @@ describe('reliability: broker faults', () => {
     try {
       await system.start();
       const exchange = `${system.prefix}payments.events`;
-      const queues = ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded'].map((q) => `${system.prefix}${q}`);
+      const queues = CONSUMERS.map((consumer) => `${system.prefix}${consumerQueue(consumer)}`);
       await system.load(300, {
         fault: async () => {
           // Both bindings change while no publish is in flight: with one queue still bound, the

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
+import { COUPON_CONSUMER } from '@app/contracts';
 import { withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';
 
@@ -61,7 +62,7 @@ describe('reliability: poison and lock conflicts', () => {
             const recent = await system.query<any>('order', 'SELECT message_id FROM outbox_messages ORDER BY id DESC LIMIT 30');
             for (const row of recent as Array<{ message_id: string }>) {
               try {
-                await blocker.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, NOW(3))', ['coupons', row.message_id]);
+                await blocker.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, NOW(3))', [COUPON_CONSUMER.name, row.message_id]);
               } catch (error) {
                 if ((error as { errno?: number }).errno === 1213) {
                   deadlocksProvoked++;

@@ -2,7 +2,8 @@ import { ConsoleLogger, INestApplication, LoggerService, LogLevel } from '@nestj
 import { randomBytes } from 'node:crypto';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { Env, loadOrderServiceConfig } from '@app/config';
-import { MessagingService } from '@app/messaging';
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { consumerQueue, MessagingService } from '@app/messaging';
 import type { SpanExporter } from '@app/tracing';
 import { startOrderService } from '../../apps/order-service/src/order-service.app';
 import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
@@ -82,6 +83,11 @@ export class TestSystem {
     };
     this.running.add(service);
     return service;
+  }
+
+  /** A consumer service's main queue in this run (`<run>.coupon-service.payment-succeeded`). */
+  queue(service: 'coupon' | 'red-packet'): string {
+    return `${this.prefix}${consumerQueue(service === 'coupon' ? COUPON_CONSUMER : RED_PACKET_CONSUMER)}`;
   }
 
   /** The running instance of a service (the latest one started). */

@@ -2,7 +2,8 @@ import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { DEFAULT_RETRY_LADDER, Env, parseLadder } from '@app/config';
-import { consumerQueueNames } from '@app/messaging';
+import { CONSUMERS } from '@app/contracts';
+import { consumerQueue, consumerQueueNames } from '@app/messaging';
 import { MysqlServer, mysqlUrl, testAmqpUrl, testMysql } from './test-servers';
 
 /**
@@ -43,7 +44,7 @@ export class RunNamespace {
 
   /** What the three services declare in this run with `ladderMs` (the default ladder unless given): for cleanup. */
   declaredTopology(ladderMs: number[] = parseLadder(DEFAULT_RETRY_LADDER)): { queues: string[]; exchanges: string[] } {
-    const queues = ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded'].flatMap((base) => consumerQueueNames(`${this.prefix}${base}`, ladderMs));
+    const queues = CONSUMERS.flatMap((consumer) => consumerQueueNames(`${this.prefix}${consumerQueue(consumer)}`, ladderMs));
     return { queues, exchanges: [`${this.prefix}payments.events`] };
   }
 

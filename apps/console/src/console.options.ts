@@ -1,5 +1,5 @@
 import { ConsoleConfig } from '@app/config';
-import { ConsumerName } from './ledger/ledger';
+import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
 import { ServiceClient } from './snapshot/service-client';
 
 export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');
@@ -12,8 +12,8 @@ export class ConsoleServices {
   constructor(config: ConsoleConfig) {
     this.order = new ServiceClient('order-service', config.services.order, config.operatorToken);
     this.consumers = {
-      coupons: new ServiceClient('coupon-service', config.services.coupon, config.operatorToken),
-      redPackets: new ServiceClient('red-packet-service', config.services.redPacket, config.operatorToken),
+      [COUPON_CONSUMER.name]: new ServiceClient(COUPON_CONSUMER.name, config.services.coupon, config.operatorToken),
+      [RED_PACKET_CONSUMER.name]: new ServiceClient(RED_PACKET_CONSUMER.name, config.services.redPacket, config.operatorToken),
     };
   }
 }

@@ -1,11 +1,12 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
 import { startConsumerService } from '@app/consumer-service';
+import { COUPON_CONSUMER } from '@app/contracts';
 import type { SpanExporter } from '@app/tracing';
 import { CouponServiceModule } from './coupon-service.module';
 
 export const loadCouponServiceConfig = (env?: Env) =>
-  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 
 /** Starts the coupon service; used by main.ts and by tests that run it in-process. */
 export function startCouponService(config: ConsumerServiceConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {

@@ -2,12 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
+import { COUPON_CONSUMER } from '@app/contracts';
 import { Coupon } from './coupons/coupon.entity';
-import { COUPON_CONSUMER } from './coupons/coupons.service';
 import { CouponsModule } from './coupons/coupons.module';
 import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-coupons';
 import { CouponAttemptHistory1763700000310 } from './migrations/1763700000310-coupon-attempt-history';
 import { IndexCouponsUser1763800000300 } from './migrations/1763800000300-index-coupons-user';
+import { CouponInboxConsumerName1764000000300 } from './migrations/1764000000300-coupon-inbox-consumer-name';
 
 @Module({})
 export class CouponServiceModule {
@@ -16,14 +17,12 @@ export class CouponServiceModule {
       module: CouponServiceModule,
       imports: [
         ConsumerServiceModule.forRoot(config, {
-          serviceName: 'coupon-service',
           consumer: COUPON_CONSUMER,
-          queue: 'coupon-service.payment-succeeded',
           entities: [Coupon],
-          migrations: [CreateCoupons1763700000300, CouponAttemptHistory1763700000310, IndexCouponsUser1763800000300],
+          migrations: [CreateCoupons1763700000300, CouponAttemptHistory1763700000310, IndexCouponsUser1763800000300, CouponInboxConsumerName1764000000300],
         }, chaos),
         CouponsModule,
-        GrantLedgerModule.register({ serviceName: 'coupon-service', consumer: COUPON_CONSUMER, grantTable: 'coupons' }),
+        GrantLedgerModule.register({ consumer: COUPON_CONSUMER.name, grantTable: 'coupons' }),
       ],
     };
   }

@@ -1,11 +1,12 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
 import { startConsumerService } from '@app/consumer-service';
+import { RED_PACKET_CONSUMER } from '@app/contracts';
 import type { SpanExporter } from '@app/tracing';
 import { RedPacketServiceModule } from './red-packet-service.module';
 
 export const loadRedPacketServiceConfig = (env?: Env) =>
-  loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service' }, env);
+  loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service', serviceName: RED_PACKET_CONSUMER.name }, env);
 
 /** Starts the red-packet service; used by main.ts and by tests that run it in-process. */
 export function startRedPacketService(config: ConsumerServiceConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {

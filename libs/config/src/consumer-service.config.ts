@@ -110,8 +110,13 @@ export function consumerConfigVariables(prefix: ConsumerServicePrefix): string[]
 /**
  * Coupon and red-packet services share one shape; `prefix` picks their own variables. A
  * service-specific ladder overrides `RETRY_LADDER`. Every problem in either part is reported.
+ * `defaults.serviceName` (the service's consumer name) is what OTEL_SERVICE_NAME defaults to.
  */
-export function loadConsumerServiceConfig(prefix: ConsumerServicePrefix, defaults: { port: number; database: string }, env: Env = process.env): ConsumerServiceConfig {
+export function loadConsumerServiceConfig(
+  prefix: ConsumerServicePrefix,
+  defaults: { port: number; database: string; serviceName: string },
+  env: Env = process.env,
+): ConsumerServiceConfig {
   const [own, shared] = parseAll<[Own, Shared]>(
     () => parseEnv(ownSchema(defaults), env, `${prefix}_`),
     () => parseEnv(sharedSchema, env),
@@ -143,7 +148,7 @@ export function loadConsumerServiceConfig(prefix: ConsumerServicePrefix, default
       retentionCleanupIntervalMs: shared.RETENTION_CLEANUP_INTERVAL,
     },
     deadLetters: deadLetterConfig(shared),
-    observability: observabilityConfig(shared, prefix === 'COUPON' ? 'coupon-service' : 'red-packet-service'),
+    observability: observabilityConfig(shared, defaults.serviceName),
   };
 }
 

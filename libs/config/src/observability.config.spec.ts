@@ -1,7 +1,8 @@
+import { COUPON_CONSUMER } from '@app/contracts';
 import { ConfigError } from './env';
 import { loadConsumerServiceConfig, loadOrderServiceConfig } from './service.config';
 
-const loadCouponServiceConfig = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
+const loadCouponServiceConfig = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 
 describe('observability configuration', () => {
   it('keeps tracing off unless an OTLP endpoint is set, and off again with OTEL_SDK_DISABLED', () => {

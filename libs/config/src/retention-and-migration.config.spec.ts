@@ -1,8 +1,9 @@
+import { COUPON_CONSUMER } from '@app/contracts';
 import { ConfigError } from './env';
 import { loadConsumerServiceConfig, loadOrderServiceConfig } from './service.config';
 
 const SECRET = 'Mi9rat10nS3cret';
-const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
+const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 
 const problemsOf = (load: () => unknown): string => {
   try {

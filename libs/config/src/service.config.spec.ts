@@ -1,3 +1,4 @@
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
 import { ConfigError } from './env';
 import { DEFAULT_RETRY_LADDER, loadConsumerServiceConfig, loadOrderServiceConfig, parseLadder } from './service.config';
 
@@ -14,9 +15,9 @@ const configErrorOf = (load: () => unknown): ConfigError => {
   throw new Error('loaded without error');
 };
 
-const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service' }, env);
+const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 const loadRedPacket = (env: Record<string, string>) =>
-  loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service' }, env);
+  loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service', serviceName: RED_PACKET_CONSUMER.name }, env);
 
 describe('parseLadder', () => {
   it('parses the default ladder into its 16 levels', () => {

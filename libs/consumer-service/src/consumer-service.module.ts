@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
-import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
+import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import {
   CreateDeadLetters1763700000500,
   DeadLetter,
@@ -13,7 +13,7 @@ import {
 import { FaultsModule } from '@app/faults';
 import { HealthContributor, HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
-import { MessagingModule, retryPolicy } from '@app/messaging';
+import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -33,12 +33,11 @@ class DeadLetterHealth implements HealthContributor {
 }
 
 export interface ConsumerServiceDefinition {
-  /** Process name: shown in logs and as the broker connection name. */
-  serviceName: string;
-  /** Consumer key used by `@ConsumeEvent(..., { consumer })`. */
-  consumer: string;
-  /** Main queue name before the prefix, e.g. "coupon-service.payment-succeeded". */
-  queue: string;
+  /**
+   * The service's consumer. Its name is the service's (broker connection, OpenAPI title), the key
+   * `@ConsumeEvent(..., { consumer })` and the inbox use, and the stem of its queues.
+   */
+  consumer: ConsumerDescriptor;
   entities: Function[];
   migrations: Function[];
 }
@@ -60,6 +59,7 @@ function imports(
   definition: ConsumerServiceDefinition,
   chaos: ChaosOptions = { enabled: false },
 ): DynamicModule[] {
+  const name = definition.consumer.name;
   return [
     OperatorAuthModule.register({ token: config.operatorToken }),
     FaultsModule.register(config.faults),
@@ -83,15 +83,15 @@ function imports(
       inject: [getDataSourceToken()],
       useFactory: (dataSource: DataSource) => ({
         url: config.broker.url,
-        connectionName: `${definition.serviceName}${config.broker.namePrefix ? ` (${config.broker.namePrefix})` : ''}`,
+        connectionName: `${name}${config.broker.namePrefix ? ` (${config.broker.namePrefix})` : ''}`,
         namePrefix: config.broker.namePrefix,
         queueType: config.broker.queueType,
         confirmTimeoutMs: config.broker.confirmTimeoutMs,
         exchanges: [PAYMENT_EVENTS_EXCHANGE],
         classifyError: classifyMysqlError,
         consumers: {
-          [definition.consumer]: {
-            queue: definition.queue,
+          [name]: {
+            queue: consumerQueue(definition.consumer),
             exchange: PAYMENT_EVENTS_EXCHANGE,
             prefetch: config.consumer.prefetch,
             handlerTimeoutMs: config.consumer.handlerTimeoutMs,
@@ -103,9 +103,9 @@ function imports(
         },
       }),
     }),
-    DeadLettersModule.register({ consumer: definition.consumer, ...config.deadLetters }),
+    DeadLettersModule.register({ consumer: name, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
-    OpenApiModule.register({ title: definition.serviceName, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
+    OpenApiModule.register({ title: name, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
     ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),
   ];
 }

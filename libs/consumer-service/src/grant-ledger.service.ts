@@ -6,9 +6,7 @@ import { MessagingService, parseAttemptHistory } from '@app/messaging';
 
 export const GRANT_LEDGER_OPTIONS = Symbol('GRANT_LEDGER_OPTIONS');
 export interface GrantLedgerOptions {
-  /** The service name shown in timelines, e.g. "coupon-service". */
-  serviceName: string;
-  /** Consumer key (for its queue names). */
+  /** The consumer's name: the service named in timelines and summaries, and the key of its queues. */
   consumer: string;
   /** The grant table: one row per order (`order_id` unique, `event_id`, `issued_at`, `attempt_history`). */
   grantTable: 'coupons' | 'red_packets';
@@ -57,7 +55,7 @@ export class GrantLedgerService {
     );
     const routes = this.messaging.routes(this.options.consumer);
     return {
-      service: this.options.serviceName,
+      service: this.options.consumer,
       granted: Number(granted.n),
       deadLettered: Number(owed.n),
       deadLetterGroups: groups.map((g) => ({ errorCode: g.error_code, count: Number(g.n) })),
@@ -88,7 +86,7 @@ export class GrantLedgerService {
 
   /** This consumer's rows of one order's story: each failed attempt, dead-lettering, re-drive, the grant. */
   async timeline(orderId: string, eventId?: string): Promise<TimelineRow[]> {
-    const service = this.options.serviceName;
+    const service = this.options.consumer;
     const [grant]: Array<{ issued_at: Date; event_id: string; attempt_history: string | null }> = await this.dataSource.query(
       `SELECT issued_at, event_id, attempt_history FROM ${this.options.grantTable} WHERE order_id = ?`,
       [orderId],

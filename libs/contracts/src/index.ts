@@ -1,7 +1,9 @@
 /**
  * @app/contracts — the events services exchange, as versioned zod schemas (payment.succeeded v1),
- * and money in integer cents. What a consumer validates and a producer writes is the same schema.
+ * the services that consume them (each under its one name), and money in integer cents. What a
+ * consumer validates and a producer writes is the same schema.
  */
 export * from './event-contract';
 export * from './payment-succeeded.event';
+export * from './consumers';
 export * from './money';

@@ -11,3 +11,4 @@ export * from './inbox.module';
 export * from './inbox.retention';
 export * from './index-inbox-processed-at.migration';
 export * from './inbox.options';
+export * from './rename-inbox-consumer';

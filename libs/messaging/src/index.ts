@@ -16,8 +16,9 @@ export * from './retry/retry-policy';
 export * from './retry/failure-router';
 export * from './retry/failure-headers';
 export * from './retry/attempt-history';
-// Broker topology, pure.
+// Broker topology, pure; queue names from consumer names.
 export * from './topology/topology';
+export * from './topology/consumer-queue';
 // Publishing with confirms and `mandatory`; what other libraries publish through.
 export * from './publishing/publisher';
 export * from './publishing/confirmed-publisher';

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { consumerQueueNames } from '@app/messaging';
+import { CONSUMERS } from '@app/contracts';
+import { consumerQueue, consumerQueueNames } from '@app/messaging';
 import { parseLadder } from '@app/config';
 import { AMQP_URL, queueDepths } from './broker';
 import { MariaDbInstance } from './mariadb-instance';
@@ -202,11 +203,7 @@ export class ReliabilitySystem {
   }
 
   queues(): string[] {
-    const names: string[] = [];
-    for (const base of ['coupon-service.payment-succeeded', 'red-packet-service.payment-succeeded']) {
-      names.push(...consumerQueueNames(`${this.prefix}${base}`, parseLadder(this.ladder)));
-    }
-    return names;
+    return CONSUMERS.flatMap((consumer) => consumerQueueNames(`${this.prefix}${consumerQueue(consumer)}`, parseLadder(this.ladder)));
   }
 
   /** Waits until nothing is in flight: outbox sent, queues empty, every paid order granted. */

@@ -1,3 +1,4 @@
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
 import { computeLedger, ConsumerReading, LedgerReading, nameOrders } from './ledger';
 
 const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({ granted, deadLettered: 0, queued: 0, unacked: 0, fresh: true, ...extra });
@@ -6,7 +7,7 @@ const reading = (paid: number, coupons: ConsumerReading, redPackets: ConsumerRea
   paid,
   outboxPending: 0,
   fresh: true,
-  consumers: { coupons, redPackets },
+  consumers: { [COUPON_CONSUMER.name]: coupons, [RED_PACKET_CONSUMER.name]: redPackets },
   ...extra,
 });
 
@@ -47,8 +48,8 @@ describe('the ledger', () => {
     const quiet = reading(10, consumer(9), consumer(10));
     const ledger = computeLedger(quiet, quiet);
     expect(ledger).toMatchObject({ lost: 1, inFlight: 0, settled: true });
-    expect(ledger.consumers.coupons.lost).toBe(1);
-    expect(ledger.consumers.redPackets.lost).toBe(0);
+    expect(ledger.consumers['coupon-service'].lost).toBe(1);
+    expect(ledger.consumers['red-packet-service'].lost).toBe(0);
   });
 
   it('shows grants beyond the paid orders as duplicated once quiet, and as nothing while moving', () => {

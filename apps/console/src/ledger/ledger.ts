@@ -1,3 +1,5 @@
+import { CONSUMER_NAMES, ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+
 /**
  * The loss ledger: for each consumer, paid = granted + in flight + dead-lettered (+ lost), and
  * grants beyond the paid orders are duplicated.
@@ -9,10 +11,9 @@
  * never lost. Only once the system is quiet — every source answered, nothing queued, held
  * unacknowledged or pending in the outbox, and the counts unchanged since the previous reading —
  * is a remaining gap lost and a surplus duplicated. Then the ledger is exact.
+ *
+ * Consumers are keyed by their one name (`coupon-service`, `red-packet-service`: @app/contracts).
  */
-
-export const CONSUMERS = ['coupons', 'redPackets'] as const;
-export type ConsumerName = (typeof CONSUMERS)[number];
 
 /** One consumer's sources, read after the order service's (pipeline order). */
 export interface ConsumerReading {
@@ -50,10 +51,21 @@ export interface ConsumerLedger {
   settled: boolean;
 }
 
+/**
+ * Grants issued, by product: product nouns, not consumer names. `granted.coupons` counts coupons
+ * (the page's "Coupons" cell, `GET /api/ledger`'s `granted`), what a reader adds up against the
+ * paid orders; where the console names a consumer (per-consumer detail, actions) it uses the
+ * consumer's name.
+ */
+export interface GrantCounts {
+  coupons: number;
+  redPackets: number;
+}
+
 export interface Ledger {
   at: string;
   paid: number;
-  granted: Record<ConsumerName, number>;
+  granted: GrantCounts;
   inFlight: number;
   deadLettered: number;
   lost: number;
@@ -94,18 +106,19 @@ export function consumerLedger(current: LedgerReading, previous: LedgerReading |
 
 /** The ledger of `current`, given the reading before it (undefined for the first). */
 export function computeLedger(current: LedgerReading, previous?: LedgerReading): Ledger {
-  const consumers = { coupons: consumerLedger(current, previous, 'coupons'), redPackets: consumerLedger(current, previous, 'redPackets') };
-  const sum = (key: 'inFlight' | 'deadLettered' | 'lost' | 'duplicated') => consumers.coupons[key] + consumers.redPackets[key];
+  const consumers = Object.fromEntries(CONSUMER_NAMES.map((name) => [name, consumerLedger(current, previous, name)])) as Record<ConsumerName, ConsumerLedger>;
+  const all = Object.values(consumers);
+  const sum = (key: 'inFlight' | 'deadLettered' | 'lost' | 'duplicated') => all.reduce((total, c) => total + c[key], 0);
   return {
     at: current.at,
     paid: current.paid,
-    granted: { coupons: consumers.coupons.granted, redPackets: consumers.redPackets.granted },
+    granted: { coupons: consumers[COUPON_CONSUMER.name].granted, redPackets: consumers[RED_PACKET_CONSUMER.name].granted },
     inFlight: sum('inFlight'),
     deadLettered: sum('deadLettered'),
     lost: sum('lost'),
     duplicated: sum('duplicated'),
-    settled: consumers.coupons.settled && consumers.redPackets.settled,
-    fresh: current.fresh && CONSUMERS.every((n) => current.consumers[n].fresh),
+    settled: all.every((c) => c.settled),
+    fresh: current.fresh && CONSUMER_NAMES.every((n) => current.consumers[n].fresh),
     consumers,
   };
 }

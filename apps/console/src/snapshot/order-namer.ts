@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
 import { ConsoleServices } from '../console.options';
-import { ConsumerName, CONSUMERS, Ledger, nameOrders } from '../ledger/ledger';
+import { Ledger, nameOrders } from '../ledger/ledger';
 
 const PAGE = 1000;
 /** At most this many ids are compared (pages of 1,000); past it the console says so instead. */
@@ -36,7 +37,7 @@ export class OrderNamer {
   private async compute(): Promise<Named> {
     const paid = await this.ids((after) => this.services.order.get<{ ids: string[] }>(`/ledger/paid-order-ids?after=${after}&limit=${PAGE}`, true));
     const named = {} as Named;
-    for (const name of CONSUMERS) {
+    for (const name of CONSUMER_NAMES) {
       const client = this.services.consumers[name];
       const granted = await this.ids((after) => client.get<{ ids: string[] }>(`/ledger/order-ids?after=${after}&limit=${PAGE}`, true));
       const owed = await client.get<{ ids: string[] }>('/ledger/owed-order-ids', true);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject } from 'rxjs';
 import { ConsoleConfig } from '@app/config';
+import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
 import { CONSOLE_CONFIG, ConsoleServices } from '../console.options';
-import { computeLedger, ConsumerName, CONSUMERS, ConsumerReading, LedgerReading } from '../ledger/ledger';
+import { computeLedger, ConsumerReading, LedgerReading } from '../ledger/ledger';
 import { PayLoadService } from '../load/pay-load.service';
 import { OrderNamer } from './order-namer';
 import { QueueDepths } from './queue-depths';
@@ -74,7 +75,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       (error: Error) => ({ ...this.lastOrder, up: false, problem: error.message }),
     );
     this.lastOrder = order;
-    const entries = await Promise.all(CONSUMERS.map(async (name) => [name, await readConsumer(this.services.consumers[name], this.depths, this.lastConsumers?.[name])] as const));
+    const entries = await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readConsumer(this.services.consumers[name], this.depths, this.lastConsumers?.[name])] as const));
     const consumers = Object.fromEntries(entries) as Record<ConsumerName, ConsumerView & { fresh: boolean }>;
     this.lastConsumers = consumers;
     const reading: LedgerReading = {
@@ -82,13 +83,13 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       paid: order.paid,
       outboxPending: order.outboxPending,
       fresh: order.up,
-      consumers: Object.fromEntries(CONSUMERS.map((name) => [name, toReading(consumers[name])])) as Record<ConsumerName, ConsumerReading>,
+      consumers: Object.fromEntries(CONSUMER_NAMES.map((name) => [name, toReading(consumers[name])])) as Record<ConsumerName, ConsumerReading>,
     };
     const ledger = computeLedger(reading, this.previous);
     this.previous = reading;
     this.series.push(seriesPoint(this.series, ledger, at));
     while (this.series.length > Math.ceil((SERIES_SECONDS * 1000) / this.config.pollIntervalMs)) this.series.shift();
-    const deadLetterRows = Object.fromEntries(await Promise.all(CONSUMERS.map(async (name) => [name, await readDeadLetterRows(this.services.consumers[name])] as const)));
+    const deadLetterRows = Object.fromEntries(await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readDeadLetterRows(this.services.consumers[name])] as const)));
     return {
       at,
       ledger,

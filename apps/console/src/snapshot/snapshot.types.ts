@@ -1,4 +1,5 @@
-import { ConsumerName, Ledger } from '../ledger/ledger';
+import { ConsumerName } from '@app/contracts';
+import { Ledger } from '../ledger/ledger';
 
 export interface QueueView {
   name: string;

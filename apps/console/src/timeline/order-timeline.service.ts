@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { CONSUMER_NAMES } from '@app/contracts';
 import { ConsoleServices } from '../console.options';
-import { CONSUMERS } from '../ledger/ledger';
 import { ServiceError } from '../snapshot/service-client';
 
 export interface TimelineEntry {
@@ -26,7 +26,7 @@ export class OrderTimelineService {
     });
     const query = order.eventId ? `?eventId=${encodeURIComponent(order.eventId)}` : '';
     const consumers = await Promise.all(
-      CONSUMERS.map((name) =>
+      CONSUMER_NAMES.map((name) =>
         this.services.consumers[name]
           .get<{ rows: TimelineEntry[] }>(`/ledger/orders/${orderId}/timeline${query}`)
           .then((r) => r.rows)

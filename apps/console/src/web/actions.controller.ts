@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
+import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
 import { ZodValidationPipe } from '@app/http';
 import { ConsoleServices } from '../console.options';
-import { ConsumerName, CONSUMERS } from '../ledger/ledger';
 import { PayLoadService } from '../load/pay-load.service';
 import { ServiceError } from '../snapshot/service-client';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { OperatorGuard } from './operator.guard';
 
-const consumerParam = z.enum(CONSUMERS, { message: 'must be coupons or redPackets' });
+const consumerParam = z.enum(CONSUMER_NAMES, { message: `must be ${CONSUMER_NAMES.join(' or ')}` });
 const paySchema = z.strictObject({ count: z.number().int().min(1).max(1000).default(1) });
 const steadySchema = z.strictObject({ rate: z.number().min(0.1).max(200) });
 const chaosSchema = z.strictObject({

@@ -3,11 +3,16 @@
  * draws the pipeline and charts as SVG, and sends actions as same-origin JSON posts. It never sees
  * the operator token: the session cookie is HttpOnly and sign-in is a plain form post.
  */
+import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+
+/** How the page labels each consumer (snapshots key consumers by name: `consumers['coupon-service']`). */
+const LABELS: Record<ConsumerName, string> = { [COUPON_CONSUMER.name]: 'Coupons', [RED_PACKET_CONSUMER.name]: 'Red packets' };
+
 export const CLIENT_SCRIPT = String.raw`'use strict';
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var signedIn = document.body.getAttribute('data-signed-in') === 'true';
-  var NAMES = { coupons: 'Coupons', redPackets: 'Red packets' };
+  var NAMES = ${JSON.stringify(LABELS)};
   var last = null;
   function esc(v) { return String(v == null ? '' : v).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   function time(iso) { return iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) + '.' + String(new Date(iso).getMilliseconds()).padStart(3, '0') : ''; }

@@ -2,13 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PaymentSucceededV1 } from '@app/contracts';
+import { COUPON_CONSUMER, PaymentSucceededV1 } from '@app/contracts';
 import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
 import { Inbox } from '@app/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
-
-export const COUPON_CONSUMER = 'coupons';
 
 @Injectable()
 export class CouponsService {
@@ -36,7 +34,7 @@ export class CouponsService {
       eventId: event.eventId,
       attemptHistory,
     };
-    const outcome = await this.inbox.insertOnce(COUPON_CONSUMER, event.eventId, Coupon, coupon, { orderId: coupon.orderId });
+    const outcome = await this.inbox.insertOnce(COUPON_CONSUMER.name, event.eventId, Coupon, coupon, { orderId: coupon.orderId });
     if (outcome === 'inserted') return 'issued';
     // A different event for an order that already has its coupon: keep the one we have.
     if (outcome === 'exists') this.logger.warn(`order ${coupon.orderId} already has a coupon; event ${event.eventId} absorbed`);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
-import { PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
+import { COUPON_CONSUMER, PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
 import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, Outcome, parseAttemptHistory } from '@app/messaging';
 import { inSpan, TRACER } from '@app/tracing';
-import { COUPON_CONSUMER, CouponsService } from './coupons.service';
+import { CouponsService } from './coupons.service';
 
 @Injectable()
 export class PaymentSucceededHandler {
@@ -12,7 +12,7 @@ export class PaymentSucceededHandler {
     @Optional() @Inject(TRACER) private readonly tracer: Tracer = trace.getTracer('noop'),
   ) {}
 
-  @ConsumeEvent(PaymentSucceeded, { consumer: COUPON_CONSUMER })
+  @ConsumeEvent(PaymentSucceeded, { consumer: COUPON_CONSUMER.name })
   async onPaymentSucceeded(event: PaymentSucceededV1, context: DeliveryContext): Promise<HandleOutcome> {
     // Re-formatted from the parsed value: a header is untrusted input, and only well-formed, bounded entries are stored.
     const history = formatAttemptHistory(parseAttemptHistory(context.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;

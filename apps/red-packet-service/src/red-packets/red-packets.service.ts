@@ -2,13 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PaymentSucceededV1 } from '@app/contracts';
+import { PaymentSucceededV1, RED_PACKET_CONSUMER } from '@app/contracts';
 import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
 import { Inbox } from '@app/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
-
-export const RED_PACKET_CONSUMER = 'red-packets';
 
 @Injectable()
 export class RedPacketsService {
@@ -31,7 +29,7 @@ export class RedPacketsService {
       eventId: event.eventId,
       attemptHistory,
     };
-    const outcome = await this.inbox.insertOnce(RED_PACKET_CONSUMER, event.eventId, RedPacket, packet, { orderId: packet.orderId });
+    const outcome = await this.inbox.insertOnce(RED_PACKET_CONSUMER.name, event.eventId, RedPacket, packet, { orderId: packet.orderId });
     if (outcome === 'inserted') return 'granted';
     if (outcome === 'exists') this.logger.warn(`order ${packet.orderId} already has a red packet; event ${event.eventId} absorbed`);
     return 'duplicate';
