@@ -1,6 +1,6 @@
 import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
-import { paymentEvent, RawPublisher } from './support/raw-publisher';
-import { consumerStats, TestSystem } from './support/test-system';
+import { paymentEvent, systemWithPublisher } from './support/raw-publisher';
+import { consumerStats } from './support/test-system';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -15,13 +15,7 @@ const UPGRADES = [
 ];
 
 describe('one name per consumer: the inbox rows of the old key', () => {
-  const system = new TestSystem();
-  const raw = new RawPublisher();
-  beforeAll(() => raw.open());
-  afterAll(async () => {
-    await raw.close();
-    await system.cleanup();
-  });
+  const { system, raw } = systemWithPublisher();
 
   it.each(UPGRADES)('$consumer.name: a message processed under "$oldKey" is still a duplicate after the upgrade', async ({ service, consumer, oldKey, grants, migration }) => {
     // The previous release's database: every migration but the rename, and its inbox rows under the old key.

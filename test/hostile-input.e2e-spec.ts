@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { ConfigError } from '@app/config';
 import { loadCouponServiceConfig } from '../apps/coupon-service/src/coupon-service.app';
-import { paymentEvent, RawPublisher } from './support/raw-publisher';
+import { paymentEvent, RawPublisher, systemWithPublisher } from './support/raw-publisher';
 import { asOperator, http, RunningService, TEST_OPERATOR_TOKEN, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 import { WebhookSink } from './support/webhook-sink';
@@ -25,18 +25,6 @@ function exhaustedLetter(raw: RawPublisher, system: TestSystem) {
     contentType: 'application/json',
     headers: { 'retry-attempts': 3, 'dead-letter-reason': 'retries-exhausted', 'dead-letter-id': randomUUID(), 'last-error-code': 'DB_UNAVAILABLE' },
   });
-}
-
-/** A test system and a publisher straight to the broker, opened before the tests and removed after. */
-function systemWithPublisher() {
-  const system = new TestSystem();
-  const raw = new RawPublisher();
-  beforeAll(() => raw.open());
-  afterAll(async () => {
-    await raw.close();
-    await system.cleanup();
-  });
-  return { system, raw };
 }
 
 describe('hostile input against the operator side', () => {

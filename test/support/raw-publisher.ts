@@ -1,6 +1,7 @@
 import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { PaymentSucceededV1, paymentSucceededV1 } from '@app/contracts';
+import { TestSystem } from './test-system';
 
 /** Publishes straight to the broker, bypassing the order service: for poison and duplicate tests. */
 export class RawPublisher {
@@ -36,4 +37,16 @@ export class RawPublisher {
 /** A valid payment.succeeded event for an order that only exists in the message. */
 export function paymentEvent(overrides: Partial<PaymentSucceededV1['data']> = {}): PaymentSucceededV1 {
   return paymentSucceededV1({ orderId: randomUUID(), userId: 'raw-user', amount: '42.00', currency: 'CNY', ...overrides });
+}
+
+/** In a describe block: a test system and a publisher straight to the broker, opened before its tests and removed after. */
+export function systemWithPublisher(): { system: TestSystem; raw: RawPublisher } {
+  const system = new TestSystem();
+  const raw = new RawPublisher();
+  beforeAll(() => raw.open());
+  afterAll(async () => {
+    await raw.close();
+    await system.cleanup();
+  });
+  return { system, raw };
 }
