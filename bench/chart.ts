@@ -1,4 +1,4 @@
-import { Latency, Sample } from './project-bench';
+import { Latency, Sample } from './grant-timeline';
 
 /**
  * An SVG of the run: grants per second (top) and pay → both-grants latency (bottom) over time,

@@ -3,7 +3,9 @@ import { createPool, RowDataPacket } from 'mysql2/promise';
 import { ServiceProcess } from '../tools/process/service-process';
 import { RunNamespace } from '../tools/harness/run-namespace';
 import { testMysql } from '../tools/harness/test-servers';
-import { BenchHttpClient } from './http-client';
+import { KeepAliveTransport } from '../tools/harness/http-transport';
+import { pacedLoad } from '../tools/harness/paced-load';
+import { ServiceClient } from '../tools/harness/service-client';
 
 const MYSQL = testMysql();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,25 +89,19 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     for (const [pool, table] of [[pools[0], 'coupons'], [pools[1], 'red_packets']] as const) n += Number(((await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0] as RowDataPacket[])[0].n);
     return n;
   };
-  const client = new BenchHttpClient(services[0].url, options.concurrency);
+  const transport = new KeepAliveTransport(options.concurrency);
+  const client = new ServiceClient(services[0].url, { transport: transport.send });
   let scrapes = 0;
   const scraper = on
     ? setInterval(() => {
         for (const s of services) void fetch(`${s.url}/metrics`).then((r) => r.text()).then(() => scrapes++, () => undefined);
       }, 5_000)
     : undefined;
-  const pay = async (n: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < n) {
-          next++;
-          const order = await client.send<{ id: string }>('POST', '/orders', { userId: 'cost', amount: '100.00' });
-          await client.send('POST', `/orders/${order.id}/pay`);
-        }
-      }),
-    );
-  };
+  const pay = (n: number) =>
+    pacedLoad(n, { concurrency: options.concurrency }, async () => {
+      const order = await client.createOrder({ userId: 'cost', amount: '100.00' });
+      await client.payOrder(order.id);
+    });
   const waitForGrants = async (target: number) => {
     const deadline = Date.now() + 300_000;
     while ((await grants()) < target) {
@@ -127,7 +123,7 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     figures = { ordersPerSecond: options.orders / ((ended - started) / 1000), cpuMsPerOrder, scrapes };
   } finally {
     clearInterval(scraper);
-    client.close();
+    transport.close();
     await Promise.all(services.map((s) => s.kill('SIGTERM')));
     for (const pool of pools) await pool.end();
     await ns.dropDatabases();

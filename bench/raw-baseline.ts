@@ -2,6 +2,7 @@ import { connect, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
 import { paymentSucceededV1 } from '@app/contracts';
+import { pacedLoad } from '../tools/harness/paced-load';
 import { testMysql } from '../tools/harness/test-servers';
 
 /**
@@ -140,26 +141,20 @@ async function endToEndRun(
     }
   })();
   const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < options.orders) {
-        next++;
-        const orderId = randomUUID();
-        const eventId = randomUUID();
-        const conn = await pools.order.getConnection();
-        try {
-          await conn.beginTransaction();
-          await conn.query("INSERT INTO orders VALUES (?, 'u', 10.00, 'PAID', NOW(3))", [orderId]);
-          await conn.query('INSERT INTO outbox (message_id, payload) VALUES (?, ?)', [eventId, JSON.stringify({ eventId, orderId })]);
-          await conn.commit();
-          produced++;
-        } finally {
-          conn.release();
-        }
-      }
-    }),
-  );
+  await pacedLoad(options.orders, { concurrency: options.concurrency }, async () => {
+    const orderId = randomUUID();
+    const eventId = randomUUID();
+    const conn = await pools.order.getConnection();
+    try {
+      await conn.beginTransaction();
+      await conn.query("INSERT INTO orders VALUES (?, 'u', 10.00, 'PAID', NOW(3))", [orderId]);
+      await conn.query('INSERT INTO outbox (message_id, payload) VALUES (?, ?)', [eventId, JSON.stringify({ eventId, orderId })]);
+      await conn.commit();
+      produced++;
+    } finally {
+      conn.release();
+    }
+  });
   await allGranted;
   const seconds = (Date.now() - started) / 1000;
   relayStop = true;

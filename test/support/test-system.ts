@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { Env, loadOrderServiceConfig } from '@app/config';
 import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
-import { consumerQueue, MessagingService } from '@app/messaging';
+import { consumerQueue, ConsumerStatus, MessagingService } from '@app/messaging';
 import type { SpanExporter } from '@app/tracing';
 import { startOrderService } from '../../apps/order-service/src/order-service.app';
 import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig, startRedPacketService } from '../../apps/red-packet-service/src/red-packet-service.app';
 import { RunNamespace } from '../../tools/harness/run-namespace';
+import { ServiceClient } from '../../tools/harness/service-client';
 import { testAmqpUrl, testMysql } from '../../tools/harness/test-servers';
 
 export type ServiceName = 'order' | 'coupon' | 'red-packet';
@@ -142,7 +143,7 @@ function testLogger(): ConsoleLogger {
   return new ConsoleLogger({ logLevels: levels, colors: false });
 }
 
-/** JSON over HTTP against a running service. */
+/** JSON over HTTP against a running service, any route and status (`ServiceClient.request`). */
 export async function http(
   service: RunningService,
   method: string,
@@ -150,33 +151,15 @@ export async function http(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
-  const hasBody = body !== undefined;
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: hasBody && typeof body !== 'string' ? { 'content-type': 'application/json', ...headers } : headers,
-    body: hasBody ? (typeof body === 'string' ? body : JSON.stringify(body)) : undefined,
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text so the assertion shows it
-  }
-  return { status: response.status, body: parsed };
+  return new ServiceClient(service.url).request(method, path, { body, headers });
 }
 
 /** Creates and pays one order; returns its id. */
 export async function createAndPay(order: RunningService, amount = '100.00', userId = 'user-1'): Promise<string> {
-  const created = await http(order, 'POST', '/orders', { userId, amount });
-  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const paid = await http(order, 'POST', `/orders/${created.body.id}/pay`);
-  if (paid.status !== 200) throw new Error(`pay failed: ${paid.status} ${JSON.stringify(paid.body)}`);
-  return created.body.id as string;
+  return (await new ServiceClient(order.url).createAndPay({ userId, amount })).id;
 }
 
 /** Counters of a consumer service's main (event) consumer, from its /health. */
-export async function consumerStats(service: RunningService) {
-  const res = await http(service, 'GET', '/health');
-  return res.body.checks.consumers.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
+export async function consumerStats(service: RunningService): Promise<ConsumerStatus> {
+  return new ServiceClient(service.url).eventConsumer();
 }

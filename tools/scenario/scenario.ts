@@ -1,4 +1,16 @@
-import { ScenarioClient, ScenarioTargets } from './scenario-client';
+import type { ConsumerServiceHealth } from '@app/consumer-service';
+import { pacedLoad } from '../harness/paced-load';
+import { fetchTransport } from '../harness/http-transport';
+import { eventConsumerOf, ServiceClient } from '../harness/service-client';
+
+/** The demo's three REST APIs. */
+export interface ScenarioTargets {
+  orderUrl: string;
+  couponUrl: string;
+  redPacketUrl: string;
+  /** OPERATOR_TOKEN of the demo: sent as `Authorization: Bearer` on the operator routes. */
+  operatorToken?: string;
+}
 
 export interface ScenarioOptions extends ScenarioTargets {
   orders: number;
@@ -42,12 +54,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const client = new ScenarioClient(options);
+  const services = clientsFor(options);
   const started = Date.now();
-  for (const service of ['order', 'coupon', 'red-packet'] as const) {
-    const health = await client.health(service).catch((error: Error) => ({ status: 0, body: { message: error.message } }));
+  for (const [service, client] of Object.entries(services)) {
+    const health = await client.health().catch((error: Error) => ({ status: 0, body: { message: error.message } }));
     if (health.status !== 200) throw new Error(`${service} is not healthy (${health.status} ${health.body?.message ?? ''}); start the demo first`);
   }
+
+  /** How many grants of `kind` the order has, from the consumer service's own API. */
+  const grants = async (kind: 'coupon' | 'red-packet', orderId: string) =>
+    (kind === 'coupon' ? await services.coupon.coupons({ orderId }) : await services['red-packet'].redPackets({ orderId })).length;
 
   const paid: string[] = [];
   const payFailures: string[] = [];
@@ -57,8 +73,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   let redriven = 0;
 
   const snapshot = async (): Promise<Snapshot> => {
-    const health = await client.health('coupon').catch(() => ({ status: 0, body: undefined }));
-    const consumer = health.body?.checks?.consumers?.find((c: { queue: string }) => !c.queue.endsWith('.dlq'));
+    const health = await services.coupon.health<ConsumerServiceHealth>().catch(() => ({ status: 0, body: undefined }));
+    const consumer = eventConsumerOf(health.body);
     return {
       retriedByLevel: consumer?.retriedByLevel ?? {},
       deadLettered: consumer?.deadLettered ?? 0,
@@ -71,7 +87,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   const refresh = async (kind: 'coupon' | 'red-packet') => {
     for (const id of paid) {
       if ((counted[kind].get(id) ?? 0) >= 1) continue;
-      const n = await client.grants(kind, id).catch(() => 0);
+      const n = await grants(kind, id).catch(() => 0);
       if (n > 0) counted[kind].set(id, n);
     }
     return [...counted[kind].values()].filter((n) => n >= 1).length;
@@ -90,30 +106,28 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     return { coupons, packets, snapshot: s };
   };
 
-  // 1. A steady stream of payments, with the outage in the middle.
+  // 1. A steady stream of payments (one client), with the outage in the middle.
   let outageEndsAt = 0;
-  const payer = (async () => {
-    for (let i = 0; i < options.orders; i++) {
-      if (i === options.outageAfterOrders && state.outage === 'not yet') {
-        await client.killCouponDatabase();
-        state.outage = 'down';
-        outageEndsAt = Date.now() + options.outageSeconds * 1000;
-        print(`>>> coupon database killed for ${options.outageSeconds}s`);
-      }
-      const tick = Date.now();
-      try {
-        paid.push(await client.payOrder(`${(10 + (i % 90)).toFixed(2)}`, `scenario-user-${i % 10}`));
-      } catch (error) {
-        payFailures.push((error as Error).message);
-      }
-      await sleep(Math.max(0, 1000 / options.rate - (Date.now() - tick)));
+  const payer = pacedLoad(options.orders, { concurrency: 1, rate: options.rate }, async (i) => {
+    if (i === options.outageAfterOrders && state.outage === 'not yet') {
+      await services.coupon.injectDatabaseFault({ mode: 'down' }).catch((error: Error) => {
+        throw new Error(`chaos: ${error.message} (is CHAOS_ENABLED=true, and OPERATOR_TOKEN the demo's?)`);
+      });
+      state.outage = 'down';
+      outageEndsAt = Date.now() + options.outageSeconds * 1000;
+      print(`>>> coupon database killed for ${options.outageSeconds}s`);
     }
-  })();
+    try {
+      paid.push((await services.order.createAndPay({ userId: `scenario-user-${i % 10}`, amount: `${(10 + (i % 90)).toFixed(2)}` })).id);
+    } catch (error) {
+      payFailures.push((error as Error).message);
+    }
+  });
   let payerDone = false;
   void payer.finally(() => (payerDone = true));
   while (!payerDone || state.outage !== 'healed') {
     if (state.outage === 'down' && Date.now() >= outageEndsAt) {
-      await client.healCouponDatabase();
+      await services.coupon.healDatabase();
       state.outage = 'healed';
       print('>>> coupon database back');
     }
@@ -131,7 +145,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     const { coupons, packets, snapshot: s } = await progress();
     maxDeadLetters = Math.max(maxDeadLetters, s.deadLettered);
     if (s.pendingDeadLetters > 0 && s.couponDb === 'up') {
-      const result = await client.redriveCouponDeadLetters();
+      const result = await services.coupon.redriveDeadLetters();
       redriven += result.redriven;
       print(`>>> re-drove ${result.redriven} dead letters`);
     }
@@ -149,8 +163,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   let coupons = 0;
   let redPackets = 0;
   for (const id of paid) {
-    const c = await client.grants('coupon', id);
-    const r = await client.grants('red-packet', id);
+    const c = await grants('coupon', id);
+    const r = await grants('red-packet', id);
     coupons += Math.min(c, 1);
     redPackets += Math.min(r, 1);
     if (c === 0 || r === 0) lost++;
@@ -169,6 +183,16 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   return verdict;
+}
+
+/** One client per service; a call that hangs fails after 10 s instead of stalling the run. */
+function clientsFor(targets: ScenarioTargets) {
+  const options = { operatorToken: targets.operatorToken, transport: fetchTransport(10_000) };
+  return {
+    order: new ServiceClient(targets.orderUrl, options),
+    coupon: new ServiceClient(targets.couponUrl, options),
+    'red-packet': new ServiceClient(targets.redPacketUrl, options),
+  };
 }
 
 export function formatVerdict(v: Verdict): string {

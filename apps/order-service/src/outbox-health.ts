@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthContributor } from '@app/http';
+import { HealthContributor, HealthReport } from '@app/http';
 import { OutboxRelay } from '@app/outbox';
 
 /** Adds the outbox backlog to /health; stuck rows are flagged there and in the logs. */
@@ -12,3 +12,6 @@ export class OutboxHealth implements HealthContributor {
     return { outbox: { ...backlog, status: backlog.stuck > 0 ? 'stuck' : 'ok', relay: this.relay.stats } };
   }
 }
+
+/** The order service's `/health`: the outbox backlog and relay counters beside the checks. */
+export type OrderServiceHealth = HealthReport<Awaited<ReturnType<OutboxHealth['details']>>>;

@@ -11,7 +11,7 @@ import {
   IndexDeadLettersRedrivenAt1763800000200,
 } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
-import { HealthContributor, HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
+import { HealthContributor, HealthModule, HealthReport, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
@@ -31,6 +31,9 @@ class DeadLetterHealth implements HealthContributor {
     return { deadLetters: { ...(await this.deadLetters.counts()), alertsRaised: this.alerts.raised, webhookFailures: this.alerts.webhookFailures } };
   }
 }
+
+/** A consumer service's `/health`: dead letters by status (lower-case) and the alert counters beside the checks. */
+export type ConsumerServiceHealth = HealthReport<Awaited<ReturnType<DeadLetterHealth['details']>>>;
 
 export interface ConsumerServiceDefinition {
   /**

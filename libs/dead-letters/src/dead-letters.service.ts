@@ -8,6 +8,9 @@ import { DeadLetterPayloadView, DeadLetterSummary, DeadLetterView, toPayloadView
 /** Most letters one page of the operator API returns. */
 export const MAX_PAGE_SIZE = 100;
 
+/** Stored letters by status, lower-case (`pending`, `redriven`); a status with no letters is absent. */
+export type DeadLetterCounts = Partial<Record<Lowercase<DeadLetterStatus>, number>>;
+
 /** Reads dead letters for the operator API. Listings never load payloads (a letter may hold 4 MiB). */
 @Injectable()
 export class DeadLettersService {
@@ -37,9 +40,9 @@ export class DeadLettersService {
     return toPayloadView(letter);
   }
 
-  async counts(): Promise<Record<string, number>> {
+  async counts(): Promise<DeadLetterCounts> {
     const rows = (await this.dataSource.query('SELECT status, COUNT(*) AS n FROM dead_letters GROUP BY status')) as Array<{ status: string; n: string }>;
-    return Object.fromEntries(rows.map((r) => [r.status.toLowerCase(), Number(r.n)]));
+    return Object.fromEntries(rows.map((r) => [r.status.toLowerCase(), Number(r.n)])) as DeadLetterCounts;
   }
 
   private summaries() {

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { MessagingService } from '@app/messaging';
 import { probeDatabase } from '@app/persistence';
+import { BrokerCheck, DatabaseCheck, HealthReport } from './health-report';
 
 /** Extra, service-specific facts for `/health` (e.g. the outbox backlog). Never decides up/down. */
 export interface HealthContributor {
@@ -41,7 +42,7 @@ export class HealthController {
   }
 
   @Get()
-  async check(@Res({ passthrough: true }) res: FastifyReply) {
+  async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthReport> {
     const { database, broker, down, messaging } = await this.dependencies();
     const details = database.status === 'up' && this.contributor ? await this.contributor.details().catch(() => ({})) : {};
     // A dead-letter handler that cannot store letters is the end of the line failing: say so.
@@ -58,12 +59,12 @@ export class HealthController {
   }
 
   private async dependencies() {
-    const database = await probeDatabase(this.dataSource, 1_500).then(
+    const database: DatabaseCheck = await probeDatabase(this.dataSource, 1_500).then(
       () => ({ status: 'up' as const }),
       (error: Error) => ({ status: 'down' as const, error: error.message }),
     );
     const messaging = this.messaging.status();
-    const broker = !(messaging.connected && messaging.publisherReady)
+    const broker: BrokerCheck = !(messaging.connected && messaging.publisherReady)
       ? { status: 'down' as const, error: messaging.lastError ?? 'not connected' }
       : messaging.blocked
         ? { status: 'blocked' as const, node: messaging.node, reason: messaging.blocked, inFlight: messaging.inFlight }

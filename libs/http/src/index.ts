@@ -7,6 +7,7 @@ export * from './zod-validation.pipe';
 export * from './http-errors';
 export * from './http-app';
 export * from './health.controller';
+export * from './health-report';
 export * from './health.module';
 export * from './run-main';
 export * from './operator/operator-auth.options';

@@ -193,3 +193,9 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     await this.connection.close();
   }
 }
+
+/** What `MessagingService.status()` reports: connection, publisher and every consumer (shown on /health). */
+export type MessagingStatus = ReturnType<MessagingService['status']>;
+
+/** One consumer's line in that report: queue, role (`events` or `dead-letters`), state and counters. */
+export type ConsumerStatus = MessagingStatus['consumers'][number];

@@ -3,6 +3,8 @@ import { RabbitCluster } from '../../../tools/cluster/rabbit-cluster';
 import { RabbitNode } from '../../../tools/cluster/rabbit-node';
 import { ReliabilitySystem, SystemOptions } from '../../reliability/harness/reliability-system';
 import { ServiceProcess } from '../../../tools/process/service-process';
+import { fetchTransport } from '../../../tools/harness/http-transport';
+import { ServiceClient } from '../../../tools/harness/service-client';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CLUSTER_RESULTS_DIR = join(ROOT, 'results', 'cluster');
@@ -35,12 +37,7 @@ export function clusterSystem(cluster: RabbitCluster, options: Omit<SystemOption
 
 /** The /health of a service process (status code and body), or undefined when it does not answer. */
 export async function health(service: ServiceProcess): Promise<{ status: number; body: any } | undefined> {
-  try {
-    const response = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(3_000) });
-    return { status: response.status, body: await response.json() };
-  } catch {
-    return undefined;
-  }
+  return new ServiceClient(service.url, { transport: fetchTransport(3_000) }).request('GET', '/health').catch(() => undefined);
 }
 
 /** The cluster node a service is connected to, as its /health names it (host:port). */

@@ -1,3 +1,4 @@
+import type { HealthReport } from '@app/http';
 import { Ledger } from '../ledger/ledger';
 import { QueueDepths } from './queue-depths';
 import { ServiceClient } from './service-client';
@@ -9,14 +10,6 @@ interface GrantSummary {
   deadLettered: number;
   deadLetterGroups: Array<{ errorCode: string; count: number }>;
   queues: { main: string; retry: Array<{ queue: string; delayMs: number }>; deadLetter: string };
-}
-
-interface Health {
-  message?: string;
-  checks?: {
-    database?: { status: string };
-    consumers?: Array<{ queue: string; state: string; inFlight?: number; retriedByLevel?: Record<string, number> }>;
-  };
 }
 
 const unknownQueue = (name: string): QueueView => ({ name, depth: null });
@@ -42,7 +35,7 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
   const main = await depths.read([names.main.name]);
   view.queues.main = { ...names.main, depth: main[names.main.name].messages, consumers: main[names.main.name].consumers };
 
-  const health = await client.request<Health>('GET', '/health', { allowStatus: [503] }).catch((error: Error) => error);
+  const health = await client.request<HealthReport>('GET', '/health', { allowStatus: [503] }).catch((error: Error) => error);
   if (health instanceof Error) {
     fresh = false;
     Object.assign(view, { up: false, problem: health.message, state: 'unreachable', database: 'unknown' });

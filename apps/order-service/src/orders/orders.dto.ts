@@ -37,4 +37,7 @@ export const createOrderSchema = z.strictObject(
 
 export type CreateOrderDto = z.infer<typeof createOrderSchema>;
 
+/** `POST /orders`'s body as a client sends it (before the schema's defaults and normalising). */
+export type CreateOrderBody = z.input<typeof createOrderSchema>;
+
 export const orderIdSchema = z.uuid({ message: 'must be a UUID' });
