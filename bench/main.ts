@@ -2,17 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
 import { runObservabilityCost } from './observability-cost';
+import { median } from './percentiles';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
 
 /**
- * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --observabilityonly=0 --cluster]`.
+ * `npm run bench [-- --orders=2000 --concurrency=32 --prefetch=64 --batch=500 --window=500 --runs=1 --observabilityonly=0 --costpairs=1 --cluster]`.
  * Measures the raw baseline and the project in the same run, on the same servers, and reports the
  * project's figures as ratios to the baseline's, so they mean something on a noisy shared machine.
  */
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, observabilityonly: 0, cluster: 0 };
+  const defaults = { orders: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 1, observabilityonly: 0, costpairs: 1, cluster: 0 };
   const parsed: Record<string, number> = { ...defaults };
   for (const arg of process.argv.slice(2)) {
     if (arg === '--cluster') {
@@ -38,12 +39,6 @@ interface Target {
   queueType: 'classic' | 'quorum';
   brokerPids?: number[];
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The machine is shared and noisy (±20 % run to run): with --runs=N the raw baseline and the project take turns N times. */
 async function measure(p: Record<string, number>, target: Target, logDir: string): Promise<Run[]> {
@@ -125,8 +120,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
   // The cost of metrics and tracing, measured side by side in this run (off, on, off, on).
-  process.stdout.write('observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces, then in reverse...\n');
-  const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, logDir: join(dir, `logs-${stamp}`) });
+  process.stdout.write(`observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements, then in reverse; ${p.costpairs} time(s)...\n`);
+  const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, pairs: Math.max(1, p.costpairs), logDir: join(dir, `logs-${stamp}`) });
   const rate = cost.ordersPerSecond;
   const costRow = ['end-to-end orders/s, metrics + tracing on vs off', fmt(rate.on), fmt(rate.off), fmt(rate.on / rate.off, 2), '≥ 0.90'];
   const cpu = cost.cpuMsPerOrder;

@@ -5,6 +5,7 @@ import { RunNamespace } from '../tools/harness/run-namespace';
 import { testMysql } from '../tools/harness/test-servers';
 import { KeepAliveTransport } from '../tools/harness/http-transport';
 import { pacedLoad } from '../tools/harness/paced-load';
+import { median } from './percentiles';
 import { ServiceClient } from '../tools/harness/service-client';
 
 const MYSQL = testMysql();
@@ -14,6 +15,8 @@ export interface CostOptions {
   amqpUrl: string;
   orders: number;
   concurrency: number;
+  /** How many times the modes go there and back (each pass: every mode twice). */
+  pairs: number;
   logDir: string;
 }
 
@@ -26,30 +29,37 @@ export type CostMode = 'off' | 'metrics' | 'on' | 'sampled' | 'statements';
 const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled', 'statements'];
 
 export interface CostFigures {
-  /** Mean end-to-end orders/s per mode (two turns each). */
+  /** Median end-to-end orders/s per mode (two turns per pass). */
   ordersPerSecond: Record<CostMode, number>;
   /**
-   * Mean CPU milliseconds (user + system, the three services together) per order: what a mode costs,
+   * Median CPU milliseconds (user + system, the three services together) per order: what a mode costs,
    * nearly free of the shared machine's noise that moves orders/s by up to 20 % from turn to turn.
    */
   cpuMsPerOrder: Record<CostMode, number>;
   /** Each turn's figure, to see the noise. */
   turns: Record<CostMode, number[]>;
-  /** Spans the OTLP sink received per order, by mode (warm-up orders included): what a mode records. */
+  /** Median spans the OTLP sink received per order, by mode (warm-up orders included): what a mode records. */
   spansPerOrder: Record<CostMode, number>;
   /** What the traced runs sent to the OTLP sink, and how often /metrics was scraped. */
   spansExported: number;
   scrapes: number;
 }
 
-/** A stand-in OTLP/HTTP collector: accepts trace exports and counts their spans (JSON bodies). */
+const SPAN_ID = Buffer.from('"spanId"');
+
+/**
+ * A stand-in OTLP/HTTP collector: accepts trace exports and counts their spans (JSON bodies). It
+ * shares the machine with the services, so it counts without decoding: a real collector runs
+ * elsewhere.
+ */
 async function otlpSink(): Promise<{ server: Server; url: string; spans: () => number }> {
   let spans = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      spans += (Buffer.concat(chunks).toString('utf8').match(/"spanId"/g) ?? []).length;
+      const body = Buffer.concat(chunks);
+      for (let at = body.indexOf(SPAN_ID); at !== -1; at = body.indexOf(SPAN_ID, at + SPAN_ID.length)) spans++;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -61,7 +71,8 @@ async function otlpSink(): Promise<{ server: Server; url: string; spans: () => n
  * End-to-end orders/s at full load (create + pay over REST until both grants are committed) in one
  * mode: metrics and tracing off (METRICS_ENABLED=false, no OTLP endpoint), metrics only, or both on
  * (spans exported to a local OTLP sink, all of them or a 10 % parent-based sample). With metrics on,
- * /metrics of the three services is scraped every 5 s, three times Prometheus's default rate.
+ * /metrics of the three services is scraped every second (Prometheus's default is once a minute,
+ * typical settings 15 s): a measured run lasts seconds, and each run should pay for a few scrapes.
  * Fresh databases and services for each.
  */
 async function measure(options: CostOptions, mode: CostMode, sink: { url: string; spans: () => number }): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; spansPerOrder: number; scrapes: number }> {
@@ -95,7 +106,7 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
   const scraper = on
     ? setInterval(() => {
         for (const s of services) void fetch(`${s.url}/metrics`).then((r) => r.text()).then(() => scrapes++, () => undefined);
-      }, 5_000)
+      }, 1_000)
     : undefined;
   const pay = (n: number) =>
     pacedLoad(n, { concurrency: options.concurrency }, async () => {
@@ -134,9 +145,10 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
 }
 
 /**
- * The modes take turns twice, the second time in reverse (off, metrics, on, sampled, sampled, on,
- * metrics, off): every mode's mean then sits at the same point of the run, so a drift of the shared
- * machine (a busy neighbour, MariaDB's background work) weighs on each mode alike.
+ * The modes take turns twice, the second time in reverse (off, metrics, on, …, on, metrics, off):
+ * every mode's mean then sits at the same point of the run, so a drift of the shared machine (a busy
+ * neighbour, MariaDB's background work) weighs on each mode alike. A first run, not counted, warms
+ * MariaDB and RabbitMQ: the first run after a quiet spell was the slowest of a series.
  */
 export async function runObservabilityCost(options: CostOptions): Promise<CostFigures> {
   const sink = await otlpSink();
@@ -146,16 +158,17 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     const cpu = perMode();
     const spans = perMode();
     let scrapes = 0;
-    for (const mode of [...MODES, ...[...MODES].reverse()]) {
+    await measure(options, 'off', sink);
+    const order = Array.from({ length: options.pairs }, () => [...MODES, ...[...MODES].reverse()]).flat();
+    for (const mode of order) {
       const result = await measure(options, mode, sink);
       measured[mode].push(result.ordersPerSecond);
       cpu[mode].push(result.cpuMsPerOrder);
       spans[mode].push(result.spansPerOrder);
       scrapes += result.scrapes;
     }
-    const mean = (values: Record<CostMode, number[]>) =>
-      Object.fromEntries(MODES.map((m) => [m, values[m].reduce((a, b) => a + b, 0) / values[m].length])) as Record<CostMode, number>;
-    return { ordersPerSecond: mean(measured), cpuMsPerOrder: mean(cpu), spansPerOrder: mean(spans), turns: measured, spansExported: sink.spans(), scrapes };
+    const medians = (values: Record<CostMode, number[]>) => Object.fromEntries(MODES.map((m) => [m, median(values[m])])) as Record<CostMode, number>;
+    return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes };
   } finally {
     sink.server.close();
   }
