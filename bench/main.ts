@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   const spans = cost.spansPerOrder;
   const spanRow = `spans per order: all traces ${fmt(spans.on, 1)}, 10 % ${fmt(spans.sampled, 1)}, with SQL statements ${fmt(spans.statements, 1)}`;
   process.stdout.write(
-    `${costRow.join('  |  ')}\n  ${cpuRow}\n  ${spanRow}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}), all traces + SQL statements ${fmt(rate.statements)} (${fmt(rate.statements / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
+    `${costRow.join('  |  ')}\n  ${cpuRow}\n  ${spanRow}\n  metrics only ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}), all traces + SQL statements ${fmt(rate.statements)} (${fmt(rate.statements / rate.off, 2)}); ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n` +
+      `  coupon service draining ${5 * p.orders} queued events, CPU µs per message (msg/s): off ${fmt(cost.drain.cpuMicrosPerMessage.off)} (${fmt(cost.drain.messagesPerSecond.off)}), tracing on but trace sampled out ${fmt(cost.drain.cpuMicrosPerMessage.untraced)} (${fmt(cost.drain.messagesPerSecond.untraced)}), traced ${fmt(cost.drain.cpuMicrosPerMessage.traced)} (${fmt(cost.drain.messagesPerSecond.traced)})\n`,
   );
   if (p.observabilityonly) {
     writeFileSync(join(dir, `bench-${stamp}-observability.json`), JSON.stringify({ parameters: p, cost }, null, 2));

@@ -5,6 +5,7 @@ import { RunNamespace } from '../tools/harness/run-namespace';
 import { testMysql } from '../tools/harness/test-servers';
 import { KeepAliveTransport } from '../tools/harness/http-transport';
 import { pacedLoad } from '../tools/harness/paced-load';
+import { DrainCost, runDrainCost } from './consumer-trace-cost';
 import { median } from './percentiles';
 import { ServiceClient } from '../tools/harness/service-client';
 
@@ -43,6 +44,8 @@ export interface CostFigures {
   /** What the traced runs sent to the OTLP sink, and how often /metrics was scraped. */
   spansExported: number;
   scrapes: number;
+  /** The coupon service draining a queue of `5 × orders` events: tracing's cost per message, with less noise. */
+  drain: DrainCost;
 }
 
 const SPAN_ID = Buffer.from('"spanId"');
@@ -168,7 +171,8 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
       scrapes += result.scrapes;
     }
     const medians = (values: Record<CostMode, number[]>) => Object.fromEntries(MODES.map((m) => [m, median(values[m])])) as Record<CostMode, number>;
-    return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes };
+    const drain = await runDrainCost({ amqpUrl: options.amqpUrl, count: 5 * options.orders, sinkUrl: sink.url, logDir: options.logDir });
+    return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes, drain };
   } finally {
     sink.server.close();
   }
