@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   process.stdout.write(`bench: ${JSON.stringify(p)}\n`);
-  // The cost of metrics and tracing, measured side by side in this run (off, on, off, on).
+  // The cost of metrics and tracing, measured side by side in this run (every mode, there and back).
   process.stdout.write(`observability cost: off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements, then in reverse; ${p.costpairs} time(s)...\n`);
   const cost = await runObservabilityCost({ amqpUrl, orders: p.orders, concurrency: p.concurrency, pairs: Math.max(1, p.costpairs), logDir: join(dir, `logs-${stamp}`) });
   const rate = cost.ordersPerSecond;

@@ -6,7 +6,7 @@ import { testMysql } from '../tools/harness/test-servers';
 import { KeepAliveTransport } from '../tools/harness/http-transport';
 import { pacedLoad } from '../tools/harness/paced-load';
 import { DrainCost, runDrainCost } from './consumer-trace-cost';
-import { median } from './percentiles';
+import { medians } from './percentiles';
 import { ServiceClient } from '../tools/harness/service-client';
 
 const MYSQL = testMysql();
@@ -96,7 +96,6 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     new ServiceProcess('coupon', `coupon-${mode}`, env, options.logDir),
     new ServiceProcess('red-packet', `red-packet-${mode}`, env, options.logDir),
   ];
-  await Promise.all(services.map((s) => s.start()));
   const pools = [createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 2 }), createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 2 })];
   const grants = async () => {
     let n = 0;
@@ -104,7 +103,7 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     return n;
   };
   const transport = new KeepAliveTransport(options.concurrency);
-  const client = new ServiceClient(services[0].url, { transport: transport.send });
+  const client = new ServiceClient(() => services[0].url, { transport: transport.send }); // its port is known once started
   let scrapes = 0;
   const scraper = on
     ? setInterval(() => {
@@ -126,6 +125,8 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
   };
   let figures: { ordersPerSecond: number; cpuMsPerOrder: number; scrapes: number };
   try {
+    // Inside the try: a service that fails to start must not leave the others and the databases behind.
+    await Promise.all(services.map((s) => s.start()));
     await pay(50); // warm-up: JIT, pools, connections
     await waitForGrants(100);
     const cpu = () => services.reduce((sum, s) => sum + s.cpuSeconds(), 0);
@@ -148,8 +149,8 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
 }
 
 /**
- * The modes take turns twice, the second time in reverse (off, metrics, on, …, on, metrics, off):
- * every mode's mean then sits at the same point of the run, so a drift of the shared machine (a busy
+ * The modes take turns there and back (off, metrics, on, …, on, metrics, off), `pairs` times: every
+ * mode's mean position in the run is then the same, so a drift of the shared machine (a busy
  * neighbour, MariaDB's background work) weighs on each mode alike. A first run, not counted, warms
  * MariaDB and RabbitMQ: the first run after a quiet spell was the slowest of a series.
  */
@@ -170,7 +171,6 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
       spans[mode].push(result.spansPerOrder);
       scrapes += result.scrapes;
     }
-    const medians = (values: Record<CostMode, number[]>) => Object.fromEntries(MODES.map((m) => [m, median(values[m])])) as Record<CostMode, number>;
     const drain = await runDrainCost({ amqpUrl: options.amqpUrl, count: 5 * options.orders, sinkUrl: sink.url, logDir: options.logDir });
     return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes, drain };
   } finally {

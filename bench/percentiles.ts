@@ -18,3 +18,8 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** The median of each key's values. */
+export function medians<K extends string>(values: Record<K, number[]>): Record<K, number> {
+  return Object.fromEntries(Object.entries<number[]>(values).map(([key, list]) => [key, median(list)])) as Record<K, number>;
+}

@@ -58,6 +58,20 @@ describe('pacedLoad', () => {
     await expect(done).rejects.toThrow('pay failed');
   });
 
+  it('starts no send after one failed, in any worker', async () => {
+    const sent: number[] = [];
+    const send = async (i: number) => {
+      sent.push(i);
+      if (i === 2) throw new Error('pay failed'); // at once, while 0, 1 and 3 are still in flight
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const done = pacedLoad(100, { concurrency: 4 }, send);
+    const settled = expect(done).rejects.toThrow('pay failed');
+    await jest.runAllTimersAsync();
+    await settled;
+    expect(sent).toEqual([0, 1, 2, 3]); // the four started before send 2 failed, and nothing after
+  });
+
   it('sends nothing for a count of 0', async () => {
     const send = jest.fn(() => Promise.resolve());
     await pacedLoad(0, { concurrency: 4, rate: 10 }, send);

@@ -10,18 +10,23 @@ export interface PacedLoadOptions {
  * index when it is free. With a rate, send i starts no earlier than i / rate seconds after the
  * start; a worker that finds its send already due (the service was slow) sends at once, so the
  * load catches up with the schedule instead of drifting behind it. Rejects with the first send
- * that rejects (the other workers are not stopped); a caller that counts failures catches them in
- * `send`.
+ * that rejects, and no worker starts another send after it (the caller is about to tear down what
+ * they send to); a caller that counts failures catches them in `send`.
  */
 export async function pacedLoad(count: number, options: PacedLoadOptions, send: (i: number) => Promise<void>): Promise<void> {
   const started = Date.now();
   const interval = options.rate ? 1000 / options.rate : 0;
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
+    for (let i = next++; i < count && !failed; i = next++) {
       const wait = started + i * interval - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      await send(i);
+      if (failed) return;
+      await send(i).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));

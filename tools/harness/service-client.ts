@@ -41,13 +41,13 @@ export interface ServiceClientOptions {
 export class ServiceClient {
   private readonly baseUrl: () => string;
   private readonly transport: HttpTransport;
+  /** A private field: printing or diffing a client (util.inspect, a failed test's output) does not show it. */
+  readonly #operatorToken: string | undefined;
 
-  constructor(
-    baseUrl: string | (() => string),
-    private readonly options: ServiceClientOptions = {},
-  ) {
+  constructor(baseUrl: string | (() => string), options: ServiceClientOptions = {}) {
     this.baseUrl = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
     this.transport = options.transport ?? fetchTransport();
+    this.#operatorToken = options.operatorToken;
   }
 
   /**
@@ -58,7 +58,7 @@ export class ServiceClient {
     const { body } = options;
     const headers: Record<string, string> = {};
     if (body !== undefined && typeof body !== 'string') headers['content-type'] = 'application/json';
-    if (options.operator && this.options.operatorToken) headers.authorization = `Bearer ${this.options.operatorToken}`;
+    if (options.operator && this.#operatorToken) headers.authorization = `Bearer ${this.#operatorToken}`;
     Object.assign(headers, options.headers);
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const answer = await this.transport({ method, url: `${this.baseUrl()}${path}`, headers, body: text });

@@ -124,7 +124,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     }
   });
   let payerDone = false;
-  void payer.finally(() => (payerDone = true));
+  // Its rejection is awaited below; this branch only notes the end.
+  payer.finally(() => (payerDone = true)).catch(() => undefined);
   while (!payerDone || state.outage !== 'healed') {
     if (state.outage === 'down' && Date.now() >= outageEndsAt) {
       await services.coupon.healDatabase();

@@ -1,13 +1,13 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import Fastify, { FastifyInstance } from 'fastify';
 import { installHttpServerSpans } from './http-server-spans';
 
 describe('installHttpServerSpans', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  provider.register();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracer = provider.getTracer('test');
   let app: FastifyInstance;
   let base: string;
@@ -21,6 +21,10 @@ describe('installHttpServerSpans', () => {
       tracer.startSpan('work').end();
       return { ok: true };
     });
+    app.post('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ok: true };
+    });
     app.get('/boom', async () => {
       throw new Error('boom');
     });
@@ -31,9 +35,7 @@ describe('installHttpServerSpans', () => {
   afterAll(async () => {
     await app.close();
     await provider.shutdown();
-    trace.disable();
     context.disable();
-    propagation.disable();
   });
 
   /** The finished span of that name; the request span ends in onResponse, which may run after the client has the answer. */
@@ -63,5 +65,15 @@ describe('installHttpServerSpans', () => {
     expect((await span('GET /boom')).status).toMatchObject({ code: 2, message: 'HTTP 500' });
     expect((await fetch(`${base}/no/such/order-1234`)).status).toBe(404);
     expect((await span('GET unmatched')).attributes['http.response.status_code']).toBe(404);
+  });
+
+  it('ends the span as an error when the client leaves after sending its body and before the answer', async () => {
+    const aborted = new AbortController();
+    const call = fetch(`${base}/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', signal: aborted.signal });
+    setTimeout(() => aborted.abort(), 100);
+    await expect(call).rejects.toThrow();
+    const slow = await span('POST /slow');
+    expect(slow.status).toMatchObject({ code: 2, message: 'client closed the connection before the answer' });
+    expect(slow.attributes['http.response.status_code']).toBeUndefined();
   });
 });

@@ -5,5 +5,4 @@
  */
 export * from './tracing';
 export * from './tracing.module';
-export * from './http-server-spans';
 export * from './process-instrumentation';

@@ -1,9 +1,17 @@
-import { Context, context, ROOT_CONTEXT, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { Context, context, propagation, ROOT_CONTEXT, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import type { ObservabilityConfig } from '@app/config';
 
 /** Where spans go: OTLP in production, an in-memory exporter in tests. */
@@ -17,7 +25,7 @@ export type SpanExporter = ConstructorParameters<typeof SimpleSpanProcessor>[0];
  */
 export class Tracing {
   readonly tracer: Tracer;
-  private readonly provider?: NodeTracerProvider;
+  private readonly provider?: BasicTracerProvider;
 
   constructor(observability: ObservabilityConfig, exporter?: SpanExporter) {
     const { tracing } = observability;
@@ -28,7 +36,7 @@ export class Tracing {
     const processor = exporter
       ? new SimpleSpanProcessor(exporter)
       : new BatchSpanProcessor(new OTLPTraceExporter(tracing.enabled ? { url: tracing.tracesUrl, headers: tracing.headers } : {}));
-    this.provider = new NodeTracerProvider({
+    this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': observability.serviceName }),
       sampler: sampler(observability.sampler),
       spanProcessors: [processor],
@@ -54,10 +62,13 @@ function sampler({ name, ratio }: ObservabilityConfig['sampler']) {
 }
 
 let registered = false;
-function registerOnce(provider: NodeTracerProvider): void {
+/** What `NodeTracerProvider.register()` does, without the second copy of the SDK that package brings. */
+function registerOnce(provider: BasicTracerProvider): void {
   if (registered) return;
   registered = true;
-  provider.register();
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
 }
 
 const w3c = new W3CTraceContextPropagator();

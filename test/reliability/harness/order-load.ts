@@ -37,7 +37,10 @@ export class OrderLoad {
     const faultAt = options.faultAfter ?? Math.floor(count * 0.3);
     let faultDone: Promise<void> | undefined;
     await pacedLoad(count, { concurrency: options.concurrency ?? 8, rate: options.rate ?? 60 }, async (i) => {
-      if (i === faultAt && options.fault) faultDone = options.fault();
+      if (i === faultAt && options.fault) {
+        faultDone = options.fault();
+        faultDone.catch(() => undefined); // handled: awaited (and rethrown) once the load is done
+      }
       await this.payOne(i);
     });
     await faultDone;
