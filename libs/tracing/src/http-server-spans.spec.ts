@@ -11,6 +11,9 @@ describe('installHttpServerSpans', () => {
   const tracer = provider.getTracer('test');
   let app: FastifyInstance;
   let base: string;
+  // The slow handler: tells when it runs, and answers only when released.
+  let entered: () => void = () => undefined;
+  let release: () => void = () => undefined;
 
   beforeAll(async () => {
     app = Fastify();
@@ -22,7 +25,8 @@ describe('installHttpServerSpans', () => {
       return { ok: true };
     });
     app.post('/slow', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      entered();
+      await new Promise<void>((resolve) => (release = resolve));
       return { ok: true };
     });
     app.get('/boom', async () => {
@@ -33,6 +37,7 @@ describe('installHttpServerSpans', () => {
   });
   afterEach(() => exporter.reset());
   afterAll(async () => {
+    release(); // should a test have failed while the slow handler waited
     await app.close();
     await provider.shutdown();
     context.disable();
@@ -68,11 +73,14 @@ describe('installHttpServerSpans', () => {
   });
 
   it('ends the span as an error when the client leaves after sending its body and before the answer', async () => {
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
     const aborted = new AbortController();
     const call = fetch(`${base}/slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', signal: aborted.signal });
-    setTimeout(() => aborted.abort(), 100);
+    await inHandler; // the body was read: onRequestAbort will not run
+    aborted.abort();
     await expect(call).rejects.toThrow();
     const slow = await span('POST /slow');
+    release();
     expect(slow.status).toMatchObject({ code: 2, message: 'client closed the connection before the answer' });
     expect(slow.attributes['http.response.status_code']).toBeUndefined();
   });
