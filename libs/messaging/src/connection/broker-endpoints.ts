@@ -1,5 +1,8 @@
 import type { Options } from 'amqplib';
 
+/** The endpoint fields amqplib's connect options take, read from the current node on each attempt. */
+const CONNECT_FIELDS = ['protocol', 'hostname', 'port', 'username', 'password', 'vhost', 'heartbeat'] as const;
+
 /** One broker node of `RABBITMQ_URL`, parsed once; `label` (host:port) is safe to show anywhere. */
 export interface BrokerEndpoint {
   protocol: 'amqp' | 'amqps';
@@ -80,30 +83,8 @@ export class BrokerEndpoints {
    * it was given on every attempt, so its fields are getters that read the current node.
    */
   connectOptions(): Options.Connect {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const endpoints = this;
-    return {
-      get protocol() {
-        return endpoints.current.protocol;
-      },
-      get hostname() {
-        return endpoints.current.hostname;
-      },
-      get port() {
-        return endpoints.current.port;
-      },
-      get username() {
-        return endpoints.current.username;
-      },
-      get password() {
-        return endpoints.current.password;
-      },
-      get vhost() {
-        return endpoints.current.vhost;
-      },
-      get heartbeat() {
-        return endpoints.current.heartbeat;
-      },
-    };
+    const options: Options.Connect = {};
+    for (const field of CONNECT_FIELDS) Object.defineProperty(options, field, { enumerable: true, get: () => this.current[field] });
+    return options;
   }
 }
