@@ -5,6 +5,7 @@ import { DatabaseLogger } from './database.logger';
 import { DropTimedOutConnection } from './drop-timed-out-connection.subscriber';
 import { ensureDatabase } from './ensure-database';
 import { migrateDatabase } from './migrate-database';
+import { mysqlConnection } from './mysql-connection';
 
 export interface DatabaseModuleOptions {
   settings: DatabaseSettings;
@@ -23,23 +24,14 @@ const logger = new Logger('Database');
 
 /** TypeORM on mysql2 with the project's defaults. Migrations run before, see DatabaseModule. */
 export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOptions {
-  const { settings } = options;
   return {
-    type: 'mysql',
-    host: settings.host,
-    port: settings.port,
-    username: settings.user,
-    password: settings.password,
-    database: settings.database,
+    ...mysqlConnection(options.settings),
     entities: options.entities,
     // Already run by migrateDatabase, with the migration account, before this pool opens.
     migrationsRun: false,
     // Never: the schema changes only through migrations.
     synchronize: false,
-    timezone: 'Z',
-    charset: 'utf8mb4_bin',
     poolSize: options.poolSize,
-    connectTimeout: 5_000,
     supportBigNumbers: true,
     bigNumberStrings: true,
     // TypeORM passes maxQueryExecutionTime to mysql2 as each query's `timeout` when enableQueryTimeout

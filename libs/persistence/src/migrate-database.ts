@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DatabaseSettings } from '@app/config';
+import { mysqlConnection } from './mysql-connection';
 
 /**
  * Runs pending migrations on a short-lived connection of its own and closes it. With a separate
@@ -8,19 +9,11 @@ import { DatabaseSettings } from '@app/config';
  */
 export async function migrateDatabase(settings: DatabaseSettings, migrations: Function[]): Promise<void> {
   const dataSource = new DataSource({
-    type: 'mysql',
-    host: settings.host,
-    port: settings.port,
-    username: settings.user,
-    password: settings.password,
-    database: settings.database,
+    ...mysqlConnection(settings),
     migrations,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    timezone: 'Z',
-    charset: 'utf8mb4_bin',
     poolSize: 1,
-    connectTimeout: 5_000,
     logging: ['warn', 'migration'],
   });
   await dataSource.initialize();
