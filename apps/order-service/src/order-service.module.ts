@@ -22,15 +22,9 @@ export class OrderServiceModule {
       imports: [
         OperatorAuthModule.register({ token: config.operatorToken }),
         FaultsModule.register(config.faults),
-        DatabaseModule.forRootAsync({
-          useFactory: () => ({
-            settings: config.database,
-            migrationSettings: config.migrationDatabase,
-            poolSize: config.databasePoolSize,
-            ...config.databaseLimits,
-            entities: [Order],
-            migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700],
-          }),
+        DatabaseModule.forService(config, {
+          entities: [Order],
+          migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700],
         }),
         MessagingModule.forRootAsync({
           useFactory: () => ({

@@ -67,15 +67,9 @@ function imports(
     OperatorAuthModule.register({ token: config.operatorToken }),
     FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
-    DatabaseModule.forRootAsync({
-      useFactory: () => ({
-        settings: config.database,
-        migrationSettings: config.migrationDatabase,
-        poolSize: config.databasePoolSize,
-        ...config.databaseLimits,
-        entities: [DeadLetter, ...definition.entities],
-        migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
-      }),
+    DatabaseModule.forService(config, {
+      entities: [DeadLetter, ...definition.entities],
+      migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
     }),
     InboxModule.register({
       batchSize: config.consumer.batchSize,

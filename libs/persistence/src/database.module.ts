@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { DatabaseSettings } from '@app/config';
+import { DatabaseLimits, DatabaseSettings } from '@app/config';
 import { DatabaseLogger } from './database.logger';
 import { DropTimedOutConnection } from './drop-timed-out-connection.subscriber';
 import { ensureDatabase } from './ensure-database';
@@ -18,6 +18,14 @@ export interface DatabaseModuleOptions {
   poolQueueLimit: number;
   entities: Function[];
   migrations: Function[];
+}
+
+/** The database part of a service's configuration, as both service configs carry it. */
+export interface ServiceDatabaseConfig {
+  database: DatabaseSettings;
+  migrationDatabase?: DatabaseSettings;
+  databasePoolSize: number;
+  databaseLimits: DatabaseLimits;
 }
 
 const logger = new Logger('Database');
@@ -50,6 +58,19 @@ export function typeOrmOptions(options: DatabaseModuleOptions): TypeOrmModuleOpt
 
 @Module({})
 export class DatabaseModule {
+  /** A service's database from its configuration, with the schema (entities and migrations) it owns. */
+  static forService(config: ServiceDatabaseConfig, schema: { entities: Function[]; migrations: Function[] }): DynamicModule {
+    return DatabaseModule.forRootAsync({
+      useFactory: () => ({
+        settings: config.database,
+        migrationSettings: config.migrationDatabase,
+        poolSize: config.databasePoolSize,
+        ...config.databaseLimits,
+        ...schema,
+      }),
+    });
+  }
+
   static forRootAsync(options: {
     inject?: Array<string | symbol | Function>;
     useFactory: (...args: any[]) => DatabaseModuleOptions;
