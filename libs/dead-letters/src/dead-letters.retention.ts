@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RetentionSweeper } from '@app/persistence';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 
 /** Rows deleted per statement: short transactions that never hold many locks at once. */
@@ -13,47 +14,36 @@ export const DEAD_LETTER_CLEANUP_CHUNK = 500;
  */
 @Injectable()
 export class DeadLettersRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DeadLettersRetention.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopping = false;
+  private readonly sweeper: RetentionSweeper;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.options.retentionMs) return;
-    this.timer = setInterval(() => this.tick(), this.options.cleanupIntervalMs || 60_000);
+  ) {
+    this.sweeper = new RetentionSweeper(
+      dataSource,
+      {
+        rows: 're-driven dead letters',
+        // status is part of the condition, not only of the index: a PENDING row never matches.
+        deleteSql: "DELETE FROM dead_letters WHERE status = 'REDRIVEN' AND redriven_at < ? ORDER BY redriven_at",
+        chunk: DEAD_LETTER_CLEANUP_CHUNK,
+        retentionMs: options.retentionMs,
+        intervalMs: options.cleanupIntervalMs || 60_000,
+      },
+      new Logger(DeadLettersRetention.name),
+    );
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.cleanup()
-      .then((deleted) => deleted > 0 && this.logger.log(`deleted ${deleted} re-driven dead letters past retention`))
-      .catch((error: Error) => this.logger.warn(`dead-letter cleanup failed: ${error.message}`))
-      .finally(() => (this.running = undefined));
+  onApplicationBootstrap(): void {
+    if (this.options.retentionMs) this.sweeper.start();
   }
 
   /** Deletes letters re-driven before now − retention, a chunk at a time; returns how many. */
-  async cleanup(): Promise<number> {
-    const before = new Date(Date.now() - this.options.retentionMs);
-    let deleted = 0;
-    for (;;) {
-      // status is part of the condition, not only of the index: a PENDING row never matches.
-      const result = (await this.dataSource.query(
-        `DELETE FROM dead_letters WHERE status = 'REDRIVEN' AND redriven_at < ? ORDER BY redriven_at LIMIT ${DEAD_LETTER_CLEANUP_CHUNK}`,
-        [before],
-      )) as { affectedRows: number };
-      deleted += result.affectedRows;
-      if (result.affectedRows < DEAD_LETTER_CLEANUP_CHUNK || this.stopping) return deleted;
-    }
+  cleanup(): Promise<number> {
+    return this.sweeper.sweep();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweeper.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RetentionSweeper } from '@app/persistence';
 import { INBOX_OPTIONS, InboxOptions } from './inbox.options';
 
 /** Rows deleted per statement: short transactions that never hold many locks at once. */
@@ -13,45 +14,35 @@ export const INBOX_CLEANUP_CHUNK = 1000;
  */
 @Injectable()
 export class InboxRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(InboxRetention.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopping = false;
+  private readonly sweeper: RetentionSweeper;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Inject(INBOX_OPTIONS) private readonly options: InboxOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.options.retentionMs) return;
-    this.timer = setInterval(() => this.tick(), this.options.cleanupIntervalMs ?? 60_000);
+  ) {
+    this.sweeper = new RetentionSweeper(
+      dataSource,
+      {
+        rows: 'inbox rows',
+        deleteSql: 'DELETE FROM inbox_messages WHERE processed_at < ? ORDER BY processed_at',
+        chunk: INBOX_CLEANUP_CHUNK,
+        retentionMs: options.retentionMs ?? Infinity,
+        intervalMs: options.cleanupIntervalMs ?? 60_000,
+      },
+      new Logger(InboxRetention.name),
+    );
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.cleanup()
-      .then((deleted) => deleted > 0 && this.logger.log(`deleted ${deleted} inbox rows past retention`))
-      .catch((error: Error) => this.logger.warn(`inbox cleanup failed: ${error.message}`))
-      .finally(() => (this.running = undefined));
+  onApplicationBootstrap(): void {
+    if (this.options.retentionMs) this.sweeper.start();
   }
 
   /** Deletes rows processed before now − retention, a chunk at a time; returns how many. */
-  async cleanup(): Promise<number> {
-    const before = new Date(Date.now() - (this.options.retentionMs ?? Infinity));
-    let deleted = 0;
-    for (;;) {
-      const result = (await this.dataSource.query(`DELETE FROM inbox_messages WHERE processed_at < ? ORDER BY processed_at LIMIT ${INBOX_CLEANUP_CHUNK}`, [
-        before,
-      ])) as { affectedRows: number };
-      deleted += result.affectedRows;
-      if (result.affectedRows < INBOX_CLEANUP_CHUNK || this.stopping) return deleted;
-    }
+  cleanup(): Promise<number> {
+    return this.sweeper.sweep();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweeper.stop();
   }
 }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS, SimulatedCrash } from '@app/faults';
 import { Publisher, PUBLISHER, truncate } from '@app/messaging';
-import { runInTransaction } from '@app/persistence';
+import { deleteInChunks, runInTransaction } from '@app/persistence';
 import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
 import { backoffDelay } from './backoff';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
@@ -214,17 +214,9 @@ export class OutboxRelay {
   }
 
   /** Deletes sent rows older than the retention, in bounded chunks. */
-  async cleanup(): Promise<number> {
+  cleanup(): Promise<number> {
     const before = new Date(Date.now() - this.options.retentionMs);
-    let deleted = 0;
-    for (;;) {
-      const result = (await this.dataSource.query(
-        'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT 1000',
-        [before],
-      )) as { affectedRows: number };
-      deleted += result.affectedRows;
-      if (result.affectedRows < 1000 || this.stopping) return deleted;
-    }
+    return deleteInChunks(this.dataSource, 'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at', [before], 1000, () => this.stopping);
   }
 
   /** Stops starting new runs and waits for the one in progress. */
