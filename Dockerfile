@@ -1,7 +1,9 @@
 # One image for the three services; compose picks the entry point with `command`.
-# Node.js 22 (LTS until April 2027); CI runs the tests on the Node.js of its machine (see README).
+# Node.js 24 (LTS, maintained until April 2028; 22 and 26 are tested too, README "Support matrix").
+# NODE_IMAGE picks another Node.js image, e.g. `--build-arg NODE_IMAGE=node:26-trixie-slim`.
 # Build stage: all dependencies, compile. Runtime stage: production dependencies only, non-root.
-FROM node:22-bookworm-slim AS build
+ARG NODE_IMAGE=node:24-trixie-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +13,7 @@ COPY libs ./libs
 COPY tools ./tools
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:22-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
