@@ -42,6 +42,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
     {
+      // The compose demo on a real Docker engine (`npm run compose:images && npm run test:compose`).
+      ...shared,
+      displayName: 'compose',
+      testMatch: ['<rootDir>/test/compose/**/*.compose-spec.ts'],
+    },
+    {
       ...shared,
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],

@@ -24,6 +24,15 @@ export interface ScenarioOptions extends ScenarioTargets {
   convergeTimeoutSeconds: number;
   /** Progress lines are written here (the terminal by default). */
   print?: (line: string) => void;
+  /** How the coupon database goes down and comes back: the chaos toggle unless given. */
+  outage?: Outage;
+}
+
+/** A way to break the coupon database and heal it (the chaos toggle, or stopping its container). */
+export interface Outage {
+  name: string;
+  begin(): Promise<void>;
+  heal(): Promise<void>;
 }
 
 export interface Verdict {
@@ -55,6 +64,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const services = clientsFor(options);
+  const outage = options.outage ?? chaosToggle(services.coupon);
   const started = Date.now();
   for (const [service, client] of Object.entries(services)) {
     const health = await client.health().catch((error: Error) => ({ status: 0, body: { message: error.message } }));
@@ -110,12 +120,10 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   let outageEndsAt = 0;
   const payer = pacedLoad(options.orders, { concurrency: 1, rate: options.rate }, async (i) => {
     if (i === options.outageAfterOrders && state.outage === 'not yet') {
-      await services.coupon.injectDatabaseFault({ mode: 'down' }).catch((error: Error) => {
-        throw new Error(`chaos: ${error.message} (is CHAOS_ENABLED=true, and OPERATOR_TOKEN the demo's?)`);
-      });
+      await outage.begin();
       state.outage = 'down';
       outageEndsAt = Date.now() + options.outageSeconds * 1000;
-      print(`>>> coupon database killed for ${options.outageSeconds}s`);
+      print(`>>> coupon database killed (${outage.name}) for ${options.outageSeconds}s`);
     }
     try {
       paid.push((await services.order.createAndPay({ userId: `scenario-user-${i % 10}`, amount: `${(10 + (i % 90)).toFixed(2)}` })).id);
@@ -128,7 +136,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
   payer.finally(() => (payerDone = true)).catch(() => undefined);
   while (!payerDone || state.outage !== 'healed') {
     if (state.outage === 'down' && Date.now() >= outageEndsAt) {
-      await services.coupon.healDatabase();
+      await outage.heal();
       state.outage = 'healed';
       print('>>> coupon database back');
     }
@@ -184,6 +192,21 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   return verdict;
+}
+
+/** The coupon service's chaos toggle: `POST /chaos/db {"mode":"down"}`, then `DELETE /chaos/db`. */
+function chaosToggle(coupon: ServiceClient): Outage {
+  return {
+    name: 'chaos toggle',
+    begin: async () => {
+      await coupon.injectDatabaseFault({ mode: 'down' }).catch((error: Error) => {
+        throw new Error(`chaos: ${error.message} (is CHAOS_ENABLED=true, and OPERATOR_TOKEN the demo's?)`);
+      });
+    },
+    heal: async () => {
+      await coupon.healDatabase();
+    },
+  };
 }
 
 /** One client per service; a call that hangs fails after 10 s instead of stalling the run. */
