@@ -7,6 +7,7 @@ import { consumerQueue } from '@app/messaging';
 import { brokerDefinitions, matchesRabbitPasswordHash, runtimeGrant } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
+import { mysqlUrl, testAmqpUrl, testMysql } from '../tools/harness/test-servers';
 
 const ROOT = join(__dirname, '..');
 /** The operator token a user puts in `.env`; compose has no default for it. */
@@ -212,8 +213,8 @@ describe('docker-compose.yml', () => {
         // The demo's accounts do not exist on the local servers (least-privilege.e2e-spec.ts
         // proves them on a vhost and accounts of its own): the local admin accounts stand in here.
         env[key] = value
-          .replace(/^amqp:\/\/[^@]+@rabbitmq:5672$/, process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672')
-          .replace(/^mysql:\/\/[^@]+@[a-z-]+-db:3306\/.*$/, `mysql://root@127.0.0.1:3306/${system.databases[app.name]}`);
+          .replace(/^amqp:\/\/[^@]+@rabbitmq:5672$/, testAmqpUrl())
+          .replace(/^mysql:\/\/[^@]+@[a-z-]+-db:3306\/.*$/, mysqlUrl(testMysql(), system.databases[app.name]));
       }
       env[app.portVar] = '0';
       env.AMQP_NAME_PREFIX = system.prefix;

@@ -3,6 +3,7 @@ import { FaultProxy } from '@app/chaos';
 import { MessagingService } from '@app/messaging';
 import { consumerStats, createAndPay, http, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
+import { testAmqpEndpoint, testAmqpUrlVia } from '../tools/harness/test-servers';
 
 async function grantCounts(system: TestSystem, service: 'coupon' | 'red-packet', table: string, ids: string[]) {
   const rows = await system.query<RowDataPacket & { order_id: string; n: number }>(
@@ -62,7 +63,7 @@ describe('delivery guarantees', () => {
 
   describe('the broker connection dropped while publishes await their confirms', () => {
     const system = new TestSystem();
-    const proxy = new FaultProxy({ host: '127.0.0.1', port: 5672 });
+    const proxy = new FaultProxy(testAmqpEndpoint());
     beforeAll(() => proxy.start());
     afterAll(async () => {
       await system.cleanup();
@@ -70,7 +71,7 @@ describe('delivery guarantees', () => {
     });
 
     it('keeps every row pending until the broker has it, then sends all of them once', async () => {
-      await system.startAll({ order: { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` } });
+      await system.startAll({ order: { RABBITMQ_URL: testAmqpUrlVia({ host: '127.0.0.1', port: proxy.port }) } });
       const order = system.service('order');
       const messaging = order.app.get(MessagingService) as MessagingService;
 

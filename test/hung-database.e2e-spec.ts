@@ -1,6 +1,7 @@
 import { FaultProxy } from '@app/chaos';
 import { http, RunningService, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
+import { mysqlUrl, testMysql } from '../tools/harness/test-servers';
 
 const REQUESTS = 50;
 /** The issue's figure: more than the group-commit queue holds (ORDER_QUEUE_LIMIT, 256 by default). */
@@ -30,7 +31,7 @@ async function timedCreate(order: RunningService, i: number): Promise<{ status: 
  */
 describe('the order database hangs', () => {
   const system = new TestSystem();
-  const proxy = new FaultProxy({ host: '127.0.0.1', port: 3306 });
+  const proxy = new FaultProxy(testMysql());
   beforeAll(() => proxy.start());
   afterAll(async () => {
     proxy.setMode('up');
@@ -40,7 +41,7 @@ describe('the order database hangs', () => {
 
   let order: RunningService;
   beforeAll(async () => {
-    order = await system.start('order', { ORDER_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.order}` });
+    order = await system.start('order', { ORDER_DB_URL: mysqlUrl(testMysql(), system.databases.order, { host: '127.0.0.1', port: proxy.port }) });
   });
 
   /** Warms the pool, hangs the database, sends `requests` creates at once, heals; returns their answers. */

@@ -5,8 +5,9 @@ import { consumerQueue } from '@app/messaging';
 import { BrokerSandbox, DatabaseAccounts } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
+import { testMysql } from '../tools/harness/test-servers';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const MYSQL = testMysql();
 const OPERATOR_TOKEN = 'least-privilege-operator-token';
 const COUPON_QUEUE = consumerQueue(COUPON_CONSUMER);
 const RED_PACKET_QUEUE = consumerQueue(RED_PACKET_CONSUMER);

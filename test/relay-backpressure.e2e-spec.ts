@@ -6,8 +6,9 @@ import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { MessagingService } from '@app/messaging';
 import { TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
+import { testAmqpEndpoint, testAmqpUrl, testAmqpUrlVia } from '../tools/harness/test-servers';
 
-const AMQP_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const AMQP_URL = testAmqpUrl();
 /** Rows in one relay batch, and their size: 16 MB, far more than the kernel's socket buffers (~4 MB here) and the channel's 1,024-frame write buffer hold. */
 const ROWS = 2_000;
 const PAYLOAD_BYTES = 8 * 1024;
@@ -20,7 +21,7 @@ const PAYLOAD_BYTES = 8 * 1024;
  */
 describe('the publisher channel closes while a relay batch waits for room in the write buffer', () => {
   const system = new TestSystem();
-  const proxy = new FaultProxy({ host: '127.0.0.1', port: 5672 });
+  const proxy = new FaultProxy(testAmqpEndpoint());
   const watchQueue = `${system.prefix}watch.payment-succeeded`;
   let model: ChannelModel | undefined;
   beforeAll(() => proxy.start());
@@ -35,7 +36,7 @@ describe('the publisher channel closes while a relay batch waits for room in the
 
   it('settles the batch, keeps every row pending with its error, then sends each once after reconnect', async () => {
     const order = await system.start('order', {
-      RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`,
+      RABBITMQ_URL: testAmqpUrlVia({ host: '127.0.0.1', port: proxy.port }),
       OUTBOX_BATCH_SIZE: String(ROWS),
       OUTBOX_RELAY_CONCURRENCY: '1',
       // Far beyond the test's deadlines: only the channel's close can settle the batch in time.

@@ -4,6 +4,7 @@ import { FaultProxy } from '@app/chaos';
 import { asOperator, consumerStats, createAndPay, http, RunningService, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';
+import { mysqlUrl, testMysql } from '../tools/harness/test-servers';
 
 const EXCHANGE = 'payments.events';
 const ROUTING_KEY = 'payment.succeeded';
@@ -14,7 +15,7 @@ const ROUTING_KEY = 'payment.succeeded';
  */
 function withCouponDbProxy() {
   const system = new TestSystem();
-  const proxy = new FaultProxy({ host: '127.0.0.1', port: 3306 });
+  const proxy = new FaultProxy(testMysql());
   beforeAll(() => proxy.start());
   afterAll(async () => {
     await system.cleanup();
@@ -22,7 +23,7 @@ function withCouponDbProxy() {
   });
   /** Coupon-service environment pointing at the proxy, plus `extra`. */
   const couponEnv = (extra: Record<string, string>) => ({
-    COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+    COUPON_DB_URL: mysqlUrl(testMysql(), system.databases.coupon, { host: '127.0.0.1', port: proxy.port }),
     ...extra,
   });
   return { system, proxy, couponEnv };

@@ -14,7 +14,7 @@ import { ComposeProject } from './compose-project';
 const DEMO = ['rabbitmq', 'order-db', 'coupon-db', 'red-packet-db', 'order-service', 'coupon-service', 'red-packet-service', 'console', 'prometheus'];
 const CLUSTER = ['rabbit-1', 'rabbit-2', 'rabbit-3', ...['order', 'coupon', 'red-packet'].flatMap((s) => [`${s}-service-c1`, `${s}-service-c2`])];
 /** Published by machine.override.yml: the system broker holds 5672 on this machine. */
-const BROKER_PORT = 25673;
+const BROKER_PORT = 5682;
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 type ComposeFile = { services: Record<string, { environment?: Record<string, string> }> };

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { loadConsoleConfig } from '@app/config';
 import { startConsole } from '../../apps/console/src/console.app';
 import { TEST_OPERATOR_TOKEN, TestSystem } from '../support/test-system';
+import { testAmqpUrl } from '../../tools/harness/test-servers';
 
 /** The console signs in with the token the test system gives the services (the operator contract). */
 export const OPERATOR_TOKEN = TEST_OPERATOR_TOKEN;
@@ -23,7 +24,7 @@ export async function startTestConsole(system: TestSystem, urls: { order: string
     ORDER_URL: urls.order,
     COUPON_URL: urls.coupon,
     RED_PACKET_URL: urls.redPacket,
-    RABBITMQ_URL: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    RABBITMQ_URL: testAmqpUrl(),
     AMQP_NAME_PREFIX: system.prefix,
     OPERATOR_TOKEN,
     CONSOLE_POLL_INTERVAL: pollInterval,

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
+import { testAmqpEndpoint, testMysql, testRabbitmqctl } from '../../tools/harness/test-servers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -28,7 +29,8 @@ export function matchesRabbitPasswordHash(password: string, hash: string): boole
 
 const rabbitmqctl = (args: string[], input?: string) =>
   new Promise<string>((resolve, reject) => {
-    const child = execFile('rabbitmqctl', ['-q', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
+    const [command, ...prefix] = testRabbitmqctl();
+    const child = execFile(command, [...prefix, '-q', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`rabbitmqctl ${args[0]}: ${stderr || error.message}`)) : resolve(stdout),
     );
     if (input !== undefined) child.stdin?.end(input);
@@ -59,7 +61,8 @@ export class BrokerSandbox {
   url(name: string): string {
     const password = this.passwords.get(name);
     if (!password) throw new Error(`${name} is not a user of the definitions file`);
-    return `amqp://${encodeURIComponent(this.user(name))}:${password}@127.0.0.1:5672/${encodeURIComponent(this.vhost)}`;
+    const { host, port } = testAmqpEndpoint();
+    return `amqp://${encodeURIComponent(this.user(name))}:${password}@${host}:${port}/${encodeURIComponent(this.vhost)}`;
   }
 
   async apply(): Promise<void> {
@@ -108,7 +111,8 @@ export class DatabaseAccounts {
 
   url(account: 'runtime' | 'migration'): string {
     const { user, password } = this[account];
-    return `mysql://${user}:${password}@127.0.0.1:3306/${this.database}`;
+    const { host, port } = testMysql();
+    return `mysql://${user}:${password}@${host}:${port}/${this.database}`;
   }
 
   async create(): Promise<void> {

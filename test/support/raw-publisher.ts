@@ -2,13 +2,14 @@ import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { PaymentSucceededV1, paymentSucceededV1 } from '@app/contracts';
 import { TestSystem } from './test-system';
+import { testAmqpUrl } from '../../tools/harness/test-servers';
 
 /** Publishes straight to the broker, bypassing the order service: for poison and duplicate tests. */
 export class RawPublisher {
   private connection?: ChannelModel;
   private channel?: ConfirmChannel;
 
-  async open(url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672'): Promise<this> {
+  async open(url = testAmqpUrl()): Promise<this> {
     this.connection = await connect(url);
     this.connection.on('error', () => undefined);
     this.channel = await this.connection.createConfirmChannel();

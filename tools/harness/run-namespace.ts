@@ -4,7 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import { DEFAULT_RETRY_LADDER, Env, parseLadder } from '@app/config';
 import { CONSUMERS } from '@app/contracts';
 import { consumerQueue, consumerQueueNames } from '@app/messaging';
-import { MysqlServer, mysqlUrl, testAmqpUrl, testMysql } from './test-servers';
+import { MysqlServer, mysqlUrl, testAmqpUrl, testMysql, testQueueType } from './test-servers';
 
 /**
  * One run's name space on the shared servers: its databases (`<run>_order`, ...) and its exchange
@@ -30,6 +30,7 @@ export class RunNamespace {
   /** The variables that put the three services in this name space (a database may sit elsewhere, e.g. behind a fault proxy). */
   serviceEnv(at: { coupon?: { host: string; port: number } } = {}): Env {
     return {
+      ...testQueueType(),
       RABBITMQ_URL: this.amqpUrl,
       AMQP_NAME_PREFIX: this.prefix,
       ORDER_DB_URL: mysqlUrl(this.mysql, this.databases.order),

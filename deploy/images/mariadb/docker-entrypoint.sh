@@ -1,7 +1,8 @@
 #!/bin/bash
 # Entry point of the MariaDB stand-in. On the first start of an empty data directory: install the
 # system tables, start a server without networking, set the root password, create the healthcheck
-# account, MARIADB_DATABASE and MARIADB_USER, run /docker-entrypoint-initdb.d, stop it. Then (and
+# account, root for MARIADB_ROOT_HOST, MARIADB_DATABASE and MARIADB_USER, run
+# /docker-entrypoint-initdb.d, stop it. Then (and
 # on every later start) run mariadbd in the foreground as the mysql user.
 set -euo pipefail
 DATADIR=/var/lib/mysql
@@ -33,7 +34,16 @@ initialise() {
   health_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
   local db=${MARIADB_DATABASE:-}
   {
+    # Only root@localhost is kept from the installer's accounts (it also makes root@127.0.0.1,
+    # root@::1 and root@<hostname>, without passwords).
+    echo "DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost'); FLUSH PRIVILEGES;"
     echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '$(sql_quote "$ROOT_PASSWORD")';"
+    # MARIADB_ROOT_HOST, as in the official image: root may also log in from there ('%' unless set).
+    local root_host=${MARIADB_ROOT_HOST:-%}
+    if [ "$root_host" != localhost ]; then
+      echo "CREATE USER 'root'@'$(sql_quote "$root_host")' IDENTIFIED BY '$(sql_quote "$ROOT_PASSWORD")';"
+      echo "GRANT ALL ON *.* TO 'root'@'$(sql_quote "$root_host")' WITH GRANT OPTION;"
+    fi
     local host
     for host in localhost 127.0.0.1 ::1; do echo "CREATE USER 'healthcheck'@'$host' IDENTIFIED BY '$health_password';"; done
     if [ -n "$db" ]; then echo "CREATE DATABASE IF NOT EXISTS \`$db\`;"; fi
