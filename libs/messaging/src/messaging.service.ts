@@ -20,6 +20,7 @@ import { ConsumerObserver } from './consumer/consumer-metrics';
 import { DeliveryContext, HandleOutcome, MessageConsumer } from './consumer/message-consumer';
 import { Publisher } from './publishing/publisher';
 import { ConsumerSettings, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import { brokerFacts, queueOptionsFor } from './topology/broker-arguments';
 import { buildTopology, ConsumerRoutes, Topology } from './topology/topology';
 
 /**
@@ -109,7 +110,8 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     try {
       for (const name of exchanges) await channel.assertExchange(name, 'topic', { durable: true, autoDelete: false });
       for (const e of topology.exchanges) await channel.assertExchange(e.name, e.type, e.options);
-      for (const q of topology.queues) await channel.assertQueue(q.name, q.options);
+      const broker = brokerFacts(model.connection.serverProperties);
+      for (const q of topology.queues) await channel.assertQueue(q.name, queueOptionsFor(q.options, broker));
       for (const b of topology.bindings) await channel.bindQueue(b.queue, b.exchange, b.routingKey);
     } finally {
       await channel.close().catch(() => undefined);

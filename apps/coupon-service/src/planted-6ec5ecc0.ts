@@ -1,0 +1,2 @@
+import { Order } from '../../order-service/src/orders/order.entity';
+export const planted = Order;

@@ -1,0 +1,2 @@
+import { DeadLetterStore } from '@app/dead-letters';
+export const planted = DeadLetterStore;
