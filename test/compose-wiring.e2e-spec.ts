@@ -27,6 +27,10 @@ type ComposeService = {
   ports?: string[];
   build?: unknown;
   volumes?: string[];
+  cap_drop?: string[];
+  cap_add?: string[];
+  security_opt?: string[];
+  read_only?: boolean;
 };
 const compose = parse(interpolate(composeText, { OPERATOR_TOKEN }), { merge: true }) as { services: Record<string, ComposeService> };
 
@@ -158,6 +162,29 @@ describe('docker-compose.yml', () => {
       expect(composeText).toMatch(/OPERATOR_TOKEN: \$\{OPERATOR_TOKEN:\?[^}]+\}/);
       expect(composeText).not.toMatch(/CHAOS_TOKEN|demo-chaos-token/);
       for (const app of APPS) expect(compose.services[app.compose].environment?.OPERATOR_TOKEN).toBe(OPERATOR_TOKEN);
+    });
+  });
+
+  describe('container hardening', () => {
+    const SERVERS = ['rabbitmq', 'rabbit-1', 'rabbit-2', 'rabbit-3', 'order-db', 'coupon-db', 'red-packet-db'];
+    it('drops every capability and forbids privilege gains in every container', () => {
+      for (const [name, service] of Object.entries(compose.services)) {
+        expect({ name, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({ name, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] });
+      }
+    });
+
+    it('runs the project image and the servers on a read-only root file system; only the servers keep the capabilities to own their data', () => {
+      for (const [name, service] of Object.entries(compose.services)) {
+        if (name === 'grafana' || name === 'jaeger') continue; // no stand-in here to prove it on
+        expect({ name, read_only: service.read_only }).toEqual({ name, read_only: true });
+        const expected = SERVERS.includes(name) ? ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'] : undefined;
+        expect({ name, cap_add: service.cap_add }).toEqual({ name, cap_add: expected });
+      }
+    });
+
+    it('gives the cluster no default Erlang cookie: a node refuses to start without one', () => {
+      expect(composeText).toMatch(/CLUSTER_ERLANG_COOKIE: \$\{CLUSTER_ERLANG_COOKIE:-\}/);
+      expect(compose.services['rabbit-1'].command?.join(' ')).toMatch(/CLUSTER_ERLANG_COOKIE.*-lt 20.*exit 1/s);
     });
   });
 

@@ -48,6 +48,7 @@ describe('docker compose: the demo on a real engine', () => {
 
   beforeAll(async () => {
     await ComposeProject.engineReady();
+    await ComposeProject.removeStale();
     await project.up(DEMO);
   }, 360_000);
 

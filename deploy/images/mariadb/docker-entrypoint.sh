@@ -21,8 +21,12 @@ initialise() {
   mariadb-install-db --user=mysql --datadir="$DATADIR" --skip-test-db --auth-root-authentication-method=normal >/dev/null
   setpriv --reuid=mysql --regid=mysql --init-groups mariadbd --datadir="$DATADIR" --skip-networking --socket="$SOCKET" &
   local pid=$! i
-  for i in $(seq 1 60); do
+  for i in $(seq 1 240); do
     mariadb --protocol=socket --socket="$SOCKET" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+    # /proc, not kill -0: without CAP_KILL (compose drops every capability) root may not signal
+    # the server, which runs as mysql.
+    [ -d "/proc/$pid" ] || { echo "stand-in: the initialising server exited" >&2; exit 1; }
+    if [ "$i" = 240 ]; then echo "stand-in: the initialising server did not answer within 120 s" >&2; exit 1; fi
     sleep 0.5
   done
   if [ -n "${MARIADB_RANDOM_ROOT_PASSWORD:-}" ]; then
@@ -63,7 +67,7 @@ initialise() {
       *) ;;
     esac
   done
-  kill "$pid"
+  docker_process_sql --database=mysql <<<'SHUTDOWN'
   wait "$pid" || true
   echo "stand-in: initialised"
 }

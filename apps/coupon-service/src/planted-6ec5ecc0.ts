@@ -1,2 +1,0 @@
-import { Order } from '../../order-service/src/orders/order.entity';
-export const planted = Order;

@@ -1,2 +1,0 @@
-import { DeadLetterStore } from '@app/dead-letters';
-export const planted = DeadLetterStore;
