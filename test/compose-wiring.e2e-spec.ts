@@ -41,7 +41,7 @@ const APPS: Array<{ compose: string; name: ServiceName; db: string; portVar: str
 ];
 
 /**
- * No Docker engine runs in CI, so the compose file is checked here: its structure, and the three
+ * Without an engine (the compose test, test/compose/, runs the file for real), the compose file is checked here: its structure, and the three
  * services started with exactly the environment it gives them, host names mapped to local servers.
  */
 describe('docker-compose.yml', () => {

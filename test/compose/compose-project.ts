@@ -45,7 +45,7 @@ export class ComposeProject {
     } catch (error) {
       // What the containers said is the diagnosis: their last lines go with the failure.
       const logs = await this.compose([...profiles, 'logs', '--no-color', '--tail', '25', ...services]).catch((e: Error) => e.message);
-      throw new Error(`${(error as Error).message}\n--- last log lines ---\n${logs}`);
+      throw new Error(`${(error as Error).message}\n--- last log lines ---\n${logs}`, { cause: error });
     }
   }
 
