@@ -53,7 +53,7 @@ export function createConsumer(
     consumer: new MessageConsumer<ConsumeMessage>({
       ...shared,
       name: `${meta.consumer}.dead-letters`,
-      routes: { queue, retryQueues: [], retryDelaysMs: [], deadLetterQueue: queue },
+      routes: { queue, retryQueues: [], retryDelaysMs: [], deadLetterQueue: queue, moveExchange: routes.moveExchange },
       prefetch: Math.min(settings.prefetch, 16),
       decode: (message) => message,
       handle: handler,

@@ -52,7 +52,8 @@ export class FailureHandler {
     if (reason) headers[FailureHeaders.deadLetterId] = randomUUID();
     try {
       // Confirmed before the original is acked: a crash in between leaves both copies, never none.
-      await this.options.publisher.publish('', route.queue, message.content, { ...message.properties, headers, persistent: true });
+      // Through the consumer's own exchange, never the default one (see moveExchangeName).
+      await this.options.publisher.publish(this.options.routes.moveExchange, route.queue, message.content, { ...message.properties, headers, persistent: true });
     } catch (error) {
       logger.error(`could not move ${id} to ${route.queue}: ${(error as Error).message}; leaving it unacked`, fields);
       this.options.channel.recycle(channel);
