@@ -4,6 +4,7 @@ import { HttpServerConfig } from '@app/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AddressInfo } from 'node:net';
 import { installBodyParsers } from './body-parsers';
+import { refuseCrossSite } from './cross-site';
 import { DEFAULT_HTTP_SERVER, fastifyTimeouts } from './http-timeouts';
 import { UnhandledErrorFilter } from './http-errors';
 import { recordServedRoutes } from './served-routes';
@@ -46,6 +47,7 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
         ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
         : options.logger,
   });
+  refuseCrossSite(app.getHttpAdapter().getInstance());
   installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit, { forms: options.forms });
   recordServedRoutes(app, app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));
