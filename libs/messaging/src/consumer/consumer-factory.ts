@@ -39,6 +39,7 @@ export function createConsumer(
         name: meta.consumer,
         routes,
         prefetch: settings.prefetch,
+        maxBodyBytes: settings.maxMessageBytes,
         decode: (message) => decodeEvent(contract, settings.maxMessageBytes, message),
         describe: (value) => contract.logFields?.(value) ?? {},
         handle: handler,
