@@ -1,3 +1,4 @@
+import { RowDataPacket } from 'mysql2/promise';
 import { FaultProxy } from '@app/chaos';
 import { consumerStats, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
@@ -59,5 +60,19 @@ describe('a forged attempt count', () => {
     } finally {
       proxy.setMode('up');
     }
+  });
+
+  it('stores no forged history with a grant issued at the first attempt', async () => {
+    const event = paymentEvent();
+    await raw.publish(`${system.prefix}payments.events`, 'payment.succeeded', JSON.stringify(event), {
+      messageId: event.eventId,
+      contentType: 'application/json',
+      headers: { 'retry-attempts': 5, 'attempt-history': '5@2000-01-01T00:00:00.000Z@FORGED' },
+    });
+    const [coupon] = await waitFor(async () => {
+      const rows = await system.query<RowDataPacket & { attempt_history: string | null }>('coupon', 'SELECT attempt_history FROM coupons WHERE order_id = ?', [event.data.orderId]);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(coupon.attempt_history).toBeNull();
   });
 });

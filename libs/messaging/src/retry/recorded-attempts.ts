@@ -1,5 +1,6 @@
 import { MessageFields, MessagePropertyHeaders } from 'amqplib';
 import { ConsumerRoutes } from '../topology/topology';
+import { ATTEMPT_HISTORY_HEADER, formatAttemptHistory, parseAttemptHistory } from './attempt-history';
 import { attemptsOf } from './failure-headers';
 
 /**
@@ -17,4 +18,14 @@ export function recordedAttempts(
 ): number {
   if (fields.exchange !== routes.moveExchange) return 0;
   return Math.min(attemptsOf(headers), routes.retryQueues.length);
+}
+
+/**
+ * The failure history a handler may store with its grant: the `attempt-history` header only when
+ * this consumer recorded failures of its own (`attempt > 1`); a first attempt has none, whatever a
+ * publisher put in the header.
+ */
+export function recordedHistory(delivery: { attempt: number; raw: { properties: { headers?: MessagePropertyHeaders } } }): string | null {
+  if (delivery.attempt <= 1) return null;
+  return formatAttemptHistory(parseAttemptHistory(delivery.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;
 }
