@@ -90,6 +90,8 @@ describe('docker-compose.yml', () => {
       expect(volumes).toContain('./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro');
       expect(volumes).toContain('./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/conf.d/90-project.conf:ro');
       expect(readFileSync(join(ROOT, 'deploy/rabbitmq/rabbitmq.conf'), 'utf8')).toMatch(/^load_definitions = \/etc\/rabbitmq\/definitions\.json$/m);
+      // The broker refuses bodies over the contract's limit (MAX_MESSAGE_BYTES' default), not 128 MiB.
+      expect(readFileSync(join(ROOT, 'deploy/rabbitmq/rabbitmq.conf'), 'utf8')).toMatch(/^max_message_size = 262144$/m);
       expect(definitions.vhosts).toEqual([{ name: '/' }]);
       expect(definitions.users.map((u) => u.name)).not.toContain('guest');
       expect(definitions.users.filter((u) => u.tags.includes('administrator'))).toEqual([]);

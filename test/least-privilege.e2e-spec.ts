@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
-import { consumerQueue } from '@app/messaging';
+import { consumerQueue, moveExchangeName } from '@app/messaging';
 import { BrokerSandbox, DatabaseAccounts } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
@@ -71,7 +71,7 @@ describe('least privilege: the demo accounts', () => {
     expect(redPackets).toHaveLength(1);
   });
 
-  it('dead-letters through the default exchange and re-drives with the consumer account', async () => {
+  it('dead-letters through its own exchange and re-drives with the consumer account', async () => {
     const coupon = system.service('coupon');
     const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
     const letters = async () => (await http(coupon, 'GET', '/dead-letters?status=PENDING', undefined, auth)).body.items as Array<{ id: string; messageId: string }>;
@@ -128,6 +128,26 @@ describe('least privilege: the demo accounts', () => {
       });
       expect(forged).toMatch(ACCESS_REFUSED);
       expect(await refusal('order-service', (ch) => ch.assertQueue(`${system.runId}.sneaky`))).toMatch(ACCESS_REFUSED);
+    });
+
+    it('a consumer may not publish to another service queue, through the default exchange or any other', async () => {
+      // The forged payment.succeeded of issue 20: sendToQueue straight into the coupon queue.
+      const forge = (user: string, queue: string) =>
+        refusal(user, async (ch) => {
+          ch.sendToQueue(queue, Buffer.from('{}'), { messageId: `${system.runId}-forged` });
+          await ch.waitForConfirms();
+        });
+      expect(await forge(RED_PACKET_CONSUMER.name, COUPON_QUEUE)).toMatch(ACCESS_REFUSED);
+      expect(await forge(COUPON_CONSUMER.name, RED_PACKET_QUEUE)).toMatch(ACCESS_REFUSED);
+      expect(await forge(COUPON_CONSUMER.name, COUPON_QUEUE)).toMatch(ACCESS_REFUSED);
+      // Nor through the other consumer's own exchange, nor by binding the other's queue to its own.
+      const viaOwnExchange = await refusal(RED_PACKET_CONSUMER.name, async (ch) => {
+        ch.publish(moveExchangeName(COUPON_QUEUE), COUPON_QUEUE, Buffer.from('{}'));
+        await ch.waitForConfirms();
+      });
+      expect(viaOwnExchange).toMatch(ACCESS_REFUSED);
+      const bound = await refusal(RED_PACKET_CONSUMER.name, (ch) => ch.bindQueue(COUPON_QUEUE, moveExchangeName(RED_PACKET_QUEUE), 'sneaky'));
+      expect(bound).toMatch(ACCESS_REFUSED);
     });
 
     it('the monitoring user reads queue depths (what the console needs) and may touch nothing', async () => {

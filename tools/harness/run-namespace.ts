@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { DEFAULT_RETRY_LADDER, Env, parseLadder } from '@app/config';
 import { CONSUMERS } from '@app/contracts';
-import { consumerQueue, consumerQueueNames } from '@app/messaging';
+import { consumerExchangeNames, consumerQueue, consumerQueueNames } from '@app/messaging';
 import { MysqlServer, mysqlUrl, testAmqpUrl, testMysql, testQueueType } from './test-servers';
 
 /**
@@ -46,7 +46,8 @@ export class RunNamespace {
   /** What the three services declare in this run with `ladderMs` (the default ladder unless given): for cleanup. */
   declaredTopology(ladderMs: number[] = parseLadder(DEFAULT_RETRY_LADDER)): { queues: string[]; exchanges: string[] } {
     const queues = CONSUMERS.flatMap((consumer) => consumerQueueNames(`${this.prefix}${consumerQueue(consumer)}`, ladderMs));
-    return { queues, exchanges: [`${this.prefix}payments.events`] };
+    const own = CONSUMERS.flatMap((consumer) => consumerExchangeNames(`${this.prefix}${consumerQueue(consumer)}`));
+    return { queues, exchanges: [`${this.prefix}payments.events`, ...own] };
   }
 
   async dropDatabases(): Promise<void> {

@@ -5,5 +5,5 @@ import { ConsoleModule } from './console.module';
 
 /** Starts the console; used by main.ts and by tests that run it in-process. */
 export function startConsole(config: ConsoleConfig, logger?: LoggerService | false): Promise<INestApplication> {
-  return startHttpApp(ConsoleModule.register(config), { port: config.port, logger, logLevels: config.logLevels, service: 'console', forms: true });
+  return startHttpApp(ConsoleModule.register(config), { port: config.port, http: config.http, logger, logLevels: config.logLevels, service: 'console', forms: true });
 }

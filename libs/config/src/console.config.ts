@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
-import { amqpUrl, Env, namePrefix, parseEnv, port } from './env';
+import { amqpUrl, checked, Env, namePrefix, parseEnv, port } from './env';
+import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { logLevelsFrom, LogLevelName } from './service.config';
 
 const duration = (fallback: string, min: number) =>
@@ -26,6 +27,7 @@ const httpUrl = (fallback: string) =>
     .transform((v) => v.replace(/\/+$/, ''));
 
 const consoleSchema = z.object({
+  ...httpServerShape,
   CONSOLE_PORT: port(3003),
   ORDER_URL: httpUrl('http://127.0.0.1:3000'),
   COUPON_URL: httpUrl('http://127.0.0.1:3001'),
@@ -39,6 +41,7 @@ const consoleSchema = z.object({
 
 export interface ConsoleConfig {
   port: number;
+  http: HttpServerConfig;
   services: { order: string; coupon: string; redPacket: string };
   broker: { url: string; namePrefix: string };
   /** Unset: the console is read-only (every action answers 403). Never sent to the browser. */
@@ -57,6 +60,7 @@ export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
   const e = parseEnv(consoleSchema, env);
   return {
     port: e.CONSOLE_PORT,
+    http: checked(() => httpServerConfig(e)),
     services: { order: e.ORDER_URL, coupon: e.COUPON_URL, redPacket: e.RED_PACKET_URL },
     broker: { url: e.RABBITMQ_URL, namePrefix: e.AMQP_NAME_PREFIX },
     operatorToken: e.OPERATOR_TOKEN,

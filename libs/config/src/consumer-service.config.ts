@@ -4,6 +4,7 @@ import { BrokerConfig, brokerConfig, brokerShape, DatabaseLimits } from './broke
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { formatDuration } from './duration';
 import { bool, checked, ConfigError, Env, parseAll, parsedWith, parseEnv, port, positiveInt } from './env';
+import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 import { DEFAULT_RETRY_LADDER, duration, faultSpec, ladder, localDb, logLevel, LogLevelName, operatorToken, parseLadder } from './schema-parts';
 
@@ -45,6 +46,7 @@ export interface ChaosConfig {
 
 export interface ConsumerServiceConfig {
   port: number;
+  http: HttpServerConfig;
   /** Guards operator routes (dead letters, chaos); undefined = operator API disabled (fail closed). */
   operatorToken?: string;
   logLevel: LogLevelName;
@@ -83,6 +85,7 @@ const sharedSchema = z.object({
   TEST_CRASH_AT: faultSpec,
   LOG_LEVEL: logLevel,
   ...observabilityShape,
+  ...httpServerShape,
   RETRY_LADDER: parsedWith(parseLadder, DEFAULT_RETRY_LADDER),
   PAUSE_ON_DEPENDENCY_DOWN: bool(true),
   INBOX_RETENTION: duration('30d', 1),
@@ -128,6 +131,7 @@ export function loadConsumerServiceConfig(
   const retryLadderMs = own.RETRY_LADDER ?? shared.RETRY_LADDER;
   return {
     port: own.PORT,
+    http: checked(() => httpServerConfig(shared)),
     operatorToken: shared.OPERATOR_TOKEN,
     logLevel: shared.LOG_LEVEL,
     faults: shared.TEST_CRASH_AT,

@@ -9,3 +9,4 @@ export * from './database-url';
 export * from './service.config';
 export * from './console.config';
 export * from './observability.config';
+export * from './http-server.config';

@@ -3,6 +3,7 @@ import { FaultSpec } from '@app/faults';
 import { BrokerConfig, brokerConfig, brokerShape, DatabaseLimits } from './broker.config';
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { checked, Env, parseEnv, port, positiveInt } from './env';
+import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 import { duration, faultSpec, localDb, logLevel, LogLevelName, operatorToken } from './schema-parts';
 
@@ -20,6 +21,7 @@ export interface OutboxRelayConfig {
 
 export interface OrderServiceConfig {
   port: number;
+  http: HttpServerConfig;
   /** Guards operator routes; undefined = operator API disabled (fail closed). */
   operatorToken?: string;
   logLevel: LogLevelName;
@@ -68,6 +70,7 @@ export const orderEnvSchema = z.object({
   LOG_LEVEL: logLevel,
   OPERATOR_TOKEN: operatorToken,
   ...observabilityShape,
+  ...httpServerShape,
   ORDER_PORT: port(3000),
   ORDER_DB_URL: databaseUrl(localDb('order_service')),
   ORDER_DB_MIGRATION_URL: optionalDatabaseUrl,
@@ -83,6 +86,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
   const e = parseEnv(orderEnvSchema, env);
   return {
     port: e.ORDER_PORT,
+    http: checked(() => httpServerConfig(e)),
     operatorToken: e.OPERATOR_TOKEN,
     logLevel: e.LOG_LEVEL,
     faults: e.TEST_CRASH_AT,

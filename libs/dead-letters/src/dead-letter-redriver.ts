@@ -124,10 +124,9 @@ export class DeadLetterRedriver {
     const why = notRedrivableReason(summaryOf(letter));
     if (why) throw new DeadLetterNotRedrivableError(letter.id, why);
     // Always back to this service's own main queue, whatever the stored headers say.
-    const queue = this.messaging.routes(this.options.consumer).queue;
     const properties = JSON.parse(letter.properties) as Record<string, unknown>;
     const headers = JSON.parse(letter.headers) as Record<string, unknown>;
-    await this.messaging.publish('', queue, letter.payload, {
+    await this.messaging.publishToConsumer(this.options.consumer, letter.payload, {
       messageId: letter.messageId ?? undefined,
       contentType: properties.contentType as string | undefined,
       contentEncoding: properties.contentEncoding as string | undefined,

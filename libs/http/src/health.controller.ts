@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Optional, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,7 @@ export const HEALTH_CONTRIBUTOR = Symbol('HEALTH_CONTRIBUTOR');
  */
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingService,
@@ -35,7 +36,14 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: FastifyReply) {
     const { database, broker, down } = await this.dependencies();
-    const checks = { database, broker };
+    // A probe's answer is seen by whoever can reach the port: stable codes only, the driver's
+    // text (hosts, ports) goes to the log (issue 20, finding 10).
+    if (database.status === 'down') this.logger.warn(`ready: database down: ${database.error}`);
+    if (broker.status === 'down') this.logger.warn(`ready: broker down: ${broker.error}`);
+    const checks = {
+      database: database.status === 'down' ? { status: 'down' as const, code: 'DATABASE_UNREACHABLE' } : database,
+      broker: broker.status === 'down' ? { status: 'down' as const, code: 'BROKER_UNREACHABLE' } : broker,
+    };
     if (down.length === 0) return { status: broker.status === 'blocked' ? 'degraded' : 'ok', checks };
     void res.status(503);
     return { statusCode: 503, error: 'Service Unavailable', message: `${down.join(' and ')} down`, checks };

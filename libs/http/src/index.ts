@@ -19,3 +19,4 @@ export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
 export * from './served-routes';
 export * from './start-service-app';
+export * from './cross-site';

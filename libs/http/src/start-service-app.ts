@@ -1,11 +1,12 @@
 import { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
-import { LogLevelName, logLevelsFrom, ObservabilityConfig } from '@app/config';
+import { HttpServerConfig, LogLevelName, logLevelsFrom, ObservabilityConfig } from '@app/config';
 import { SpanExporter, Tracing, TracingModule } from '@app/tracing';
 import { startHttpApp } from './http-app';
 
 /** What every service's configuration says about its HTTP app. */
 export interface ServiceAppConfig {
   port: number;
+  http: HttpServerConfig;
   logLevel: LogLevelName;
   observability: ObservabilityConfig;
 }
@@ -17,6 +18,7 @@ export interface ServiceAppConfig {
 export function startServiceApp(module: Type<unknown> | DynamicModule, config: ServiceAppConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {
   return startHttpApp(module, {
     port: config.port,
+    http: config.http,
     logger,
     logLevels: logLevelsFrom(config.logLevel),
     service: config.observability.serviceName,

@@ -16,6 +16,8 @@ export * from './retry/retry-policy';
 export * from './retry/failure-router';
 export * from './retry/failure-headers';
 export * from './retry/attempt-history';
+export * from './retry/recorded-attempts';
+export * from './retry/bounded-body';
 // Broker topology, pure; queue names from consumer names.
 export * from './topology/topology';
 export * from './topology/consumer-queue';

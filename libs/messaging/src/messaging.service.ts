@@ -145,6 +145,12 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     return this.publisher.publish(exchange === '' ? '' : this.name(exchange), routingKey, content, options);
   }
 
+  /** Confirmed publish into a consumer's own main queue, through its own exchange (re-drives; names already prefixed). */
+  publishToConsumer(consumer: string, content: Buffer, options: Options.Publish): Promise<void> {
+    const { moveExchange, queue } = this.routes(consumer);
+    return this.publisher.publish(moveExchange, queue, content, options);
+  }
+
   get ready(): boolean {
     return this.publisher.isReady;
   }

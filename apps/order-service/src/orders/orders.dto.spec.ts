@@ -63,6 +63,20 @@ describe('createOrderSchema', () => {
     expect(rejectedFields({ ...valid, userId: '' })).toEqual(['userId']);
   });
 
+  it.each([
+    ['NUL', 'user\u0000x'],
+    ['a bidi override', 'user\u202Egnp.exe'],
+    ['a zero-width space', 'us\u200Ber'],
+    ['a lone surrogate', 'user\uD800'],
+    ['a newline', 'user\nx'],
+  ])('rejects a userId with %s (control, format or surrogate characters)', (_, userId) => {
+    expect(rejectedFields({ ...valid, userId })).toEqual(['userId']);
+  });
+
+  it('keeps accepting letters of any script, and emoji', () => {
+    expect(createOrderSchema.parse({ ...valid, userId: '用户-Ünïcødé-😀' }).userId).toBe('用户-Ünïcødé-😀');
+  });
+
   it('accepts a userId of 64 characters and rejects one of 65', () => {
     expect(createOrderSchema.parse({ ...valid, userId: 'u'.repeat(64) }).userId).toHaveLength(64);
     expect(rejectedFields({ ...valid, userId: 'u'.repeat(65) })).toEqual(['userId']);

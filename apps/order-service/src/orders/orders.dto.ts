@@ -23,9 +23,18 @@ const amount = z
     return fromCents(cents);
   });
 
+/** Characters a userId may not hold: Unicode categories Cc, Cf and Cs (a lone surrogate). */
+const USER_ID_REFUSED = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
 export const createOrderSchema = z.strictObject(
   {
-    userId: z.string({ message: 'is required and must be a string' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+    userId: z
+      .string({ message: 'is required and must be a string' })
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      // Control (NUL, newlines), format (bidi overrides, zero-width) and lone surrogates: invisible
+      // or unstorable (MySQL kept U+FFFD while the 201 echoed the original). Issue 20, finding 10.
+      .refine((value) => !USER_ID_REFUSED.test(value), 'must not contain control, format (bidi, zero-width) or unpaired surrogate characters'),
     amount,
     currency: z
       .string({ message: 'must be a string' })

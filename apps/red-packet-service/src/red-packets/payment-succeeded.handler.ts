@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
 import { PaymentSucceeded, PaymentSucceededV1, RED_PACKET_CONSUMER } from '@app/contracts';
-import { ATTEMPT_HISTORY_HEADER, ConsumeEvent, DeliveryContext, formatAttemptHistory, HandleOutcome, Outcome, parseAttemptHistory } from '@app/messaging';
+import { ConsumeEvent, DeliveryContext, HandleOutcome, Outcome, recordedHistory } from '@app/messaging';
 import { inSpan, TRACER } from '@app/tracing';
 import { RedPacketsService } from './red-packets.service';
 
@@ -15,7 +15,7 @@ export class PaymentSucceededHandler {
   @ConsumeEvent(PaymentSucceeded, { consumer: RED_PACKET_CONSUMER.name })
   async onPaymentSucceeded(event: PaymentSucceededV1, context: DeliveryContext): Promise<HandleOutcome> {
     // Re-formatted from the parsed value: a header is untrusted input, and only well-formed, bounded entries are stored.
-    const history = formatAttemptHistory(parseAttemptHistory(context.raw.properties.headers?.[ATTEMPT_HISTORY_HEADER])) || null;
+    const history = recordedHistory(context);
     // The grant's insert (grouped with other messages' in one transaction) as its own span.
     const result = await inSpan(this.tracer, 'red packet grant insert', { 'order.id': event.data.orderId }, () => this.redPackets.grantFor(event, history));
     return result === 'duplicate' ? Outcome.Duplicate : Outcome.Processed;

@@ -39,6 +39,7 @@ export function createConsumer(
         name: meta.consumer,
         routes,
         prefetch: settings.prefetch,
+        maxBodyBytes: settings.maxMessageBytes,
         decode: (message) => decodeEvent(contract, settings.maxMessageBytes, message),
         describe: (value) => contract.logFields?.(value) ?? {},
         handle: handler,
@@ -53,7 +54,7 @@ export function createConsumer(
     consumer: new MessageConsumer<ConsumeMessage>({
       ...shared,
       name: `${meta.consumer}.dead-letters`,
-      routes: { queue, retryQueues: [], retryDelaysMs: [], deadLetterQueue: queue },
+      routes: { queue, retryQueues: [], retryDelaysMs: [], deadLetterQueue: queue, moveExchange: routes.moveExchange },
       prefetch: Math.min(settings.prefetch, 16),
       decode: (message) => message,
       handle: handler,

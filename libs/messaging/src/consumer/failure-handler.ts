@@ -7,6 +7,7 @@ import { Classification } from '@app/errors';
 import { FailureHeaders, failureHeaders } from '../retry/failure-headers';
 import { ConsumerRoutes } from '../topology/topology';
 import { routeFailure } from '../retry/failure-router';
+import { boundedBody } from '../retry/bounded-body';
 import { FailurePolicy } from '../retry/retry-policy';
 import { ConsumerChannel } from './consumer-channel';
 import { PauseController, PROBE_INITIAL_MS, PROBE_MAX_MS } from './pause-controller';
@@ -15,6 +16,8 @@ export interface FailureHandlerOptions {
   queue: string;
   routes: ConsumerRoutes;
   policy: FailurePolicy;
+  /** Bodies over this are moved truncated, with their original size (`boundedBody`). */
+  maxBodyBytes?: number;
   pauseOnDependencyDown: boolean;
   publisher: ConfirmedPublisher;
   channel: ConsumerChannel;
@@ -50,9 +53,11 @@ export class FailureHandler {
     const reason = route.action === 'dead-letter' ? route.reason : undefined;
     const headers = failureHeaders(message.properties.headers, failure, attempts, this.options.queue, this.options.now(), reason);
     if (reason) headers[FailureHeaders.deadLetterId] = randomUUID();
+    const body = boundedBody(message.content, this.options.maxBodyBytes, headers);
     try {
       // Confirmed before the original is acked: a crash in between leaves both copies, never none.
-      await this.options.publisher.publish('', route.queue, message.content, { ...message.properties, headers, persistent: true });
+      // Through the consumer's own exchange, never the default one (see moveExchangeName).
+      await this.options.publisher.publish(this.options.routes.moveExchange, route.queue, body, { ...message.properties, headers, persistent: true });
     } catch (error) {
       logger.error(`could not move ${id} to ${route.queue}: ${(error as Error).message}; leaving it unacked`, fields);
       this.options.channel.recycle(channel);

@@ -30,6 +30,8 @@ export interface MessageConsumerOptions<T> {
   name: string;
   routes: ConsumerRoutes;
   prefetch: number;
+  /** Bodies over this are moved truncated (`boundedBody`); undefined = moved whole. */
+  maxBodyBytes?: number;
   /** A handler still running after this is treated as a transient, dependency-down failure. */
   handlerTimeoutMs?: number;
   decode: (message: ConsumeMessage) => T;

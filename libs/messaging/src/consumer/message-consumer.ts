@@ -4,7 +4,8 @@ import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { NO_FAULTS } from '@app/faults';
 import { ConsumerMetrics } from './consumer-metrics';
 import { classifyError } from '@app/errors';
-import { attemptsOf, FailureHeaders } from '../retry/failure-headers';
+import { FailureHeaders } from '../retry/failure-headers';
+import { recordedAttempts } from '../retry/recorded-attempts';
 import { messageLogFields } from './message-log-fields';
 import { ConsumerChannel } from './consumer-channel';
 import { startDeliverySpan } from './delivery-span';
@@ -77,14 +78,14 @@ export class MessageConsumer<T> {
   private onDelivery(channel: Channel, message: ConsumeMessage): void {
     this.channel.delivered(channel, message);
     const work = this.process(channel, message).catch((error: unknown) => {
-      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`, this.logFields(message, attemptsOf(message.properties.headers) + 1));
+      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`, this.logFields(message, this.recordedAttempts(message) + 1));
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
   private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const previousFailures = attemptsOf(message.properties.headers);
+    const previousFailures = this.recordedAttempts(message);
     const attempt = previousFailures + 1;
     if (previousFailures > 0) this.observeRetryDelay(message, previousFailures);
     const started = performance.now();
@@ -114,6 +115,11 @@ export class MessageConsumer<T> {
     this.metrics.consecutiveFailures = 0;
     this.channel.madeProgress();
     this.channel.ack(channel, message);
+  }
+
+  /** What this consumer recorded, never a header a publisher set (issue 20: a forged count skipped the ladder). */
+  private recordedAttempts(message: ConsumeMessage): number {
+    return recordedAttempts(message.fields, message.properties.headers, this.options.routes);
   }
 
   private logFields(message: ConsumeMessage, attempt: number, value?: T) {

@@ -77,6 +77,16 @@ describe('failureHeaders', () => {
     });
   });
 
+  it('drops a history and first-failure time a publisher sent with a message on its first failure', () => {
+    const forged = { 'first-failed-at': '2000-01-01T00:00:00.000Z', 'attempt-history': '999@2000-01-01T00:00:00.000Z@FORGED', 'retry-attempts': 999 };
+
+    expect(failureHeaders(forged, failure(), 1, 'coupon.payment-succeeded', now)).toMatchObject({
+      'retry-attempts': 1,
+      'first-failed-at': '2025-03-01T12:00:00.000Z',
+      'attempt-history': '1@2025-03-01T12:00:00.000Z@DB_DEADLOCK',
+    });
+  });
+
   it('keeps application headers but drops broker-owned x- headers and the publish-id header', () => {
     const previous = {
       'trace-id': 'abc-123',

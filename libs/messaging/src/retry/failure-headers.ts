@@ -51,7 +51,10 @@ export function failureHeaders(
   const headers: MessagePropertyHeaders = { ...previous };
   delete headers[PUBLISH_ID_HEADER];
   for (const key of Object.keys(headers)) if (key.startsWith('x-')) delete headers[key];
-  const firstFailedAt = typeof previous?.[FailureHeaders.firstFailedAt] === 'string' ? previous[FailureHeaders.firstFailedAt] : now.toISOString();
+  // A first failure has no past of ours: what a publisher put in the failure headers is dropped,
+  // so neither a forged first-failure time nor a forged history travels on (issue 20, finding 2).
+  const recorded = attempts > 1 ? previous : undefined;
+  const firstFailedAt = typeof recorded?.[FailureHeaders.firstFailedAt] === 'string' ? recorded[FailureHeaders.firstFailedAt] : now.toISOString();
   Object.assign(headers, {
     [FailureHeaders.attempts]: attempts,
     [FailureHeaders.firstFailedAt]: firstFailedAt,
@@ -61,7 +64,7 @@ export function failureHeaders(
     [FailureHeaders.errorMessage]: truncate(failure.message),
     [FailureHeaders.originalQueue]: queue,
     // Bounded: the last few failures travel with the message so its grant or dead letter can tell them.
-    [ATTEMPT_HISTORY_HEADER]: appendAttempt(previous, { attempt: attempts, at: now.toISOString(), code: failure.code }),
+    [ATTEMPT_HISTORY_HEADER]: appendAttempt(recorded, { attempt: attempts, at: now.toISOString(), code: failure.code }),
   });
   if (deadLetterReason) headers[FailureHeaders.deadLetterReason] = deadLetterReason;
   else delete headers[FailureHeaders.deadLetterReason];

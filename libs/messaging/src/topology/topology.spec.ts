@@ -34,14 +34,14 @@ describe('buildTopology', () => {
     ]);
   });
 
-  it('makes the main queue dead-letter into its DLQ through the default exchange', () => {
+  it('makes the main queue dead-letter into its DLQ through its own exchange, not the default one', () => {
     const { queues } = buildTopology([consumer()]);
 
     expect(queueNamed(queues, 'coupon.payment-succeeded').options).toEqual({
       durable: true,
       arguments: {
         'x-queue-type': 'classic',
-        'x-dead-letter-exchange': '',
+        'x-dead-letter-exchange': 'coupon.payment-succeeded.moves',
         'x-dead-letter-routing-key': 'coupon.payment-succeeded.dlq',
       },
     });
@@ -55,7 +55,7 @@ describe('buildTopology', () => {
       arguments: {
         'x-queue-type': 'classic',
         'x-message-ttl': 1000,
-        'x-dead-letter-exchange': '',
+        'x-dead-letter-exchange': 'coupon.payment-succeeded.moves',
         'x-dead-letter-routing-key': 'coupon.payment-succeeded',
       },
     });
@@ -87,7 +87,7 @@ describe('buildTopology', () => {
         'x-queue-type': 'quorum',
         ...atLeastOnce,
         'x-delivery-limit': QUORUM_DELIVERY_LIMIT,
-        'x-dead-letter-exchange': '',
+        'x-dead-letter-exchange': 'coupon.payment-succeeded.moves',
         'x-dead-letter-routing-key': 'coupon.payment-succeeded.dlq',
       });
     });
@@ -97,7 +97,7 @@ describe('buildTopology', () => {
         'x-queue-type': 'quorum',
         ...atLeastOnce,
         'x-message-ttl': 5000,
-        'x-dead-letter-exchange': '',
+        'x-dead-letter-exchange': 'coupon.payment-succeeded.moves',
         'x-dead-letter-routing-key': 'coupon.payment-succeeded',
       });
     });
@@ -146,12 +146,26 @@ describe('buildTopology', () => {
       consumer({ queue: 'red-packet.payment-succeeded' }),
     ]);
 
-    expect(bindings).toEqual([
+    expect(bindings.filter((b) => b.exchange === 'payments.events')).toEqual([
       { queue: 'coupon.payment-succeeded', exchange: 'payments.events', routingKey: 'payment.succeeded' },
       { queue: 'coupon.payment-succeeded', exchange: 'payments.events', routingKey: 'payment.refunded' },
       { queue: 'red-packet.payment-succeeded', exchange: 'payments.events', routingKey: 'payment.succeeded' },
     ]);
-    expect(exchanges).toEqual([{ name: 'payments.events', type: 'topic', options: { durable: true, autoDelete: false } }]);
+    const durable = { durable: true, autoDelete: false };
+    expect(exchanges).toEqual([
+      { name: 'payments.events', type: 'topic', options: durable },
+      { name: 'coupon.payment-succeeded.moves', type: 'direct', options: durable },
+      { name: 'red-packet.payment-succeeded.moves', type: 'direct', options: durable },
+    ]);
+  });
+
+  it("binds exactly a consumer's own queues to its own exchange, each by its name (nothing else is reachable through it)", () => {
+    const { bindings, queues } = buildTopology([consumer({ retryLadderMs: [1000, 1000, 5000] }), consumer({ queue: 'red-packet.payment-succeeded' })]);
+    for (const owner of ['coupon.payment-succeeded', 'red-packet.payment-succeeded']) {
+      const own = bindings.filter((b) => b.exchange === `${owner}.moves`);
+      expect(own.map((b) => b.queue).sort()).toEqual(queues.map((q) => q.name).filter((name) => name.startsWith(`${owner}`)).sort());
+      for (const b of own) expect(b.routingKey).toBe(b.queue);
+    }
   });
 
   it('records the routes of each consumer, with its delays in ladder order', () => {
@@ -160,6 +174,7 @@ describe('buildTopology', () => {
       retryQueues: ['coupon.payment-succeeded.retry.5s', 'coupon.payment-succeeded.retry.1s'],
       retryDelaysMs: [5000, 1000],
       deadLetterQueue: 'coupon.payment-succeeded.dlq',
+      moveExchange: 'coupon.payment-succeeded.moves',
     });
   });
 

@@ -15,7 +15,7 @@ export interface ConsumerDeclaration {
 
 export interface ExchangeSpec {
   name: string;
-  type: 'topic';
+  type: 'topic' | 'direct';
   options: { durable: true; autoDelete: false };
 }
 
@@ -37,6 +37,8 @@ export interface ConsumerRoutes {
   retryQueues: string[];
   retryDelaysMs: number[];
   deadLetterQueue: string;
+  /** The consumer's own exchange (`moveExchangeName`): every move between its queues is published there, routing key = queue. */
+  moveExchange: string;
 }
 
 export interface Topology {
@@ -76,8 +78,18 @@ function queueArguments(type: QueueType, role: 'main' | 'retry' | 'dlq'): Record
 
 export const retryQueueName = (queue: string, delayMs: number) => `${queue}.retry.${formatDuration(delayMs)}`;
 export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
+/**
+ * A consumer's own direct exchange (`<queue>.moves`): its retry levels, its DLQ, its re-drives and
+ * the broker's dead-lettering all go through it, never through the default exchange. Write on
+ * `amq.default` would let a consumer's broker user publish into any queue of the vhost (RabbitMQ
+ * checks the exchange, not the queue a message lands in); write on this one reaches only the
+ * queues bound to it, which are the consumer's own.
+ */
+export const moveExchangeName = (queue: string) => `${queue}.moves`;
 
 /** Every queue one consumer owns: its main queue, its dead-letter queue and one per ladder delay (for cleanup). */
+export const consumerExchangeNames = (queue: string): string[] => [moveExchangeName(queue)];
+
 export const consumerQueueNames = (queue: string, ladderMs: number[]): string[] => [
   queue,
   deadLetterQueueName(queue),
@@ -90,7 +102,8 @@ export const consumerQueueNames = (queue: string, ladderMs: number[]): string[] 
  *
  * Retry levels are queues named by their delay (`<queue>.retry.5s`) with a queue-level
  * `x-message-ttl` — per-message TTLs only expire at the head of a queue — and dead-letter back
- * to the consumer's main queue only, through the default exchange. Naming levels by delay lets a
+ * to the consumer's main queue only, through the consumer's own exchange (`moveExchangeName`),
+ * to which only its own queues are bound: its broker user needs no write on the default exchange. Naming levels by delay lets a
  * service restart with another ladder without PRECONDITION_FAILED: new delays get new queues, and
  * messages still waiting in a dropped level expire into the main queue as before, so none is lost.
  */
@@ -114,18 +127,23 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
       throw new Error(`retry ladder of ${consumer.queue} must hold positive whole milliseconds`);
     }
     const deadLetterQueue = deadLetterQueueName(consumer.queue);
+    const moveExchange = moveExchangeName(consumer.queue);
+    const bindOwn = (queue: string) => {
+      if (!bindings.some((b) => b.exchange === moveExchange && b.queue === queue)) bindings.push({ queue, exchange: moveExchange, routingKey: queue });
+    };
 
     exchanges.set(consumer.exchange, {
       name: consumer.exchange,
       type: 'topic',
       options: { durable: true, autoDelete: false },
     });
+    exchanges.set(moveExchange, { name: moveExchange, type: 'direct', options: { durable: true, autoDelete: false } });
     // The main queue dead-letters into the DLQ as a safety net: nothing rejected there is ever dropped.
     addQueue({
       name: consumer.queue,
       options: {
         durable: true,
-        arguments: { ...queueArguments(consumer.queueType, 'main'), 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue },
+        arguments: { ...queueArguments(consumer.queueType, 'main'), 'x-dead-letter-exchange': moveExchange, 'x-dead-letter-routing-key': deadLetterQueue },
       },
     });
     for (const routingKey of consumer.routingKeys) {
@@ -140,7 +158,7 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
           arguments: {
             ...queueArguments(consumer.queueType, 'retry'),
             'x-message-ttl': delayMs,
-            'x-dead-letter-exchange': '',
+            'x-dead-letter-exchange': moveExchange,
             'x-dead-letter-routing-key': consumer.queue,
           },
         },
@@ -148,7 +166,9 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
       return name;
     });
     addQueue({ name: deadLetterQueue, options: { durable: true, arguments: queueArguments(consumer.queueType, 'dlq') } });
+    for (const queue of [consumer.queue, ...retryQueues, deadLetterQueue]) bindOwn(queue);
     routes.set(consumer.queue, {
+      moveExchange,
       queue: consumer.queue,
       retryQueues,
       retryDelaysMs: [...consumer.retryLadderMs],
