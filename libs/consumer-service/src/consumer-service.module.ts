@@ -3,6 +3,7 @@ import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import {
+  ClassifyDeadLetters1765100000100,
   CreateDeadLetters1763700000500,
   DeadLetter,
   DeadLetterAlerts,
@@ -69,7 +70,14 @@ function imports(
     ChaosModule.register(chaos),
     DatabaseModule.forService(config, {
       entities: [DeadLetter, ...definition.entities],
-      migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
+      migrations: [
+        CreateInbox1763700000100,
+        CreateDeadLetters1763700000500,
+        IndexInboxProcessedAt1763800000100,
+        IndexDeadLettersRedrivenAt1763800000200,
+        ClassifyDeadLetters1765100000100,
+        ...definition.migrations,
+      ],
     }),
     InboxModule.register({
       batchSize: config.consumer.batchSize,

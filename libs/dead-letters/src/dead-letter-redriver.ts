@@ -4,19 +4,20 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MessagingService, redriveHeaders } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
-import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { EXHAUSTED_REASONS } from './redrive-class';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 import { DeadLetterView, notRedrivableReason, summaryOf, toView } from './dead-letter.view';
 
-/** Reasons that mean "this message can never succeed": left alone by a bulk re-drive unless asked for. */
-export const POISON_REASONS = ['permanent', 'unstorable'];
 export const DEFAULT_BULK_LIMIT = 100;
 export const MAX_BULK_LIMIT = 1_000;
 
 export interface BulkRedrive {
-  /** Only letters of this reason (naming a poison reason includes those letters). */
+  /** Only letters of this reason (naming a reason that is not an exhausted one includes poison of it). */
   reason?: string;
-  /** Include poison letters (reason `permanent`). */
+  /** Only letters of this failure group; naming a group includes its poison (the operator chose it). */
+  fingerprint?: string;
+  /** Include letters stored as poison (`redrive_class`), not only those whose retries ran out. */
   includePoison?: boolean;
   /** Most letters re-driven or failed by this call (default 100, at most 1,000). */
   limit?: number;
@@ -65,7 +66,9 @@ export class DeadLetterRedriver {
    */
   async redriveMany(request: BulkRedrive = {}): Promise<BulkRedriveResult> {
     const limit = Math.min(Math.max(request.limit ?? DEFAULT_BULK_LIMIT, 1), MAX_BULK_LIMIT);
-    const includePoison = request.includePoison === true || (request.reason !== undefined && POISON_REASONS.includes(request.reason));
+    // What the service classified when it stored each letter decides, never a header read now.
+    const includePoison =
+      request.includePoison === true || request.fingerprint !== undefined || (request.reason !== undefined && !EXHAUSTED_REASONS.includes(request.reason));
     const result: BulkRedriveResult = { redriven: 0, skipped: 0, failed: 0, errors: [] };
     const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | null }>;
     if (upTo === null) return result;
@@ -73,17 +76,18 @@ export class DeadLetterRedriver {
     while (result.redriven + result.failed < limit) {
       const qb = this.dataSource.manager
         .createQueryBuilder(DeadLetter, 'd')
-        .select(['d.id AS id', 'd.reason AS reason'])
+        .select(['d.id AS id', 'd.redrive_class AS redriveClass'])
         .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
         .orderBy('d.id', 'ASC')
         .limit(100);
       if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
-      const batch = await qb.getRawMany<{ id: string | number; reason: string }>();
+      if (request.fingerprint !== undefined) qb.andWhere('d.fingerprint = :fingerprint', { fingerprint: request.fingerprint });
+      const batch = await qb.getRawMany<{ id: string | number; redriveClass: string }>();
       if (batch.length === 0) break;
       for (const row of batch) {
         afterId = String(row.id);
         if (result.redriven + result.failed >= limit) break;
-        if (!includePoison && POISON_REASONS.includes(row.reason)) {
+        if (!includePoison && row.redriveClass !== 'exhausted') {
           result.skipped++;
           continue;
         }
@@ -121,6 +125,7 @@ export class DeadLetterRedriver {
 
   private async send(manager: EntityManager, letter: DeadLetter): Promise<DeadLetterView> {
     if (letter.status === 'REDRIVEN') throw new DeadLetterAlreadyRedrivenError(letter.id, letter.redrivenAt);
+    if (letter.status === 'DISCARDED') throw new DeadLetterDiscardedError(letter.id, letter.discardedAt);
     const why = notRedrivableReason(summaryOf(letter));
     if (why) throw new DeadLetterNotRedrivableError(letter.id, why);
     // Always back to this service's own main queue, whatever the stored headers say.

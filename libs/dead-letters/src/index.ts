@@ -17,3 +17,7 @@ export * from './dead-letter-record';
 export * from './dead-letters.retention';
 export * from './index-dead-letters-redriven-at.migration';
 export * from './dead-letter.handler';
+export * from './classify-dead-letters.migration';
+export * from './redrive-class';
+export * from './failure-fingerprint';
+export * from './order-id-of-payload';
