@@ -54,6 +54,10 @@ describe('OpenAPI description', () => {
         if (operator) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
+    // Issue 21's operator routes are there, as operator routes (checked by the loop above).
+    for (const [path, method] of [['/dead-letters/groups', 'get'], ['/dead-letters/discard', 'post'], ['/dead-letters/{id}/discard', 'post']]) {
+      expect(doc.paths[path]?.[method]?.security).toEqual([{ operatorToken: [] }]);
+    }
     expect(doc.paths['/dead-letters'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:status', 'query:page', 'query:limit']);
   });
 

@@ -21,6 +21,13 @@ export interface DeadLetterView {
   lastFailedAt: string | null;
   deadLetteredAt: string;
   redrivenAt: string | null;
+  discardedAt: string | null;
+  /** The operator's comment on a discard. */
+  comment: string | null;
+  /** The failure group this letter belongs to (`GET /dead-letters/groups`). */
+  fingerprint: string;
+  /** False for a letter a plain bulk re-drive leaves alone (classified poison when stored). */
+  exhausted: boolean;
   payloadBytes: number;
   /** False for a stub or a body stored truncated. */
   redrivable: boolean;
@@ -87,6 +94,10 @@ export function toView(letter: DeadLetterSummary): DeadLetterView {
     lastFailedAt: letter.lastFailedAt?.toISOString() ?? null,
     deadLetteredAt: letter.deadLetteredAt.toISOString(),
     redrivenAt: letter.redrivenAt?.toISOString() ?? null,
+    discardedAt: letter.discardedAt?.toISOString() ?? null,
+    comment: letter.operatorComment,
+    fingerprint: letter.fingerprint,
+    exhausted: letter.redriveClass === 'exhausted',
     payloadBytes: payloadBytesOf(letter),
     redrivable: notRedrivableReason(letter) === undefined,
     headers: Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (SHOWN_HEADERS.has(k) && v !== null && v !== undefined ? [[k, String(v).slice(0, 512)]] : []))),

@@ -1,20 +1,33 @@
 import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { OperatorRoute, ZodValidationPipe } from '@app/http';
+import { DeadLetterDiscarder } from './dead-letter-discarder';
 import { DeadLetterRedriver, MAX_BULK_LIMIT } from './dead-letter-redriver';
-import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import {
+  DeadLetterAlreadyRedrivenError,
+  DeadLetterDiscardedError,
+  DeadLetterNotFoundError,
+  DeadLetterNotPendingError,
+  DeadLetterNotRedrivableError,
+} from './dead-letters.errors';
+import { FINGERPRINT_PATTERN } from './failure-fingerprint';
 import { DeadLettersService, MAX_PAGE_SIZE } from './dead-letters.service';
 
 const listQuery = z.strictObject({
-  status: z.enum(['PENDING', 'REDRIVEN'], { message: 'must be PENDING or REDRIVEN' }).optional(),
+  status: z.enum(['PENDING', 'REDRIVEN', 'DISCARDED'], { message: 'must be PENDING, REDRIVEN or DISCARDED' }).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
 });
+const fingerprint = z.string().regex(FINGERPRINT_PATTERN, 'must be a fingerprint from GET /dead-letters/groups (16 hex characters)');
+const comment = z.string({ message: 'is required' }).trim().min(1, 'is required').max(500, 'must be at most 500 characters');
+const discardBody = z.strictObject({ comment });
+const bulkDiscardBody = z.strictObject({ fingerprint, comment });
 const idParam = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a positive integer');
 // An empty body (or none) re-drives up to 100 letters whose retries ran out: the everyday call.
 const bulkBody = z
   .strictObject({
     reason: z.string().min(1).max(32).optional(),
+    fingerprint: fingerprint.optional(),
     includePoison: z.boolean({ message: 'must be true or false' }).optional(),
     limit: z.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(MAX_BULK_LIMIT, `must be at most ${MAX_BULK_LIMIT}`).optional(),
   })
@@ -28,12 +41,19 @@ export class DeadLettersController {
   constructor(
     private readonly deadLetters: DeadLettersService,
     private readonly redriver: DeadLetterRedriver,
+    private readonly discarder: DeadLetterDiscarder,
   ) {}
 
   /** Letters without payloads, and only the project's own failure headers. */
   @Get()
   list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
     return this.deadLetters.list(query);
+  }
+
+  /** Pending letters by failure group: `{groups: [{fingerprint, errorCode, count, firstAt, lastAt, sampleError, sampleId}]}`. */
+  @Get('groups')
+  groups() {
+    return this.deadLetters.groups();
   }
 
   @Get(':id')
@@ -46,7 +66,21 @@ export class DeadLettersController {
     return this.deadLetters.payload(id).catch(mapErrors);
   }
 
-  /** `{reason?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
+  /** `{fingerprint, comment}` → `{discarded, skipped}`: gives up one failure group's pending letters. */
+  @Post('discard')
+  @HttpCode(200)
+  discardGroup(@Body(new ZodValidationPipe(bulkDiscardBody)) body: z.infer<typeof bulkDiscardBody>) {
+    return this.discarder.discardGroup(body.fingerprint, body.comment);
+  }
+
+  /** `{comment}` → the letter, DISCARDED: never re-driven afterwards; the ledger counts it `discarded`. */
+  @Post(':id/discard')
+  @HttpCode(200)
+  discard(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(discardBody)) body: z.infer<typeof discardBody>) {
+    return this.discarder.discard(id, body.comment).catch(mapErrors);
+  }
+
+  /** `{reason?, fingerprint?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
   @Post('redrive')
   @HttpCode(200)
   redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>) {
@@ -62,6 +96,13 @@ export class DeadLettersController {
 
 function mapErrors(error: unknown): never {
   if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
-  if (error instanceof DeadLetterAlreadyRedrivenError || error instanceof DeadLetterNotRedrivableError) throw new ConflictException(error.message);
+  if (
+    error instanceof DeadLetterAlreadyRedrivenError ||
+    error instanceof DeadLetterNotRedrivableError ||
+    error instanceof DeadLetterDiscardedError ||
+    error instanceof DeadLetterNotPendingError
+  ) {
+    throw new ConflictException(error.message);
+  }
   throw error;
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DeadLetterAlerts } from './dead-letter.alerts';
+import { DeadLetterDiscarder } from './dead-letter-discarder';
 import { DeadLetterHandler } from './dead-letter.handler';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
@@ -28,11 +29,12 @@ export class DeadLettersModule {
         DeadLetterStore,
         DeadLettersService,
         DeadLetterRedriver,
+        DeadLetterDiscarder,
         DeadLettersScheduler,
         DeadLettersRetention,
         DeadLetterHandler,
       ],
-      exports: [DeadLettersService, DeadLetterRedriver, DeadLetterAlerts],
+      exports: [DeadLettersService, DeadLetterRedriver, DeadLetterDiscarder, DeadLetterAlerts],
     };
   }
 }

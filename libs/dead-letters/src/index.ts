@@ -21,3 +21,4 @@ export * from './classify-dead-letters.migration';
 export * from './redrive-class';
 export * from './failure-fingerprint';
 export * from './order-id-of-payload';
+export * from './dead-letter-discarder';
