@@ -102,6 +102,41 @@ describe('dead-letter operations', () => {
     expect((await http(coupon, 'POST', '/dead-letters/redrive', {}, asOperator)).body).toMatchObject({ redriven: 0 });
   });
 
+  it('edits and re-drives a poison letter: the edit is checked against the contract, sent once, and both payloads stay readable', async () => {
+    const event = paymentEvent({ amount: '10' });
+    await raw.publish('', system.queue('coupon'), JSON.stringify(event), { messageId: event.eventId, contentType: 'application/json' });
+    await waitFor(async () => (await system.count('coupon', 'dead_letters', 'message_id = ?', [event.eventId])) === 1, { message: 'poison stored' });
+    const id = await letterIdOf(system, event.eventId);
+    const fixed = { ...event, data: { ...event.data, amount: '10.00' } };
+    const route = `/dead-letters/${id}/edit-and-redrive`;
+
+    // Bad edits: a 400 naming the field, and nothing changed.
+    const stillBad = await http(coupon, 'POST', route, { payload: event, comment: 'fix amount' }, asOperator);
+    expect(stillBad).toMatchObject({ status: 400, body: { message: expect.stringContaining('payload.data.amount') } });
+    const otherId = await http(coupon, 'POST', route, { payload: { ...fixed, eventId: randomUUID() }, comment: 'fix amount' }, asOperator);
+    expect(otherId).toMatchObject({ status: 400, body: { message: expect.stringContaining('payload.eventId') } });
+    for (const bad of [{ payload: fixed }, { payload: 'x', comment: 'c' }, { payload: fixed, comment: 'c', extra: true }, { payload: fixed, comment: 'c'.repeat(501) }]) {
+      expect((await http(coupon, 'POST', route, bad, asOperator)).status).toBe(400);
+    }
+    expect((await http(coupon, 'POST', route, { payload: { ...fixed, data: { ...fixed.data, userId: 'u'.repeat(20_000) } }, comment: 'c' }, asOperator)).status).toBe(413);
+    expect((await http(coupon, 'POST', route, { payload: fixed, comment: 'c' })).status).toBe(401);
+    expect(await system.count('coupon', 'dead_letters', "id = ? AND status = 'PENDING'", [id])).toBe(1);
+    expect(await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])).toBe(0);
+
+    const edited = await http(coupon, 'POST', route, { payload: fixed, comment: 'amount had no decimals (upstream bug 812)' }, asOperator);
+    expect(edited).toMatchObject({ status: 200, body: { id, status: 'REDRIVEN', comment: 'amount had no decimals (upstream bug 812)' } });
+    await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])) === 1, { message: 'granted after the edit' });
+
+    const payloads = (await http(coupon, 'GET', `/dead-letters/${id}/payload`, undefined, asOperator)).body;
+    expect(JSON.parse(payloads.payload).data.amount).toBe('10');
+    expect(JSON.parse(payloads.editedPayload).data.amount).toBe('10.00');
+    expect((await http(coupon, 'POST', route, { payload: fixed, comment: 'again' }, asOperator)).status).toBe(409);
+    expect((await http(coupon, 'POST', `/dead-letters/${id}/redrive`, undefined, asOperator)).status).toBe(409);
+    // The edited event is processed once: no new dead letter, exactly one coupon.
+    expect(await system.count('coupon', 'dead_letters', 'message_id = ?', [event.eventId])).toBe(1);
+    expect(await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])).toBe(1);
+  });
+
   // Issue 20, item 5: ten 4 MB letters made one anonymous summary take 1.1 s (every pending
   // payload parsed with JSON_VALID on every call) instead of a few milliseconds.
   it('answers the anonymous ledger summary from indexed columns, however large the pending letters', async () => {

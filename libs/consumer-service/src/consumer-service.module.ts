@@ -10,6 +10,7 @@ import {
   DeadLettersModule,
   DeadLettersService,
   IndexDeadLettersRedrivenAt1763800000200,
+  RecordDeadLetterEdits1765100000200,
 } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
 import { HealthContributor, HealthModule, HealthReport, OpenApiModule, OperatorAuthModule } from '@app/http';
@@ -76,6 +77,7 @@ function imports(
         IndexInboxProcessedAt1763800000100,
         IndexDeadLettersRedrivenAt1763800000200,
         ClassifyDeadLetters1765100000100,
+        RecordDeadLetterEdits1765100000200,
         ...definition.migrations,
       ],
     }),
@@ -108,7 +110,7 @@ function imports(
         },
       }),
     }),
-    DeadLettersModule.register({ consumer: name, ...config.deadLetters }),
+    DeadLettersModule.register({ consumer: name, event: definition.consumer.event, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
     OpenApiModule.register({ title: name, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
     ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),

@@ -21,7 +21,7 @@ const MAX_INT = 2_147_483_647;
 const MIN_DATE = Date.UTC(1000, 0, 1);
 const MAX_DATE = Date.UTC(9999, 11, 31);
 
-export type DeadLetterRow = Omit<DeadLetter, 'id'>;
+export type DeadLetterRow = Omit<DeadLetter, 'id' | 'editedPayload'>;
 
 /** Printable text of at most `max` characters (code points), on one line. */
 export function clampText(value: unknown, max: number): string {

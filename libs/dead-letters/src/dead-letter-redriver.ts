@@ -5,7 +5,11 @@ import { MessagingService, redriveHeaders } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
 import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { validateEditedPayload } from './edited-payload';
 import { EXHAUSTED_REASONS } from './redrive-class';
+
+/** Set on a message re-driven with an operator's edited payload: the dead letter it replaces. */
+export const EDITED_FROM_HEADER = 'edited-from';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 import { DeadLetterView, notRedrivableReason, summaryOf, toView } from './dead-letter.view';
 
@@ -53,6 +57,22 @@ export class DeadLetterRedriver {
       const letter = await this.lock(manager, id, false);
       if (!letter) throw new DeadLetterNotFoundError(id);
       return this.send(manager, letter);
+    });
+    this.afterRedrive(view);
+    return view;
+  }
+
+  /**
+   * Edit and retry: sends an operator's corrected payload instead of the stored one (same message
+   * id, `edited-from` header), after it passed the consumer's own contract; the original stays in
+   * `payload`, the edit in `edited_payload`, the comment beside them. A bad edit changes nothing.
+   */
+  async redriveEdited(id: string, payload: unknown, comment: string): Promise<DeadLetterView> {
+    const view = await runInTransaction(this.dataSource, async (manager) => {
+      const letter = await this.lock(manager, id, false);
+      if (!letter) throw new DeadLetterNotFoundError(id);
+      const edited = validateEditedPayload(this.options.event, payload, letter.messageId);
+      return this.send(manager, letter, { payload: edited, comment });
     });
     this.afterRedrive(view);
     return view;
@@ -123,27 +143,31 @@ export class DeadLetterRedriver {
     return qb.getOne();
   }
 
-  private async send(manager: EntityManager, letter: DeadLetter): Promise<DeadLetterView> {
+  private async send(manager: EntityManager, letter: DeadLetter, edit?: { payload: Buffer; comment: string }): Promise<DeadLetterView> {
     if (letter.status === 'REDRIVEN') throw new DeadLetterAlreadyRedrivenError(letter.id, letter.redrivenAt);
     if (letter.status === 'DISCARDED') throw new DeadLetterDiscardedError(letter.id, letter.discardedAt);
-    const why = notRedrivableReason(summaryOf(letter));
+    // An edit replaces the payload whole, so a truncated original does not stop it (a stub still has no message id to keep).
+    const why = edit && letter.reason !== 'unstorable' ? undefined : notRedrivableReason(summaryOf(letter));
     if (why) throw new DeadLetterNotRedrivableError(letter.id, why);
     // Always back to this service's own main queue, whatever the stored headers say.
     const queue = this.messaging.routes(this.options.consumer).queue;
     const properties = JSON.parse(letter.properties) as Record<string, unknown>;
     const headers = JSON.parse(letter.headers) as Record<string, unknown>;
-    await this.messaging.publish('', queue, letter.payload, {
+    const outgoing = redriveHeaders(headers, String(letter.id));
+    if (edit) outgoing[EDITED_FROM_HEADER] = String(letter.id);
+    await this.messaging.publish('', queue, edit?.payload ?? letter.payload, {
       messageId: letter.messageId ?? undefined,
       contentType: properties.contentType as string | undefined,
       contentEncoding: properties.contentEncoding as string | undefined,
       type: properties.type as string | undefined,
       timestamp: properties.timestamp as number | undefined,
-      headers: redriveHeaders(headers, String(letter.id)),
+      headers: outgoing,
       persistent: true,
     });
     const redrivenAt = new Date();
-    await manager.update(DeadLetter, { id: letter.id }, { status: 'REDRIVEN', redrivenAt });
-    return toView(summaryOf({ ...letter, status: 'REDRIVEN', redrivenAt }));
+    const changes = edit ? { status: 'REDRIVEN' as const, redrivenAt, editedPayload: edit.payload, operatorComment: edit.comment } : { status: 'REDRIVEN' as const, redrivenAt };
+    await manager.update(DeadLetter, { id: letter.id }, changes);
+    return toView(summaryOf({ ...letter, ...changes }));
   }
 
   private afterRedrive(view: DeadLetterView): void {

@@ -78,4 +78,8 @@ export class DeadLetter {
   /** The operator's comment on a discard. */
   @Column({ name: 'operator_comment', type: 'varchar', length: 500, nullable: true })
   operatorComment: string | null;
+
+  /** The payload an operator sent instead (edit and re-drive); `payload` stays the original. */
+  @Column({ name: 'edited_payload', type: 'longblob', nullable: true, select: false })
+  editedPayload?: Buffer | null;
 }

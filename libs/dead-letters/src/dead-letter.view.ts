@@ -43,6 +43,8 @@ export interface DeadLetterPayloadView {
   /** UTF-8 text when the body is valid UTF-8, else base64. */
   payload: string;
   payloadEncoding: 'utf8' | 'base64';
+  /** The payload an operator sent instead (edit and re-drive), as UTF-8 JSON; null when not edited. */
+  editedPayload: string | null;
 }
 
 const SHOWN_HEADERS = new Set<string>(Object.values(FailureHeaders));
@@ -105,7 +107,7 @@ export function toView(letter: DeadLetterSummary): DeadLetterView {
   };
 }
 
-export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'payload' | 'properties'>): DeadLetterPayloadView {
+export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'payload' | 'properties' | 'editedPayload'>): DeadLetterPayloadView {
   const text = letter.payload.toString('utf8');
   const isText = Buffer.from(text, 'utf8').equals(letter.payload);
   return {
@@ -115,5 +117,6 @@ export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'pay
     storedBytes: letter.payload.length,
     payload: isText ? text : letter.payload.toString('base64'),
     payloadEncoding: isText ? 'utf8' : 'base64',
+    editedPayload: letter.editedPayload ? letter.editedPayload.toString('utf8') : null,
   };
 }

@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { OperatorRoute, ZodValidationPipe } from '@app/http';
 import { DeadLetterDiscarder } from './dead-letter-discarder';
@@ -10,6 +10,7 @@ import {
   DeadLetterNotPendingError,
   DeadLetterNotRedrivableError,
 } from './dead-letters.errors';
+import { DeadLetterEditInvalidError } from './edited-payload';
 import { FINGERPRINT_PATTERN } from './failure-fingerprint';
 import { DeadLettersService, MAX_PAGE_SIZE } from './dead-letters.service';
 
@@ -22,6 +23,8 @@ const fingerprint = z.string().regex(FINGERPRINT_PATTERN, 'must be a fingerprint
 const comment = z.string({ message: 'is required' }).trim().min(1, 'is required').max(500, 'must be at most 500 characters');
 const discardBody = z.strictObject({ comment });
 const bulkDiscardBody = z.strictObject({ fingerprint, comment });
+// The payload's shape is the consumer's contract's, checked by the redriver (400 naming the field).
+const editBody = z.strictObject({ payload: z.record(z.string(), z.unknown(), { message: 'must be a JSON object' }), comment });
 const idParam = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a positive integer');
 // An empty body (or none) re-drives up to 100 letters whose retries ran out: the everyday call.
 const bulkBody = z
@@ -87,6 +90,13 @@ export class DeadLettersController {
     return this.redriver.redriveMany(body);
   }
 
+  /** `{payload, comment}` → the letter, REDRIVEN with its edit: the edited event goes to the main queue (same message id, `edited-from`). */
+  @Post(':id/edit-and-redrive')
+  @HttpCode(200)
+  editAndRedrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(editBody)) body: z.infer<typeof editBody>) {
+    return this.redriver.redriveEdited(id, body.payload, body.comment).catch(mapErrors);
+  }
+
   @Post(':id/redrive')
   @HttpCode(200)
   redrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string) {
@@ -96,6 +106,7 @@ export class DeadLettersController {
 
 function mapErrors(error: unknown): never {
   if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
+  if (error instanceof DeadLetterEditInvalidError) throw new BadRequestException(error.message);
   if (
     error instanceof DeadLetterAlreadyRedrivenError ||
     error instanceof DeadLetterNotRedrivableError ||

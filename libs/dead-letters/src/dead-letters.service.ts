@@ -48,7 +48,7 @@ export class DeadLettersService {
   }
 
   async payload(id: string): Promise<DeadLetterPayloadView> {
-    const letter = await this.dataSource.manager.findOne(DeadLetter, { where: { id }, select: { id: true, messageId: true, payload: true, properties: true } });
+    const letter = await this.dataSource.manager.findOne(DeadLetter, { where: { id }, select: { id: true, messageId: true, payload: true, properties: true, editedPayload: true } });
     if (!letter) throw new DeadLetterNotFoundError(id);
     return toPayloadView(letter);
   }

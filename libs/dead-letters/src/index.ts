@@ -22,3 +22,5 @@ export * from './redrive-class';
 export * from './failure-fingerprint';
 export * from './order-id-of-payload';
 export * from './dead-letter-discarder';
+export * from './record-edits.migration';
+export * from './edited-payload';
