@@ -13,7 +13,16 @@ import {
   RecordDeadLetterEdits1765100000200,
 } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
-import { HealthContributor, HealthModule, HealthReport, OpenApiModule, OperatorAuthModule } from '@app/http';
+import {
+  CreateOperatorActions1765100000300,
+  HealthContributor,
+  HealthModule,
+  HealthReport,
+  OpenApiModule,
+  OperatorAction,
+  OperatorAuditModule,
+  OperatorAuthModule,
+} from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
@@ -63,14 +72,15 @@ function imports(
   config: ConsumerServiceConfig,
   definition: ConsumerServiceDefinition,
   chaos: ChaosOptions = { enabled: false },
-): DynamicModule[] {
+): Array<DynamicModule | typeof OperatorAuditModule> {
   const name = definition.consumer.name;
   return [
-    OperatorAuthModule.register({ token: config.operatorToken }),
+    OperatorAuthModule.register({ operators: config.operators }),
+    OperatorAuditModule,
     FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
     DatabaseModule.forService(config, {
-      entities: [DeadLetter, ...definition.entities],
+      entities: [DeadLetter, OperatorAction, ...definition.entities],
       migrations: [
         CreateInbox1763700000100,
         CreateDeadLetters1763700000500,
@@ -78,6 +88,7 @@ function imports(
         IndexDeadLettersRedrivenAt1763800000200,
         ClassifyDeadLetters1765100000100,
         RecordDeadLetterEdits1765100000200,
+        CreateOperatorActions1765100000300,
         ...definition.migrations,
       ],
     }),

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { OperatorActions } from '@app/http';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
 import { DeadLetterNotFoundError, DeadLetterNotPendingError } from './dead-letters.errors';
@@ -21,16 +22,20 @@ export interface BulkDiscardResult {
 export class DeadLetterDiscarder {
   private readonly logger = new Logger(DeadLetterDiscarder.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly actions?: OperatorActions,
+  ) {}
 
   /** Discards one pending letter; 404 when absent, 409 when already re-driven or discarded. */
-  async discard(id: string, comment: string): Promise<DeadLetterView> {
+  async discard(id: string, comment: string, operator: string): Promise<DeadLetterView> {
     const view = await runInTransaction(this.dataSource, async (manager) => {
       const letter = await manager.createQueryBuilder(DeadLetter, 'd').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
       if (!letter) throw new DeadLetterNotFoundError(id);
       if (letter.status !== 'PENDING') throw new DeadLetterNotPendingError(id, letter.status);
       const discardedAt = new Date();
       await manager.update(DeadLetter, { id }, { status: 'DISCARDED', discardedAt, operatorComment: comment });
+      await this.actions?.record(manager, { operator, action: 'discard', target: `dead-letter ${id}`, comment, outcome: 'discarded' });
       return toView(summaryOf({ ...letter, status: 'DISCARDED', discardedAt, operatorComment: comment }));
     });
     this.logger.log(`dead letter ${view.id} (message ${view.messageId}) discarded`);
@@ -41,7 +46,7 @@ export class DeadLetterDiscarder {
    * Discards the pending letters of one failure group (at most 1,000 a call). Rows a concurrent
    * re-drive holds are skipped (SKIP LOCKED), not waited for: that call decides them.
    */
-  async discardGroup(fingerprint: string, comment: string): Promise<BulkDiscardResult> {
+  async discardGroup(fingerprint: string, comment: string, operator: string): Promise<BulkDiscardResult> {
     const result = await runInTransaction(this.dataSource, async (manager) => {
       const [{ n }] = (await manager.query("SELECT COUNT(*) AS n FROM dead_letters WHERE status = 'PENDING' AND fingerprint = ?", [fingerprint])) as Array<{ n: string | number }>;
       const rows = (await manager.query(
@@ -51,7 +56,9 @@ export class DeadLetterDiscarder {
       if (rows.length > 0) {
         await manager.query("UPDATE dead_letters SET status = 'DISCARDED', discarded_at = ?, operator_comment = ? WHERE id IN (?)", [new Date(), comment, rows.map((r) => String(r.id))]);
       }
-      return { discarded: rows.length, skipped: Math.max(0, Number(n) - rows.length) };
+      const counts = { discarded: rows.length, skipped: Math.max(0, Number(n) - rows.length) };
+      await this.actions?.record(manager, { operator, action: 'discard-group', target: `group ${fingerprint}`, comment, outcome: JSON.stringify(counts) });
+      return counts;
     });
     this.logger.log(`dead-letter group ${fingerprint}: ${result.discarded} discarded, ${result.skipped} skipped`);
     return result;

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OperatorActions } from '@app/http';
 import { MessagingService, redriveHeaders } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
@@ -49,14 +50,17 @@ export class DeadLetterRedriver {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingService,
     @Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions,
+    @Optional() private readonly actions?: OperatorActions,
   ) {}
 
   /** Re-drives one letter; waits for a concurrent re-drive of the same letter, then answers 409. */
-  async redrive(id: string): Promise<DeadLetterView> {
+  async redrive(id: string, operator?: string): Promise<DeadLetterView> {
     const view = await runInTransaction(this.dataSource, async (manager) => {
       const letter = await this.lock(manager, id, false);
       if (!letter) throw new DeadLetterNotFoundError(id);
-      return this.send(manager, letter);
+      const sent = await this.send(manager, letter);
+      if (operator) await this.actions?.record(manager, { operator, action: 'redrive', target: `dead-letter ${id}`, outcome: 'redriven' });
+      return sent;
     });
     this.afterRedrive(view);
     return view;
@@ -67,12 +71,14 @@ export class DeadLetterRedriver {
    * id, `edited-from` header), after it passed the consumer's own contract; the original stays in
    * `payload`, the edit in `edited_payload`, the comment beside them. A bad edit changes nothing.
    */
-  async redriveEdited(id: string, payload: unknown, comment: string): Promise<DeadLetterView> {
+  async redriveEdited(id: string, payload: unknown, comment: string, operator: string): Promise<DeadLetterView> {
     const view = await runInTransaction(this.dataSource, async (manager) => {
       const letter = await this.lock(manager, id, false);
       if (!letter) throw new DeadLetterNotFoundError(id);
       const edited = validateEditedPayload(this.options.event, payload, letter.messageId);
-      return this.send(manager, letter, { payload: edited, comment });
+      const sent = await this.send(manager, letter, { payload: edited, comment });
+      await this.actions?.record(manager, { operator, action: 'edit-and-redrive', target: `dead-letter ${id}`, comment, outcome: 'redriven with the edit' });
+      return sent;
     });
     this.afterRedrive(view);
     return view;
@@ -84,7 +90,17 @@ export class DeadLetterRedriver {
    * call never feeds on its own output. Rows another call is re-driving are skipped, not waited
    * for (SKIP LOCKED), so concurrent calls never publish a letter twice.
    */
-  async redriveMany(request: BulkRedrive = {}): Promise<BulkRedriveResult> {
+  async redriveMany(request: BulkRedrive = {}, operator?: string): Promise<BulkRedriveResult> {
+    const result = await this.redriveSnapshot(request);
+    // Each letter commits in its own transaction (a lock held for one confirm); the call's row sums them up.
+    if (operator) {
+      const target = request.fingerprint ? `group ${request.fingerprint}` : `filter ${JSON.stringify(request)}`;
+      await this.actions?.record(undefined, { operator, action: 'redrive-bulk', target, outcome: JSON.stringify({ ...result, errors: result.errors.length }) });
+    }
+    return result;
+  }
+
+  private async redriveSnapshot(request: BulkRedrive): Promise<BulkRedriveResult> {
     const limit = Math.min(Math.max(request.limit ?? DEFAULT_BULK_LIMIT, 1), MAX_BULK_LIMIT);
     // What the service classified when it stored each letter decides, never a header read now.
     const includePoison =

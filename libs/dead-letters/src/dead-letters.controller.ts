@@ -1,6 +1,6 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { OperatorRoute, ZodValidationPipe } from '@app/http';
+import { OperatorActions, OperatorName, OperatorRoute, ZodValidationPipe } from '@app/http';
 import { DeadLetterDiscarder } from './dead-letter-discarder';
 import { DeadLetterRedriver, MAX_BULK_LIMIT } from './dead-letter-redriver';
 import {
@@ -45,7 +45,18 @@ export class DeadLettersController {
     private readonly deadLetters: DeadLettersService,
     private readonly redriver: DeadLetterRedriver,
     private readonly discarder: DeadLetterDiscarder,
+    private readonly actions: OperatorActions,
   ) {}
+
+  /** A refused action (404, 409, a bad edit) changed nothing; the trail still says who tried what. */
+  private refused(operator: string, action: string, target: string, comment?: string) {
+    return async (error: unknown): Promise<never> => {
+      if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('DEAD_LETTER_')) {
+        await this.actions.record(undefined, { operator, action, target, comment, outcome: `refused: ${error.message}` });
+      }
+      return mapErrors(error);
+    };
+  }
 
   /** Letters without payloads, and only the project's own failure headers. */
   @Get()
@@ -72,35 +83,35 @@ export class DeadLettersController {
   /** `{fingerprint, comment}` → `{discarded, skipped}`: gives up one failure group's pending letters. */
   @Post('discard')
   @HttpCode(200)
-  discardGroup(@Body(new ZodValidationPipe(bulkDiscardBody)) body: z.infer<typeof bulkDiscardBody>) {
-    return this.discarder.discardGroup(body.fingerprint, body.comment);
+  discardGroup(@Body(new ZodValidationPipe(bulkDiscardBody)) body: z.infer<typeof bulkDiscardBody>, @OperatorName() operator: string) {
+    return this.discarder.discardGroup(body.fingerprint, body.comment, operator);
   }
 
   /** `{comment}` → the letter, DISCARDED: never re-driven afterwards; the ledger counts it `discarded`. */
   @Post(':id/discard')
   @HttpCode(200)
-  discard(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(discardBody)) body: z.infer<typeof discardBody>) {
-    return this.discarder.discard(id, body.comment).catch(mapErrors);
+  discard(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(discardBody)) body: z.infer<typeof discardBody>, @OperatorName() operator: string) {
+    return this.discarder.discard(id, body.comment, operator).catch(this.refused(operator, 'discard', `dead-letter ${id}`, body.comment));
   }
 
   /** `{reason?, fingerprint?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
   @Post('redrive')
   @HttpCode(200)
-  redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>) {
-    return this.redriver.redriveMany(body);
+  redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>, @OperatorName() operator: string) {
+    return this.redriver.redriveMany(body, operator);
   }
 
   /** `{payload, comment}` → the letter, REDRIVEN with its edit: the edited event goes to the main queue (same message id, `edited-from`). */
   @Post(':id/edit-and-redrive')
   @HttpCode(200)
-  editAndRedrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(editBody)) body: z.infer<typeof editBody>) {
-    return this.redriver.redriveEdited(id, body.payload, body.comment).catch(mapErrors);
+  editAndRedrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(editBody)) body: z.infer<typeof editBody>, @OperatorName() operator: string) {
+    return this.redriver.redriveEdited(id, body.payload, body.comment, operator).catch(this.refused(operator, 'edit-and-redrive', `dead-letter ${id}`, body.comment));
   }
 
   @Post(':id/redrive')
   @HttpCode(200)
-  redrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string) {
-    return this.redriver.redrive(id).catch(mapErrors);
+  redrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @OperatorName() operator: string) {
+    return this.redriver.redrive(id, operator).catch(this.refused(operator, 'redrive', `dead-letter ${id}`));
   }
 }
 
