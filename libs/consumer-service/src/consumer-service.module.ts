@@ -11,6 +11,8 @@ import {
   DeadLettersService,
   IndexDeadLettersRedrivenAt1763800000200,
   RecordDeadLetterEdits1765100000200,
+  RedriveJob,
+  CreateRedriveJobs1765100000400,
 } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
 import {
@@ -80,7 +82,7 @@ function imports(
     FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
     DatabaseModule.forService(config, {
-      entities: [DeadLetter, OperatorAction, ...definition.entities],
+      entities: [DeadLetter, RedriveJob, OperatorAction, ...definition.entities],
       migrations: [
         CreateInbox1763700000100,
         CreateDeadLetters1763700000500,
@@ -89,6 +91,7 @@ function imports(
         ClassifyDeadLetters1765100000100,
         RecordDeadLetterEdits1765100000200,
         CreateOperatorActions1765100000300,
+        CreateRedriveJobs1765100000400,
         ...definition.migrations,
       ],
     }),

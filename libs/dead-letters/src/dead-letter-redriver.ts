@@ -35,6 +35,11 @@ export interface BulkRedriveResult {
   errors: string[];
 }
 
+/** What the service classified when it stored each letter decides, never a header read now. */
+export function includesPoison(request: BulkRedrive): boolean {
+  return request.includePoison === true || request.fingerprint !== undefined || (request.reason !== undefined && !EXHAUSTED_REASONS.includes(request.reason));
+}
+
 /**
  * Sends dead letters back to this consumer's main queue: the stored message (same message id,
  * failure headers removed so the ladder starts again, `redriven-from` added), with a confirmed
@@ -102,26 +107,16 @@ export class DeadLetterRedriver {
 
   private async redriveSnapshot(request: BulkRedrive): Promise<BulkRedriveResult> {
     const limit = Math.min(Math.max(request.limit ?? DEFAULT_BULK_LIMIT, 1), MAX_BULK_LIMIT);
-    // What the service classified when it stored each letter decides, never a header read now.
-    const includePoison =
-      request.includePoison === true || request.fingerprint !== undefined || (request.reason !== undefined && !EXHAUSTED_REASONS.includes(request.reason));
+    const includePoison = includesPoison(request);
     const result: BulkRedriveResult = { redriven: 0, skipped: 0, failed: 0, errors: [] };
-    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | null }>;
+    const upTo = await this.snapshotBound();
     if (upTo === null) return result;
     let afterId = '0';
     while (result.redriven + result.failed < limit) {
-      const qb = this.dataSource.manager
-        .createQueryBuilder(DeadLetter, 'd')
-        .select(['d.id AS id', 'd.redrive_class AS redriveClass'])
-        .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
-        .orderBy('d.id', 'ASC')
-        .limit(100);
-      if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
-      if (request.fingerprint !== undefined) qb.andWhere('d.fingerprint = :fingerprint', { fingerprint: request.fingerprint });
-      const batch = await qb.getRawMany<{ id: string | number; redriveClass: string }>();
+      const batch = await this.candidates(request, afterId, upTo, 100);
       if (batch.length === 0) break;
       for (const row of batch) {
-        afterId = String(row.id);
+        afterId = row.id;
         if (result.redriven + result.failed >= limit) break;
         if (!includePoison && row.redriveClass !== 'exhausted') {
           result.skipped++;
@@ -131,6 +126,31 @@ export class DeadLetterRedriver {
       }
     }
     return result;
+  }
+
+  /** The highest pending id now: a bulk call or job takes no letter above it (never its own output). */
+  async snapshotBound(): Promise<string | null> {
+    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | number | null }>;
+    return upTo === null ? null : String(upTo);
+  }
+
+  /** Pending letters matching a bulk filter after `afterId`, up to the snapshot bound, in id order. */
+  async candidates(request: BulkRedrive, afterId: string, upTo: string, count: number): Promise<Array<{ id: string; redriveClass: string }>> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(DeadLetter, 'd')
+      .select(['d.id AS id', 'd.redrive_class AS redriveClass'])
+      .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
+      .orderBy('d.id', 'ASC')
+      .limit(count);
+    if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
+    if (request.fingerprint !== undefined) qb.andWhere('d.fingerprint = :fingerprint', { fingerprint: request.fingerprint });
+    const rows = await qb.getRawMany<{ id: string | number; redriveClass: string }>();
+    return rows.map((r) => ({ id: String(r.id), redriveClass: r.redriveClass }));
+  }
+
+  /** One letter of a bulk call or job: counted as redriven, skipped (held elsewhere, gone) or failed. */
+  redriveOne(id: string, result: BulkRedriveResult): Promise<void> {
+    return this.redriveOneOfMany(id, result);
   }
 
   private async redriveOneOfMany(id: string, result: BulkRedriveResult): Promise<void> {

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { OperatorActions, OperatorName, OperatorRoute, ZodValidationPipe } from '@app/http';
 import { DeadLetterDiscarder } from './dead-letter-discarder';
@@ -12,6 +13,7 @@ import {
 } from './dead-letters.errors';
 import { DeadLetterEditInvalidError } from './edited-payload';
 import { FINGERPRINT_PATTERN } from './failure-fingerprint';
+import { RedriveJobNotFoundError, RedriveJobNotRunningError, RedriveJobs } from './redrive-jobs.service';
 import { DeadLettersService, MAX_PAGE_SIZE } from './dead-letters.service';
 
 const listQuery = z.strictObject({
@@ -31,6 +33,7 @@ const bulkBody = z
   .strictObject({
     reason: z.string().min(1).max(32).optional(),
     fingerprint: fingerprint.optional(),
+    ratePerSecond: z.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(1_000, 'must be at most 1000').optional(),
     includePoison: z.boolean({ message: 'must be true or false' }).optional(),
     limit: z.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(MAX_BULK_LIMIT, `must be at most ${MAX_BULK_LIMIT}`).optional(),
   })
@@ -46,6 +49,7 @@ export class DeadLettersController {
     private readonly redriver: DeadLetterRedriver,
     private readonly discarder: DeadLetterDiscarder,
     private readonly actions: OperatorActions,
+    private readonly jobs: RedriveJobs,
   ) {}
 
   /** A refused action (404, 409, a bad edit) changed nothing; the trail still says who tried what. */
@@ -97,8 +101,24 @@ export class DeadLettersController {
   /** `{reason?, fingerprint?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
   @Post('redrive')
   @HttpCode(200)
-  redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>, @OperatorName() operator: string) {
-    return this.redriver.redriveMany(body, operator);
+  async redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>, @OperatorName() operator: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { ratePerSecond, ...filter } = body;
+    if (ratePerSecond === undefined) return this.redriver.redriveMany(filter, operator);
+    // Paced: a job kept in the database, worked by RedriveJobRunner; 202 with its id.
+    reply.status(202);
+    return this.jobs.start(filter, ratePerSecond, operator);
+  }
+
+  /** `{jobId, status: running|done|cancelled|failed, ratePerSecond, total, redriven, skipped, failed}`. */
+  @Get('redrive-jobs/:jobId')
+  job(@Param('jobId', new ZodValidationPipe(idParam, 'jobId')) jobId: string) {
+    return this.jobs.get(jobId).catch(mapJobErrors);
+  }
+
+  /** Cancels a running job between letters; 409 when it is no longer running. */
+  @Delete('redrive-jobs/:jobId')
+  cancelJob(@Param('jobId', new ZodValidationPipe(idParam, 'jobId')) jobId: string, @OperatorName() operator: string) {
+    return this.jobs.cancel(jobId, operator).catch(mapJobErrors);
   }
 
   /** `{payload, comment}` → the letter, REDRIVEN with its edit: the edited event goes to the main queue (same message id, `edited-from`). */
@@ -126,5 +146,11 @@ function mapErrors(error: unknown): never {
   ) {
     throw new ConflictException(error.message);
   }
+  throw error;
+}
+
+function mapJobErrors(error: unknown): never {
+  if (error instanceof RedriveJobNotFoundError) throw new NotFoundException(error.message);
+  if (error instanceof RedriveJobNotRunningError) throw new ConflictException(error.message);
   throw error;
 }

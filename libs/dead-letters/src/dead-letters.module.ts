@@ -10,6 +10,8 @@ import { DeadLettersRetention } from './dead-letters.retention';
 import { DeadLettersScheduler } from './dead-letters.scheduler';
 import { DeadLettersService } from './dead-letters.service';
 import { DeadLetterRedriver } from './dead-letter-redriver';
+import { RedriveJobRunner } from './redrive-job.runner';
+import { RedriveJobs } from './redrive-jobs.service';
 
 /**
  * The dead-letter queue's handler (store, alert, ack after commit) and the operator API for one
@@ -30,6 +32,8 @@ export class DeadLettersModule {
         DeadLettersService,
         DeadLetterRedriver,
         DeadLetterDiscarder,
+        RedriveJobs,
+        RedriveJobRunner,
         DeadLettersScheduler,
         DeadLettersRetention,
         DeadLetterHandler,

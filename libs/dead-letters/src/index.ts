@@ -24,3 +24,7 @@ export * from './order-id-of-payload';
 export * from './dead-letter-discarder';
 export * from './record-edits.migration';
 export * from './edited-payload';
+export * from './redrive-job.entity';
+export * from './create-redrive-jobs.migration';
+export * from './redrive-jobs.service';
+export * from './rate-pacer';
