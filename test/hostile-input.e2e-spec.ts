@@ -1,3 +1,4 @@
+import { RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { ConfigError } from '@app/config';
@@ -228,6 +229,29 @@ describe('hostile input against the operator side', () => {
       expect(after.processed - before.processed).toBe(letters);
       expect(after.duplicates - before.duplicates).toBe(0);
       expect(await system.count('coupon', 'dead_letters', "status = 'REDRIVEN'")).toBe(letters);
+    });
+
+    // Issue 20, item 9: the poison filter trusted the `dead-letter-reason` header. A letter planted
+    // in the DLQ with a made-up reason was re-driven by a plain bulk re-drive.
+    it('re-drives by default only what the service classified as exhausted when it stored it (an allow-list, not a header)', async () => {
+      await system.query('coupon', 'DELETE FROM dead_letters');
+      const granted = await system.count('coupon', 'coupons');
+      const event = paymentEvent();
+      await raw.publish('', `${system.queue('coupon')}.dlq`, JSON.stringify(event), {
+        messageId: event.eventId,
+        contentType: 'application/json',
+        headers: { 'dead-letter-reason': 'totally-fine', 'dead-letter-id': randomUUID(), 'last-error-code': 'DB_UNAVAILABLE' },
+      });
+      await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 1, { message: 'planted letter stored' });
+
+      const plain = await http(coupon, 'POST', '/dead-letters/redrive', {}, asOperator);
+      expect(plain).toMatchObject({ status: 200, body: { redriven: 0, skipped: 1, failed: 0 } });
+      expect(await system.count('coupon', 'dead_letters', "status = 'PENDING'")).toBe(1);
+      expect(await system.count('coupon', 'coupons')).toBe(granted);
+      // An operator who looked at it can still send it on purpose.
+      const [{ id }] = await system.query<RowDataPacket & { id: number }>('coupon', 'SELECT id FROM dead_letters');
+      expect((await http(coupon, 'POST', `/dead-letters/${id}/redrive`, undefined, asOperator)).status).toBe(200);
+      await waitFor(async () => (await system.count('coupon', 'coupons')) === granted + 1, { message: 'granted after the deliberate re-drive' });
     });
   });
 

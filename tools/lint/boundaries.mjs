@@ -23,7 +23,7 @@ export const LIBRARY_LAYERS = {
   outbox: ['config', 'contracts', 'faults', 'messaging', 'persistence', 'tracing'],
   metrics: ['config', 'messaging', 'outbox'],
   chaos: ['config', 'http'],
-  'dead-letters': ['config', 'http', 'messaging', 'persistence'],
+  'dead-letters': ['config', 'contracts', 'http', 'messaging', 'persistence'],
   'consumer-service': ['chaos', 'config', 'contracts', 'dead-letters', 'faults', 'http', 'inbox', 'messaging', 'metrics', 'persistence', 'tracing'],
 };
 

@@ -1,6 +1,6 @@
-import { Body, CanActivate, Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Injectable, Post, UseGuards } from '@nestjs/common';
+import { Body, CanActivate, Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Injectable, Optional, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { OperatorGuard, ZodValidationPipe } from '@app/http';
+import { OperatorActions, OperatorGuard, OperatorName, ZodValidationPipe } from '@app/http';
 import { CHAOS_OPTIONS, ChaosOptions } from './chaos.options';
 import { ChaosService } from './chaos.service';
 
@@ -25,7 +25,10 @@ const faultSchema = z.strictObject({
 @Controller('chaos')
 @UseGuards(OperatorGuard, ChaosEnabledGuard)
 export class ChaosController {
-  constructor(private readonly chaos: ChaosService) {}
+  constructor(
+    private readonly chaos: ChaosService,
+    @Optional() private readonly actions?: OperatorActions,
+  ) {}
 
   @Get()
   state() {
@@ -35,12 +38,16 @@ export class ChaosController {
   /** `{mode: "down" | "hang" | "slow", latencyMs?, durationSeconds?}`; `slow` defaults to 500 ms. */
   @Post('db')
   @HttpCode(200)
-  inject(@Body(new ZodValidationPipe(faultSchema)) fault: z.infer<typeof faultSchema>) {
+  async inject(@Body(new ZodValidationPipe(faultSchema)) fault: z.infer<typeof faultSchema>, @OperatorName() operator: string) {
+    // Written before the fault, which lives in this process and may break the very database the trail is in.
+    await this.actions?.record(undefined, { operator, action: 'chaos-on', target: 'database', outcome: `injected ${JSON.stringify(fault)}` });
     return this.chaos.injectDatabaseFault({ ...fault, latencyMs: fault.mode === 'slow' ? (fault.latencyMs ?? 500) : undefined });
   }
 
   @Delete('db')
-  heal() {
-    return this.chaos.heal();
+  async heal(@OperatorName() operator: string) {
+    const state = this.chaos.heal();
+    await this.actions?.record(undefined, { operator, action: 'chaos-off', target: 'database', outcome: 'healed' });
+    return state;
   }
 }

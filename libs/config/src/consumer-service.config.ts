@@ -6,7 +6,20 @@ import { formatDuration } from './duration';
 import { bool, checked, ConfigError, Env, parseAll, parsedWith, parseEnv, port, positiveInt } from './env';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
-import { DEFAULT_RETRY_LADDER, duration, faultSpec, ladder, localDb, logLevel, LogLevelName, operatorToken, parseLadder } from './schema-parts';
+import {
+  DEFAULT_RETRY_LADDER,
+  duration,
+  faultSpec,
+  ladder,
+  localDb,
+  logLevel,
+  LogLevelName,
+  OperatorCredential,
+  operatorCredentials,
+  operatorToken,
+  operatorTokens,
+  parseLadder,
+} from './schema-parts';
 
 export type ConsumerServicePrefix = 'COUPON' | 'RED_PACKET';
 
@@ -49,6 +62,8 @@ export interface ConsumerServiceConfig {
   http: HttpServerConfig;
   /** Guards operator routes (dead letters, chaos); undefined = operator API disabled (fail closed). */
   operatorToken?: string;
+  /** Every operator who may sign operator routes: OPERATOR_TOKEN as `operator`, then OPERATOR_TOKENS. Empty = closed. */
+  operators: OperatorCredential[];
   logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @app/faults). */
   faults?: FaultSpec;
@@ -97,6 +112,7 @@ const sharedSchema = z.object({
   ALERT_BURST: positiveInt(10, 10_000),
   ALERT_WINDOW: duration('1m', 1000),
   OPERATOR_TOKEN: operatorToken,
+  OPERATOR_TOKENS: operatorTokens,
   DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
   HANDLER_TIMEOUT: duration('15s', 100),
   CHAOS_ENABLED: bool(false),
@@ -125,14 +141,16 @@ export function loadConsumerServiceConfig(
     () => parseEnv(sharedSchema, env),
   );
   // Chaos breaks the database on request: never without the operator token guarding it.
-  if (shared.CHAOS_ENABLED && !shared.OPERATOR_TOKEN) {
-    throw new ConfigError(['OPERATOR_TOKEN: required when CHAOS_ENABLED=true (the chaos endpoints are operator routes)']);
+  const operators = operatorCredentials(shared.OPERATOR_TOKEN, shared.OPERATOR_TOKENS);
+  if (shared.CHAOS_ENABLED && operators.length === 0) {
+    throw new ConfigError(['OPERATOR_TOKEN: required when CHAOS_ENABLED=true, or OPERATOR_TOKENS (the chaos endpoints are operator routes)']);
   }
   const retryLadderMs = own.RETRY_LADDER ?? shared.RETRY_LADDER;
   return {
     port: own.PORT,
     http: checked(() => httpServerConfig(shared)),
     operatorToken: shared.OPERATOR_TOKEN,
+    operators,
     logLevel: shared.LOG_LEVEL,
     faults: shared.TEST_CRASH_AT,
     chaos: { enabled: shared.CHAOS_ENABLED },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseFaultSpec } from '@app/faults';
 import { parseDuration } from './duration';
-import { parsedWith } from './env';
+import { ConfigError, parsedWith } from './env';
 
 /** The schema pieces every service's configuration is built from. */
 
@@ -43,6 +43,46 @@ export const operatorToken = z
   .max(256, 'must be at most 256 characters')
   .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
   .optional();
+
+/** One named operator: who a token belongs to, written in the audit trail. */
+export interface OperatorCredential {
+  name: string;
+  token: string;
+}
+
+/**
+ * OPERATOR_TOKENS: `alice:<token>,bob:<token>`. Names are short identifiers; each token follows
+ * OPERATOR_TOKEN's rules (16–256 printable characters); names and tokens are unique.
+ */
+export const operatorTokens = z
+  .string()
+  .optional()
+  .transform((value, ctx): OperatorCredential[] => {
+    if (value === undefined || value.trim() === '') return [];
+    const entries = value.split(',').map((entry) => entry.trim());
+    const result: OperatorCredential[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const colon = entry.indexOf(':');
+      const name = colon < 0 ? '' : entry.slice(0, colon);
+      const token = colon < 0 ? '' : entry.slice(colon + 1);
+      if (!/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/.test(name)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)` });
+      else if (!operatorToken.safeParse(token).success || token === '') ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${name}): the token must be 16–256 printable characters without spaces or commas` });
+      else if (result.some((r) => r.name === name)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: the name ${name} is given twice` });
+      else if (result.some((r) => r.token === token)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${name}): the token is another operator's` });
+      else result.push({ name, token });
+    }
+    return result;
+  });
+
+/** OPERATOR_TOKEN (named `operator`) beside OPERATOR_TOKENS; a token given twice is refused. */
+export function operatorCredentials(single: string | undefined, named: OperatorCredential[]): OperatorCredential[] {
+  const all = single ? [{ name: 'operator', token: single }, ...named] : named;
+  const names = new Set(all.map((c) => c.name));
+  const tokens = new Set(all.map((c) => c.token));
+  if (names.size !== all.length) throw new ConfigError(['OPERATOR_TOKENS: the name "operator" is OPERATOR_TOKEN\'s']);
+  if (tokens.size !== all.length) throw new ConfigError(['OPERATOR_TOKENS: a token is also OPERATOR_TOKEN']);
+  return all;
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];

@@ -216,7 +216,7 @@ describe('loadConsumerServiceConfig', () => {
 
   it('refuses to start chaos without the operator token guarding it', () => {
     expect(configErrorOf(() => loadCoupon({ CHAOS_ENABLED: 'true' })).problems).toEqual([
-      'OPERATOR_TOKEN: required when CHAOS_ENABLED=true (the chaos endpoints are operator routes)',
+      'OPERATOR_TOKEN: required when CHAOS_ENABLED=true, or OPERATOR_TOKENS (the chaos endpoints are operator routes)',
     ]);
     expect(loadCoupon({ CHAOS_ENABLED: 'true', OPERATOR_TOKEN: 'a-long-operator-token' })).toMatchObject({ chaos: { enabled: true }, operatorToken: 'a-long-operator-token' });
     expect(loadCoupon({}).operatorToken).toBeUndefined();
@@ -228,5 +228,26 @@ describe('loadConsumerServiceConfig', () => {
     expect(short.message).not.toContain('short-secret');
     expect(configErrorOf(() => loadOrderServiceConfig({ OPERATOR_TOKEN: 'has a space in it!!' })).problems).toEqual(['OPERATOR_TOKEN: must be printable ASCII without spaces']);
     expect(loadOrderServiceConfig({ OPERATOR_TOKEN: 'x'.repeat(16) }).operatorToken).toBe('x'.repeat(16));
+  });
+
+  it('names operators from OPERATOR_TOKENS beside OPERATOR_TOKEN (named operator), each token checked, never echoed', () => {
+    const a = 'alice-secret-0123456789';
+    const b = 'bob-secret-0123456789ab';
+    expect(loadCoupon({ OPERATOR_TOKEN: 'x'.repeat(16), OPERATOR_TOKENS: `alice:${a}, bob:${b}` }).operators).toEqual([
+      { name: 'operator', token: 'x'.repeat(16) },
+      { name: 'alice', token: a },
+      { name: 'bob', token: b },
+    ]);
+    expect(loadCoupon({ CHAOS_ENABLED: 'true', OPERATOR_TOKENS: `alice:${a}` }).chaos.enabled).toBe(true);
+    expect(loadCoupon({}).operators).toEqual([]);
+    const bad = configErrorOf(() => loadCoupon({ OPERATOR_TOKENS: `alice:short,:${b},alice:${b},bob:${b},carol` }));
+    expect(bad.problems).toEqual([
+      'OPERATOR_TOKENS: entry 1 (alice): the token must be 16–256 printable characters without spaces or commas',
+      "OPERATOR_TOKENS: entry 2: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)",
+      'OPERATOR_TOKENS: entry 4 (bob): the token is another operator\'s',
+      "OPERATOR_TOKENS: entry 5: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)",
+    ]);
+    expect(bad.message).not.toContain(b);
+    expect(configErrorOf(() => loadCoupon({ OPERATOR_TOKEN: a, OPERATOR_TOKENS: `alice:${a}` })).problems).toEqual(['OPERATOR_TOKENS: a token is also OPERATOR_TOKEN']);
   });
 });

@@ -3,15 +3,28 @@ import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import {
+  ClassifyDeadLetters1765100000100,
   CreateDeadLetters1763700000500,
   DeadLetter,
   DeadLetterAlerts,
   DeadLettersModule,
   DeadLettersService,
   IndexDeadLettersRedrivenAt1763800000200,
+  RecordDeadLetterEdits1765100000200,
+  RedriveJob,
+  CreateRedriveJobs1765100000400,
 } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
-import { HealthContributor, HealthModule, HealthReport, OpenApiModule, OperatorAuthModule } from '@app/http';
+import {
+  CreateOperatorActions1765100000300,
+  HealthContributor,
+  HealthModule,
+  HealthReport,
+  OpenApiModule,
+  OperatorAction,
+  OperatorAuditModule,
+  OperatorAuthModule,
+} from '@app/http';
 import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
 import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
@@ -61,15 +74,26 @@ function imports(
   config: ConsumerServiceConfig,
   definition: ConsumerServiceDefinition,
   chaos: ChaosOptions = { enabled: false },
-): DynamicModule[] {
+): Array<DynamicModule | typeof OperatorAuditModule> {
   const name = definition.consumer.name;
   return [
-    OperatorAuthModule.register({ token: config.operatorToken }),
+    OperatorAuthModule.register({ operators: config.operators }),
+    OperatorAuditModule,
     FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
     DatabaseModule.forService(config, {
-      entities: [DeadLetter, ...definition.entities],
-      migrations: [CreateInbox1763700000100, CreateDeadLetters1763700000500, IndexInboxProcessedAt1763800000100, IndexDeadLettersRedrivenAt1763800000200, ...definition.migrations],
+      entities: [DeadLetter, RedriveJob, OperatorAction, ...definition.entities],
+      migrations: [
+        CreateInbox1763700000100,
+        CreateDeadLetters1763700000500,
+        IndexInboxProcessedAt1763800000100,
+        IndexDeadLettersRedrivenAt1763800000200,
+        ClassifyDeadLetters1765100000100,
+        RecordDeadLetterEdits1765100000200,
+        CreateOperatorActions1765100000300,
+        CreateRedriveJobs1765100000400,
+        ...definition.migrations,
+      ],
     }),
     InboxModule.register({
       batchSize: config.consumer.batchSize,
@@ -100,7 +124,7 @@ function imports(
         },
       }),
     }),
-    DeadLettersModule.register({ consumer: name, ...config.deadLetters }),
+    DeadLettersModule.register({ consumer: name, event: definition.consumer.event, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
     OpenApiModule.register({ title: name, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
     ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),

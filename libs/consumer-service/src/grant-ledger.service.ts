@@ -19,12 +19,6 @@ export interface TimelineRow {
   detail: Record<string, unknown>;
 }
 
-/**
- * The order id inside a stored payload, or NULL for poison (not JSON, no order id). JSON_VALID first:
- * MySQL raises an error on invalid JSON where MariaDB returns NULL.
- */
-const ORDER_ID_OF_PAYLOAD = "CASE WHEN JSON_VALID(CONVERT(payload USING utf8mb4)) THEN JSON_VALUE(CONVERT(payload USING utf8mb4), '$.data.orderId') END";
-
 type DeadLetterRow = { id: string; reason: string; error_code: string; attempts: number; dead_lettered_at: Date; status: string; redriven_at: Date | null; headers: string };
 
 /**
@@ -45,10 +39,20 @@ export class GrantLedgerService {
     const table = this.options.grantTable;
     const [granted]: Array<{ n: string | number }> = await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
     // Pending letters that carry an order id and whose order has no grant yet: what the ledger owes.
-    // A redelivered copy of an already granted order is not owed anything, nor is poison without an order.
+    // A redelivered copy of an already granted order is not owed anything, nor is poison without an
+    // order. The order id was read once when the letter was stored (`order_id`, index `status,
+    // order_id`): this anonymous route never parses payloads, and reads index entries only.
     const [owed]: Array<{ n: string | number }> = await this.dataSource.query(
-      `SELECT COUNT(DISTINCT o.order_id) AS n FROM (SELECT ${ORDER_ID_OF_PAYLOAD} AS order_id FROM dead_letters WHERE status = 'PENDING') o
-        WHERE o.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = o.order_id)`,
+      `SELECT COUNT(DISTINCT d.order_id) AS n FROM dead_letters d
+        WHERE d.status = 'PENDING' AND d.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = d.order_id)`,
+    );
+    // Given up by an operator (with a comment), not lost: orders with a discarded letter, no grant,
+    // and no letter still pending (that one is counted as owed above).
+    const [discarded]: Array<{ n: string | number }> = await this.dataSource.query(
+      `SELECT COUNT(DISTINCT d.order_id) AS n FROM dead_letters d
+        WHERE d.status = 'DISCARDED' AND d.order_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = d.order_id)
+          AND NOT EXISTS (SELECT 1 FROM dead_letters p WHERE p.status = 'PENDING' AND p.order_id = d.order_id)`,
     );
     const groups: Array<{ error_code: string; n: string | number }> = await this.dataSource.query(
       "SELECT error_code, COUNT(*) AS n FROM dead_letters WHERE status = 'PENDING' GROUP BY error_code ORDER BY n DESC LIMIT 50",
@@ -58,6 +62,7 @@ export class GrantLedgerService {
       service: this.options.consumer,
       granted: Number(granted.n),
       deadLettered: Number(owed.n),
+      discarded: Number(discarded.n),
       deadLetterGroups: groups.map((g) => ({ errorCode: g.error_code, count: Number(g.n) })),
       queues: { main: routes.queue, retry: routes.retryQueues.map((queue, i) => ({ queue, delayMs: routes.retryDelaysMs[i] })), deadLetter: routes.deadLetterQueue },
       at,
@@ -74,11 +79,9 @@ export class GrantLedgerService {
   async owedOrderIds(limit: number): Promise<string[]> {
     const table = this.options.grantTable;
     const rows: Array<{ order_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT o.order_id FROM (
-         SELECT ${ORDER_ID_OF_PAYLOAD} AS order_id FROM dead_letters WHERE status = 'PENDING'
-       ) o
-       WHERE o.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = o.order_id)
-       ORDER BY o.order_id LIMIT ?`,
+      `SELECT DISTINCT d.order_id FROM dead_letters d
+        WHERE d.status = 'PENDING' AND d.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.order_id = d.order_id)
+        ORDER BY d.order_id LIMIT ?`,
       [limit],
     );
     return rows.map((row) => row.order_id);

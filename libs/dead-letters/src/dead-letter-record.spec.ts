@@ -81,3 +81,20 @@ describe('dead letter record (untrusted headers clamped to their columns)', () =
     expect(stub.errorMessage).toContain('Data too long');
   });
 });
+
+describe('dead letter record (what the service decides when it stores a letter)', () => {
+  const orderId = '0b6c1f7e-8d0a-4a39-9c3e-2f1f6c1b8e11';
+  const body = Buffer.from(JSON.stringify({ data: { orderId } }));
+
+  it('classifies by an allow-list, reads the order id once and names the failure group', () => {
+    const exhausted = letterFromMessage(message({ [FailureHeaders.deadLetterReason]: 'retries-exhausted', [FailureHeaders.errorCode]: 'DB_UNAVAILABLE' }, body), 'q', new Date());
+    expect(exhausted).toMatchObject({ redriveClass: 'exhausted', orderId, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const planted = letterFromMessage(message({ [FailureHeaders.deadLetterReason]: 'totally-fine' }, body), 'q', new Date());
+    expect(planted.redriveClass).toBe('poison');
+  });
+
+  it('takes no order id from a body that is not JSON or names no UUID', () => {
+    expect(letterFromMessage(message({}, Buffer.from('not json')), 'q', new Date()).orderId).toBeNull();
+    expect(letterFromMessage(message({}, Buffer.from('{"data":{"orderId":"1 OR 1=1"}}')), 'q', new Date()).orderId).toBeNull();
+  });
+});

@@ -2,6 +2,9 @@ import { ConsumeMessage } from 'amqplib';
 import { createHash } from 'node:crypto';
 import { FailureHeaders, PUBLISH_ID_HEADER } from '@app/messaging';
 import { DeadLetter } from './dead-letter.entity';
+import { failureFingerprint } from './failure-fingerprint';
+import { orderIdOfPayload } from './order-id-of-payload';
+import { redriveClassOf } from './redrive-class';
 
 /**
  * Turns a message from a dead-letter queue into a row. Every value read from a header is
@@ -18,7 +21,7 @@ const MAX_INT = 2_147_483_647;
 const MIN_DATE = Date.UTC(1000, 0, 1);
 const MAX_DATE = Date.UTC(9999, 11, 31);
 
-export type DeadLetterRow = Omit<DeadLetter, 'id'>;
+export type DeadLetterRow = Omit<DeadLetter, 'id' | 'editedPayload'>;
 
 /** Printable text of at most `max` characters (code points), on one line. */
 export function clampText(value: unknown, max: number): string {
@@ -74,23 +77,33 @@ export function letterFromMessage(message: ConsumeMessage, queue: string, now: D
   const messageId = message.properties.messageId ? clampText(message.properties.messageId, 128) : null;
   const xDeath = (headers['x-death'] as Array<{ reason?: unknown }> | undefined)?.[0];
   const ownHeaders = () => Object.fromEntries(Object.values(FailureHeaders).flatMap((k) => (headers[k] === undefined ? [] : [[k, clampText(headers[k], 512)]])));
+  const reason = text(message, FailureHeaders.deadLetterReason, 32) ?? (xDeath?.reason ? clampText(`broker-${String(xDeath.reason)}`, 32) : 'unknown');
+  const errorCode = text(message, FailureHeaders.errorCode, 64) ?? 'UNKNOWN';
+  const errorClass = text(message, FailureHeaders.errorClass, 16) ?? 'unknown';
+  const errorMessage = text(message, FailureHeaders.errorMessage, 512) ?? 'no error recorded';
+  const payload = message.content.subarray(0, MAX_STORED_PAYLOAD_BYTES);
   return {
     deadLetterKey: deadLetterKey(message),
     messageId,
     originalQueue: text(message, FailureHeaders.originalQueue, 255) ?? clampText(queue, 255),
-    payload: message.content.subarray(0, MAX_STORED_PAYLOAD_BYTES),
+    payload,
     properties: boundedJson({ ...properties, payloadBytes: message.content.length }, () => ({ payloadBytes: message.content.length })),
     headers: boundedJson({ ...headers, [PUBLISH_ID_HEADER]: undefined }, ownHeaders),
-    reason: text(message, FailureHeaders.deadLetterReason, 32) ?? (xDeath?.reason ? clampText(`broker-${String(xDeath.reason)}`, 32) : 'unknown'),
-    errorCode: text(message, FailureHeaders.errorCode, 64) ?? 'UNKNOWN',
-    errorClass: text(message, FailureHeaders.errorClass, 16) ?? 'unknown',
-    errorMessage: text(message, FailureHeaders.errorMessage, 512) ?? 'no error recorded',
+    reason,
+    errorCode,
+    errorClass,
+    errorMessage,
     attempts: clampAttempts(header(message, FailureHeaders.attempts)),
     firstFailedAt: clampDate(header(message, FailureHeaders.firstFailedAt)),
     lastFailedAt: clampDate(header(message, FailureHeaders.lastFailedAt)),
     deadLetteredAt: now,
     status: 'PENDING',
     redrivenAt: null,
+    redriveClass: redriveClassOf({ reason, errorClass }),
+    fingerprint: failureFingerprint(errorCode, errorMessage),
+    orderId: payload.length === message.content.length ? orderIdOfPayload(payload) : null,
+    discardedAt: null,
+    operatorComment: null,
   };
 }
 
@@ -117,5 +130,10 @@ export function stubLetter(message: ConsumeMessage, queue: string, now: Date, er
     deadLetteredAt: now,
     status: 'PENDING',
     redrivenAt: null,
+    redriveClass: 'poison',
+    fingerprint: failureFingerprint('UNSTORABLE', 'the letter could not be stored whole'),
+    orderId: null,
+    discardedAt: null,
+    operatorComment: null,
   };
 }

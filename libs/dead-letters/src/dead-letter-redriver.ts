@@ -1,22 +1,28 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OperatorActions } from '@app/http';
 import { MessagingService, redriveHeaders } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
-import { DeadLetterAlreadyRedrivenError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { validateEditedPayload } from './edited-payload';
+import { EXHAUSTED_REASONS } from './redrive-class';
+
+/** Set on a message re-driven with an operator's edited payload: the dead letter it replaces. */
+export const EDITED_FROM_HEADER = 'edited-from';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 import { DeadLetterView, notRedrivableReason, summaryOf, toView } from './dead-letter.view';
 
-/** Reasons that mean "this message can never succeed": left alone by a bulk re-drive unless asked for. */
-export const POISON_REASONS = ['permanent', 'unstorable'];
 export const DEFAULT_BULK_LIMIT = 100;
 export const MAX_BULK_LIMIT = 1_000;
 
 export interface BulkRedrive {
-  /** Only letters of this reason (naming a poison reason includes those letters). */
+  /** Only letters of this reason (naming a reason that is not an exhausted one includes poison of it). */
   reason?: string;
-  /** Include poison letters (reason `permanent`). */
+  /** Only letters of this failure group; naming a group includes its poison (the operator chose it). */
+  fingerprint?: string;
+  /** Include letters stored as poison (`redrive_class`), not only those whose retries ran out. */
   includePoison?: boolean;
   /** Most letters re-driven or failed by this call (default 100, at most 1,000). */
   limit?: number;
@@ -27,6 +33,11 @@ export interface BulkRedriveResult {
   skipped: number;
   failed: number;
   errors: string[];
+}
+
+/** What the service classified when it stored each letter decides, never a header read now. */
+export function includesPoison(request: BulkRedrive): boolean {
+  return request.includePoison === true || request.fingerprint !== undefined || (request.reason !== undefined && !EXHAUSTED_REASONS.includes(request.reason));
 }
 
 /**
@@ -44,14 +55,35 @@ export class DeadLetterRedriver {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messaging: MessagingService,
     @Inject(DEAD_LETTERS_OPTIONS) private readonly options: DeadLettersOptions,
+    @Optional() private readonly actions?: OperatorActions,
   ) {}
 
   /** Re-drives one letter; waits for a concurrent re-drive of the same letter, then answers 409. */
-  async redrive(id: string): Promise<DeadLetterView> {
+  async redrive(id: string, operator?: string): Promise<DeadLetterView> {
     const view = await runInTransaction(this.dataSource, async (manager) => {
       const letter = await this.lock(manager, id, false);
       if (!letter) throw new DeadLetterNotFoundError(id);
-      return this.send(manager, letter);
+      const sent = await this.send(manager, letter);
+      if (operator) await this.actions?.record(manager, { operator, action: 'redrive', target: `dead-letter ${id}`, outcome: 'redriven' });
+      return sent;
+    });
+    this.afterRedrive(view);
+    return view;
+  }
+
+  /**
+   * Edit and retry: sends an operator's corrected payload instead of the stored one (same message
+   * id, `edited-from` header), after it passed the consumer's own contract; the original stays in
+   * `payload`, the edit in `edited_payload`, the comment beside them. A bad edit changes nothing.
+   */
+  async redriveEdited(id: string, payload: unknown, comment: string, operator: string): Promise<DeadLetterView> {
+    const view = await runInTransaction(this.dataSource, async (manager) => {
+      const letter = await this.lock(manager, id, false);
+      if (!letter) throw new DeadLetterNotFoundError(id);
+      const edited = validateEditedPayload(this.options.event, payload, letter.messageId);
+      const sent = await this.send(manager, letter, { payload: edited, comment });
+      await this.actions?.record(manager, { operator, action: 'edit-and-redrive', target: `dead-letter ${id}`, comment, outcome: 'redriven with the edit' });
+      return sent;
     });
     this.afterRedrive(view);
     return view;
@@ -63,27 +95,30 @@ export class DeadLetterRedriver {
    * call never feeds on its own output. Rows another call is re-driving are skipped, not waited
    * for (SKIP LOCKED), so concurrent calls never publish a letter twice.
    */
-  async redriveMany(request: BulkRedrive = {}): Promise<BulkRedriveResult> {
+  async redriveMany(request: BulkRedrive = {}, operator?: string): Promise<BulkRedriveResult> {
+    const result = await this.redriveSnapshot(request);
+    // Each letter commits in its own transaction (a lock held for one confirm); the call's row sums them up.
+    if (operator) {
+      const target = request.fingerprint ? `group ${request.fingerprint}` : `filter ${JSON.stringify(request)}`;
+      await this.actions?.record(undefined, { operator, action: 'redrive-bulk', target, outcome: JSON.stringify({ ...result, errors: result.errors.length }) });
+    }
+    return result;
+  }
+
+  private async redriveSnapshot(request: BulkRedrive): Promise<BulkRedriveResult> {
     const limit = Math.min(Math.max(request.limit ?? DEFAULT_BULK_LIMIT, 1), MAX_BULK_LIMIT);
-    const includePoison = request.includePoison === true || (request.reason !== undefined && POISON_REASONS.includes(request.reason));
+    const includePoison = includesPoison(request);
     const result: BulkRedriveResult = { redriven: 0, skipped: 0, failed: 0, errors: [] };
-    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | null }>;
+    const upTo = await this.snapshotBound();
     if (upTo === null) return result;
     let afterId = '0';
     while (result.redriven + result.failed < limit) {
-      const qb = this.dataSource.manager
-        .createQueryBuilder(DeadLetter, 'd')
-        .select(['d.id AS id', 'd.reason AS reason'])
-        .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
-        .orderBy('d.id', 'ASC')
-        .limit(100);
-      if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
-      const batch = await qb.getRawMany<{ id: string | number; reason: string }>();
+      const batch = await this.candidates(request, afterId, upTo, 100);
       if (batch.length === 0) break;
       for (const row of batch) {
-        afterId = String(row.id);
+        afterId = row.id;
         if (result.redriven + result.failed >= limit) break;
-        if (!includePoison && POISON_REASONS.includes(row.reason)) {
+        if (!includePoison && row.redriveClass !== 'exhausted') {
           result.skipped++;
           continue;
         }
@@ -91,6 +126,31 @@ export class DeadLetterRedriver {
       }
     }
     return result;
+  }
+
+  /** The highest pending id now: a bulk call or job takes no letter above it (never its own output). */
+  async snapshotBound(): Promise<string | null> {
+    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | number | null }>;
+    return upTo === null ? null : String(upTo);
+  }
+
+  /** Pending letters matching a bulk filter after `afterId`, up to the snapshot bound, in id order. */
+  async candidates(request: BulkRedrive, afterId: string, upTo: string, count: number): Promise<Array<{ id: string; redriveClass: string }>> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(DeadLetter, 'd')
+      .select(['d.id AS id', 'd.redrive_class AS redriveClass'])
+      .where("d.status = 'PENDING' AND d.id > :afterId AND d.id <= :upTo", { afterId, upTo })
+      .orderBy('d.id', 'ASC')
+      .limit(count);
+    if (request.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: request.reason });
+    if (request.fingerprint !== undefined) qb.andWhere('d.fingerprint = :fingerprint', { fingerprint: request.fingerprint });
+    const rows = await qb.getRawMany<{ id: string | number; redriveClass: string }>();
+    return rows.map((r) => ({ id: String(r.id), redriveClass: r.redriveClass }));
+  }
+
+  /** One letter of a bulk call or job: counted as redriven, skipped (held elsewhere, gone) or failed. */
+  redriveOne(id: string, result: BulkRedriveResult): Promise<void> {
+    return this.redriveOneOfMany(id, result);
   }
 
   private async redriveOneOfMany(id: string, result: BulkRedriveResult): Promise<void> {
@@ -119,25 +179,30 @@ export class DeadLetterRedriver {
     return qb.getOne();
   }
 
-  private async send(manager: EntityManager, letter: DeadLetter): Promise<DeadLetterView> {
+  private async send(manager: EntityManager, letter: DeadLetter, edit?: { payload: Buffer; comment: string }): Promise<DeadLetterView> {
     if (letter.status === 'REDRIVEN') throw new DeadLetterAlreadyRedrivenError(letter.id, letter.redrivenAt);
-    const why = notRedrivableReason(summaryOf(letter));
+    if (letter.status === 'DISCARDED') throw new DeadLetterDiscardedError(letter.id, letter.discardedAt);
+    // An edit replaces the payload whole, so a truncated original does not stop it (a stub still has no message id to keep).
+    const why = edit && letter.reason !== 'unstorable' ? undefined : notRedrivableReason(summaryOf(letter));
     if (why) throw new DeadLetterNotRedrivableError(letter.id, why);
     // Always back to this service's own main queue, whatever the stored headers say.
     const properties = JSON.parse(letter.properties) as Record<string, unknown>;
     const headers = JSON.parse(letter.headers) as Record<string, unknown>;
-    await this.messaging.publishToConsumer(this.options.consumer, letter.payload, {
+    const outgoing = redriveHeaders(headers, String(letter.id));
+    if (edit) outgoing[EDITED_FROM_HEADER] = String(letter.id);
+    await this.messaging.publishToConsumer(this.options.consumer, edit?.payload ?? letter.payload, {
       messageId: letter.messageId ?? undefined,
       contentType: properties.contentType as string | undefined,
       contentEncoding: properties.contentEncoding as string | undefined,
       type: properties.type as string | undefined,
       timestamp: properties.timestamp as number | undefined,
-      headers: redriveHeaders(headers, String(letter.id)),
+      headers: outgoing,
       persistent: true,
     });
     const redrivenAt = new Date();
-    await manager.update(DeadLetter, { id: letter.id }, { status: 'REDRIVEN', redrivenAt });
-    return toView(summaryOf({ ...letter, status: 'REDRIVEN', redrivenAt }));
+    const changes = edit ? { status: 'REDRIVEN' as const, redrivenAt, editedPayload: edit.payload, operatorComment: edit.comment } : { status: 'REDRIVEN' as const, redrivenAt };
+    await manager.update(DeadLetter, { id: letter.id }, changes);
+    return toView(summaryOf({ ...letter, ...changes }));
   }
 
   private afterRedrive(view: DeadLetterView): void {

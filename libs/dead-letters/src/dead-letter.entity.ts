@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type DeadLetterStatus = 'PENDING' | 'REDRIVEN';
+import type { RedriveClass } from './redrive-class';
+
+/** PENDING until an operator (or the automatic re-drive) sends it again (REDRIVEN) or gives it up (DISCARDED). */
+export type DeadLetterStatus = 'PENDING' | 'REDRIVEN' | 'DISCARDED';
 
 /** A message that reached the dead-letter queue, kept (never dropped) until an operator re-drives it. */
 @Entity({ name: 'dead_letters' })
@@ -56,4 +59,27 @@ export class DeadLetter {
 
   @Column({ name: 'redriven_at', type: 'datetime', precision: 3, nullable: true })
   redrivenAt: Date | null;
+
+  /** Decided when stored, from an allow-list (`redrive-class.ts`): only `exhausted` letters go in a plain bulk re-drive. */
+  @Column({ name: 'redrive_class', type: 'varchar', length: 16 })
+  redriveClass: RedriveClass;
+
+  /** The failure group (`failure-fingerprint.ts`). */
+  @Column({ type: 'char', length: 16 })
+  fingerprint: string;
+
+  /** The order the payload names, read once when stored; null for poison without one. */
+  @Column({ name: 'order_id', type: 'varchar', length: 36, nullable: true })
+  orderId: string | null;
+
+  @Column({ name: 'discarded_at', type: 'datetime', precision: 3, nullable: true })
+  discardedAt: Date | null;
+
+  /** The operator's comment on a discard. */
+  @Column({ name: 'operator_comment', type: 'varchar', length: 500, nullable: true })
+  operatorComment: string | null;
+
+  /** The payload an operator sent instead (edit and re-drive); `payload` stays the original. */
+  @Column({ name: 'edited_payload', type: 'longblob', nullable: true, select: false })
+  editedPayload?: Buffer | null;
 }

@@ -21,6 +21,13 @@ export interface DeadLetterView {
   lastFailedAt: string | null;
   deadLetteredAt: string;
   redrivenAt: string | null;
+  discardedAt: string | null;
+  /** The operator's comment on a discard. */
+  comment: string | null;
+  /** The failure group this letter belongs to (`GET /dead-letters/groups`). */
+  fingerprint: string;
+  /** False for a letter a plain bulk re-drive leaves alone (classified poison when stored). */
+  exhausted: boolean;
   payloadBytes: number;
   /** False for a stub or a body stored truncated. */
   redrivable: boolean;
@@ -36,6 +43,8 @@ export interface DeadLetterPayloadView {
   /** UTF-8 text when the body is valid UTF-8, else base64. */
   payload: string;
   payloadEncoding: 'utf8' | 'base64';
+  /** The payload an operator sent instead (edit and re-drive), as UTF-8 JSON; null when not edited. */
+  editedPayload: string | null;
 }
 
 const SHOWN_HEADERS = new Set<string>(Object.values(FailureHeaders));
@@ -87,6 +96,10 @@ export function toView(letter: DeadLetterSummary): DeadLetterView {
     lastFailedAt: letter.lastFailedAt?.toISOString() ?? null,
     deadLetteredAt: letter.deadLetteredAt.toISOString(),
     redrivenAt: letter.redrivenAt?.toISOString() ?? null,
+    discardedAt: letter.discardedAt?.toISOString() ?? null,
+    comment: letter.operatorComment,
+    fingerprint: letter.fingerprint,
+    exhausted: letter.redriveClass === 'exhausted',
     payloadBytes: payloadBytesOf(letter),
     redrivable: notRedrivableReason(letter) === undefined,
     headers: Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (SHOWN_HEADERS.has(k) && v !== null && v !== undefined ? [[k, String(v).slice(0, 512)]] : []))),
@@ -94,7 +107,7 @@ export function toView(letter: DeadLetterSummary): DeadLetterView {
   };
 }
 
-export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'payload' | 'properties'>): DeadLetterPayloadView {
+export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'payload' | 'properties' | 'editedPayload'>): DeadLetterPayloadView {
   const text = letter.payload.toString('utf8');
   const isText = Buffer.from(text, 'utf8').equals(letter.payload);
   return {
@@ -104,5 +117,6 @@ export function toPayloadView(letter: Pick<DeadLetter, 'id' | 'messageId' | 'pay
     storedBytes: letter.payload.length,
     payload: isText ? text : letter.payload.toString('base64'),
     payloadEncoding: isText ? 'utf8' : 'base64',
+    editedPayload: letter.editedPayload ? letter.editedPayload.toString('utf8') : null,
   };
 }

@@ -19,3 +19,19 @@ export class DeadLetterNotRedrivableError extends Error {
     super(`dead letter ${id} cannot be re-driven: ${why}`);
   }
 }
+
+/** A discarded letter is closed: it is never sent again. */
+export class DeadLetterDiscardedError extends Error {
+  readonly code = 'DEAD_LETTER_DISCARDED';
+  constructor(id: string, at: Date | null) {
+    super(`dead letter ${id} was discarded${at ? ` at ${at.toISOString()}` : ''}`);
+  }
+}
+
+/** Only a pending letter can be discarded. */
+export class DeadLetterNotPendingError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_PENDING';
+  constructor(id: string, status: string) {
+    super(`dead letter ${id} is ${status.toLowerCase()}, not pending`);
+  }
+}

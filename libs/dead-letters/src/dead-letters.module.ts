@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DeadLetterAlerts } from './dead-letter.alerts';
+import { DeadLetterDiscarder } from './dead-letter-discarder';
 import { DeadLetterHandler } from './dead-letter.handler';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
@@ -9,6 +10,8 @@ import { DeadLettersRetention } from './dead-letters.retention';
 import { DeadLettersScheduler } from './dead-letters.scheduler';
 import { DeadLettersService } from './dead-letters.service';
 import { DeadLetterRedriver } from './dead-letter-redriver';
+import { RedriveJobRunner } from './redrive-job.runner';
+import { RedriveJobs } from './redrive-jobs.service';
 
 /**
  * The dead-letter queue's handler (store, alert, ack after commit) and the operator API for one
@@ -28,11 +31,14 @@ export class DeadLettersModule {
         DeadLetterStore,
         DeadLettersService,
         DeadLetterRedriver,
+        DeadLetterDiscarder,
+        RedriveJobs,
+        RedriveJobRunner,
         DeadLettersScheduler,
         DeadLettersRetention,
         DeadLetterHandler,
       ],
-      exports: [DeadLettersService, DeadLetterRedriver, DeadLetterAlerts],
+      exports: [DeadLettersService, DeadLetterRedriver, DeadLetterDiscarder, DeadLetterAlerts],
     };
   }
 }

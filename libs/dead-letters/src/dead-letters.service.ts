@@ -8,6 +8,19 @@ import { DeadLetterPayloadView, DeadLetterSummary, DeadLetterView, toPayloadView
 /** Most letters one page of the operator API returns. */
 export const MAX_PAGE_SIZE = 100;
 
+/** Most failure groups one call returns. */
+export const MAX_GROUPS = 100;
+
+export interface FailureGroup {
+  fingerprint: string;
+  errorCode: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  sampleError: string;
+  sampleId: string;
+}
+
 /** Stored letters by status, lower-case (`pending`, `redriven`); a status with no letters is absent. */
 export type DeadLetterCounts = Partial<Record<Lowercase<DeadLetterStatus>, number>>;
 
@@ -35,7 +48,7 @@ export class DeadLettersService {
   }
 
   async payload(id: string): Promise<DeadLetterPayloadView> {
-    const letter = await this.dataSource.manager.findOne(DeadLetter, { where: { id }, select: { id: true, messageId: true, payload: true, properties: true } });
+    const letter = await this.dataSource.manager.findOne(DeadLetter, { where: { id }, select: { id: true, messageId: true, payload: true, properties: true, editedPayload: true } });
     if (!letter) throw new DeadLetterNotFoundError(id);
     return toPayloadView(letter);
   }
@@ -43,6 +56,31 @@ export class DeadLettersService {
   async counts(): Promise<DeadLetterCounts> {
     const rows = (await this.dataSource.query('SELECT status, COUNT(*) AS n FROM dead_letters GROUP BY status')) as Array<{ status: string; n: string }>;
     return Object.fromEntries(rows.map((r) => [r.status.toLowerCase(), Number(r.n)])) as DeadLetterCounts;
+  }
+
+  /**
+   * Pending letters by failure group, largest first (index `status, fingerprint`). The sample is
+   * the group's oldest letter: its error message stands for the group's.
+   */
+  async groups(): Promise<{ groups: FailureGroup[] }> {
+    const rows = (await this.dataSource.query(
+      `SELECT g.fingerprint, g.n, g.firstAt, g.lastAt, d.id AS sampleId, d.error_code AS errorCode, d.error_message AS sampleError
+         FROM (SELECT fingerprint, COUNT(*) AS n, MIN(dead_lettered_at) AS firstAt, MAX(dead_lettered_at) AS lastAt, MIN(id) AS sampleId
+                 FROM dead_letters WHERE status = 'PENDING' GROUP BY fingerprint ORDER BY n DESC LIMIT ${MAX_GROUPS}) g
+         JOIN dead_letters d ON d.id = g.sampleId
+        ORDER BY g.n DESC, g.fingerprint`,
+    )) as Array<{ fingerprint: string; n: string | number; firstAt: Date; lastAt: Date; sampleId: string | number; errorCode: string; sampleError: string }>;
+    return {
+      groups: rows.map((r) => ({
+        fingerprint: r.fingerprint,
+        errorCode: r.errorCode,
+        count: Number(r.n),
+        firstAt: r.firstAt.toISOString(),
+        lastAt: r.lastAt.toISOString(),
+        sampleError: r.sampleError,
+        sampleId: String(r.sampleId),
+      })),
+    };
   }
 
   private summaries() {
@@ -64,6 +102,11 @@ export class DeadLettersService {
         'd.dead_lettered_at AS deadLetteredAt',
         'd.status AS status',
         'd.redriven_at AS redrivenAt',
+        'd.discarded_at AS discardedAt',
+        'd.operator_comment AS operatorComment',
+        'd.fingerprint AS fingerprint',
+        'd.redrive_class AS redriveClass',
+        'd.order_id AS orderId',
         'd.dead_letter_key AS deadLetterKey',
         'LENGTH(d.payload) AS storedBytes',
       ]);

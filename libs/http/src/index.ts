@@ -20,3 +20,7 @@ export * from './openapi/openapi.module';
 export * from './served-routes';
 export * from './start-service-app';
 export * from './cross-site';
+export * from './operator/audit/operator-action.entity';
+export * from './operator/audit/create-operator-actions.migration';
+export * from './operator/audit/operator-actions.service';
+export * from './operator/audit/operator-audit.module';

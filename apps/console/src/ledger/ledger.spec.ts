@@ -1,7 +1,7 @@
 import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
 import { computeLedger, ConsumerReading, LedgerReading, nameOrders } from './ledger';
 
-const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({ granted, deadLettered: 0, queued: 0, unacked: 0, fresh: true, ...extra });
+const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({ granted, deadLettered: 0, discarded: 0, queued: 0, unacked: 0, fresh: true, ...extra });
 const reading = (paid: number, coupons: ConsumerReading, redPackets: ConsumerReading, extra: Partial<LedgerReading> = {}): LedgerReading => ({
   at: new Date().toISOString(),
   paid,
@@ -20,6 +20,20 @@ describe('the ledger', () => {
   it('counts dead letters owed a grant, not as lost', () => {
     const quiet = reading(10, consumer(7, { deadLettered: 3 }), consumer(10));
     expect(computeLedger(quiet, quiet)).toMatchObject({ deadLettered: 3, lost: 0, inFlight: 0, settled: true });
+  });
+
+  // Issue 20 item 5: a poison letter naming an order nobody paid made a quiet ledger report
+  // `duplicated` (paid − granted − deadLettered went negative), though no grant was duplicated.
+  it('does not report duplicated for dead letters of orders that were never paid', () => {
+    const quiet = reading(10, consumer(10, { deadLettered: 1 }), consumer(10));
+    expect(computeLedger(quiet, quiet)).toMatchObject({ lost: 0, duplicated: 0, settled: true });
+    const surplus = reading(10, consumer(11), consumer(10));
+    expect(computeLedger(surplus, surplus)).toMatchObject({ duplicated: 1, lost: 0 });
+  });
+
+  it('counts discarded letters as discarded: paid = granted + in flight + dead-lettered + discarded, lost stays 0', () => {
+    const quiet = reading(10, consumer(7, { deadLettered: 1, discarded: 2 }), consumer(10));
+    expect(computeLedger(quiet, quiet)).toMatchObject({ deadLettered: 1, discarded: 2, lost: 0, duplicated: 0, inFlight: 0, settled: true });
   });
 
   it('never shows a loss while anything moves: a message between reads is in flight', () => {

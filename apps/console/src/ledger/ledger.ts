@@ -1,8 +1,15 @@
 import { CONSUMER_NAMES, ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
 
 /**
- * The loss ledger: for each consumer, paid = granted + in flight + dead-lettered (+ lost), and
- * grants beyond the paid orders are duplicated.
+ * The loss ledger: for each consumer, paid = granted + in flight + dead-lettered + discarded
+ * (+ lost), and grants beyond the paid orders are duplicated.
+ *
+ * Duplicated compares grants with paid orders only, never with dead letters: a letter can name an
+ * order nobody paid (poison planted with a made-up id), and the consumers cannot tell, because
+ * which orders were paid is the order service's knowledge. The console is the one reader of both,
+ * so the rule lives here: a surplus of dead letters over the gap is not a duplicate, and the
+ * orders it names (`OrderNamer`) are matched against the paid ids, so an unknown order is never
+ * named lost or duplicated either.
  *
  * Reading a moving pipeline is never one atomic snapshot: a message can leave a queue after the
  * queue was read and reach its grant after the grants were read, or go from a retry level back to
@@ -21,6 +28,8 @@ export interface ConsumerReading {
   granted: number;
   /** Pending dead letters of orders that have no grant (what is owed after a re-drive). */
   deadLettered: number;
+  /** Orders whose letters an operator discarded (with a comment), without a grant: decided, not lost. */
+  discarded: number;
   /** Messages in this consumer's main queue, retry levels and dead-letter queue. */
   queued: number;
   /** Deliveries the consumer holds unacknowledged (being handled). */
@@ -43,6 +52,7 @@ export interface ConsumerLedger {
   granted: number;
   inFlight: number;
   deadLettered: number;
+  discarded: number;
   lost: number;
   duplicated: number;
   /** What the sources themselves show moving (outbox + queues + unacked); inFlight is the gap. */
@@ -68,6 +78,7 @@ export interface Ledger {
   granted: GrantCounts;
   inFlight: number;
   deadLettered: number;
+  discarded: number;
   lost: number;
   duplicated: number;
   settled: boolean;
@@ -84,23 +95,26 @@ function isQuiet(reading: LedgerReading, name: ConsumerName): boolean {
 function sameCounts(a: LedgerReading, b: LedgerReading, name: ConsumerName): boolean {
   const x = a.consumers[name];
   const y = b.consumers[name];
-  return a.paid === b.paid && x.granted === y.granted && x.deadLettered === y.deadLettered;
+  return a.paid === b.paid && x.granted === y.granted && x.deadLettered === y.deadLettered && x.discarded === y.discarded;
 }
 
 export function consumerLedger(current: LedgerReading, previous: LedgerReading | undefined, name: ConsumerName): ConsumerLedger {
   const c = current.consumers[name];
-  const gap = current.paid - c.granted - c.deadLettered;
+  const gap = current.paid - c.granted - c.deadLettered - c.discarded;
+  const surplus = c.granted - current.paid;
   const settled = previous !== undefined && isQuiet(current, name) && isQuiet(previous, name) && sameCounts(current, previous, name);
   return {
     paid: current.paid,
     granted: c.granted,
     deadLettered: c.deadLettered,
+    discarded: c.discarded,
     measuredInFlight: measured(current, name),
     settled,
     // Moving: the gap is in flight (a surplus is a message counted twice between reads, so 0).
     inFlight: settled ? 0 : Math.max(0, gap),
     lost: settled ? Math.max(0, gap) : 0,
-    duplicated: settled ? Math.max(0, -gap) : 0,
+    // Grants beyond the paid orders only: letters naming orders nobody paid duplicate nothing.
+    duplicated: settled ? Math.max(0, surplus) : 0,
   };
 }
 
@@ -108,13 +122,14 @@ export function consumerLedger(current: LedgerReading, previous: LedgerReading |
 export function computeLedger(current: LedgerReading, previous?: LedgerReading): Ledger {
   const consumers = Object.fromEntries(CONSUMER_NAMES.map((name) => [name, consumerLedger(current, previous, name)])) as Record<ConsumerName, ConsumerLedger>;
   const all = Object.values(consumers);
-  const sum = (key: 'inFlight' | 'deadLettered' | 'lost' | 'duplicated') => all.reduce((total, c) => total + c[key], 0);
+  const sum = (key: 'inFlight' | 'deadLettered' | 'discarded' | 'lost' | 'duplicated') => all.reduce((total, c) => total + c[key], 0);
   return {
     at: current.at,
     paid: current.paid,
     granted: { coupons: consumers[COUPON_CONSUMER.name].granted, redPackets: consumers[RED_PACKET_CONSUMER.name].granted },
     inFlight: sum('inFlight'),
     deadLettered: sum('deadLettered'),
+    discarded: sum('discarded'),
     lost: sum('lost'),
     duplicated: sum('duplicated'),
     settled: all.every((c) => c.settled),

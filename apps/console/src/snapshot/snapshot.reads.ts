@@ -8,6 +8,8 @@ interface GrantSummary {
   service: string;
   granted: number;
   deadLettered: number;
+  /** Absent from a service older than the discard route: 0. */
+  discarded?: number;
   deadLetterGroups: Array<{ errorCode: string; count: number }>;
   queues: { main: string; retry: Array<{ queue: string; delayMs: number }>; deadLetter: string };
 }
@@ -28,7 +30,7 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
   }
   const view: ConsumerView = last
     ? structuredClone(last)
-    : { service: client.name, up: false, problem: 'not read yet', state: 'unknown', database: 'unknown', unacked: 0, retriedByLevel: {}, chaos: null, queues: names ?? { main: unknownQueue(''), retry: [], deadLetter: unknownQueue('') }, deadLetters: { owed: 0, pending: 0, groups: [] }, granted: 0 };
+    : { service: client.name, up: false, problem: 'not read yet', state: 'unknown', database: 'unknown', unacked: 0, retriedByLevel: {}, chaos: null, queues: names ?? { main: unknownQueue(''), retry: [], deadLetter: unknownQueue('') }, deadLetters: { owed: 0, discarded: 0, pending: 0, groups: [] }, granted: 0 };
   if (!names) return { ...view, up: false, problem: `${client.name} unreachable`, fresh: false };
   view.queues = names;
 
@@ -68,6 +70,7 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
     }
     view.granted = summary.granted;
     view.deadLetters.owed = summary.deadLettered;
+    view.deadLetters.discarded = summary.discarded ?? 0;
     view.deadLetters.groups = summary.deadLetterGroups;
     view.deadLetters.pending = summary.deadLetterGroups.reduce((sum, g) => sum + g.count, 0);
   } else fresh = false;

@@ -111,5 +111,5 @@ function toReading(view: ConsumerView & { fresh: boolean }): ConsumerReading {
   const depth = (n: number | null) => n ?? 0;
   const queued = depth(view.queues.main.depth) + view.queues.retry.reduce((sum, q) => sum + depth(q.depth), 0) + depth(view.queues.deadLetter.depth);
   const known = view.queues.main.depth !== null && view.queues.deadLetter.depth !== null && view.queues.retry.every((q) => q.depth !== null);
-  return { granted: view.granted, deadLettered: view.deadLetters.owed, queued, unacked: view.unacked, fresh: view.fresh && known };
+  return { granted: view.granted, deadLettered: view.deadLetters.owed, discarded: view.deadLetters.discarded, queued, unacked: view.unacked, fresh: view.fresh && known };
 }

@@ -19,7 +19,7 @@ export interface ConsumerView {
   retriedByLevel: Record<string, number>;
   chaos: { mode: string; latencyMs: number; healsAt: string | null } | null;
   queues: { main: QueueView; retry: QueueView[]; deadLetter: QueueView };
-  deadLetters: { owed: number; pending: number; groups: Array<{ errorCode: string; count: number }> };
+  deadLetters: { owed: number; discarded: number; pending: number; groups: Array<{ errorCode: string; count: number }> };
   granted: number;
 }
 

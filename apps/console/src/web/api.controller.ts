@@ -14,7 +14,7 @@ export class ApiController {
     private readonly timelines: OrderTimelineService,
   ) {}
 
-  /** `{paid, granted: {coupons, redPackets}, inFlight, deadLettered, lost, duplicated, at}` and per-consumer detail. */
+  /** `{paid, granted: {coupons, redPackets}, inFlight, deadLettered, discarded, lost, duplicated, at}` and per-consumer detail. */
   @Get('ledger')
   async ledger() {
     const snapshot = await this.first();

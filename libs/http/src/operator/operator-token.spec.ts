@@ -1,4 +1,4 @@
-import { bearerToken, tokenMatches } from './operator-token';
+import { bearerToken, operatorOf, tokenMatches } from './operator-token';
 
 describe('operator token', () => {
   it('matches only the exact token', () => {
@@ -17,5 +17,19 @@ describe('operator token', () => {
     expect(bearerToken('Bearer a b')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
     expect(bearerToken(['Bearer abc'])).toBeUndefined();
+  });
+});
+
+describe('operatorOf', () => {
+  const operators = [
+    { name: 'alice', token: 'alice-secret-0123456789' },
+    { name: 'bob', token: 'bob-secret-0123456789ab' },
+  ];
+  it('names the operator whose token was presented, and nobody for another', () => {
+    expect(operatorOf('bob-secret-0123456789ab', operators)).toBe('bob');
+    expect(operatorOf('alice-secret-0123456789', operators)).toBe('alice');
+    expect(operatorOf('alice-secret-012345678', operators)).toBeUndefined();
+    expect(operatorOf(undefined, operators)).toBeUndefined();
+    expect(operatorOf('anything', [])).toBeUndefined();
   });
 });

@@ -18,3 +18,13 @@ export function bearerToken(header: string | string[] | undefined): string | und
   const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
   return match?.[1];
 }
+
+/**
+ * The name of the operator whose token was presented, or undefined. Every configured token is
+ * compared (no early exit), so the time taken says nothing about which one matched, or whether any did.
+ */
+export function operatorOf(presented: string | undefined, operators: ReadonlyArray<{ name: string; token: string }>): string | undefined {
+  let found: string | undefined;
+  for (const operator of operators) if (tokenMatches(presented, operator.token) && found === undefined) found = operator.name;
+  return found;
+}
