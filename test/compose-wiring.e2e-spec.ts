@@ -246,6 +246,8 @@ describe('docker-compose.yml', () => {
           .replace(/^mysql:\/\/[^@]+@[a-z-]+-db:3306\/.*$/, mysqlUrl(testMysql(), system.databases[app.name]));
       }
       env[app.portVar] = '0';
+      // Compose's 0.0.0.0 is for a container's own network; here the services stay on loopback.
+      env.HOST = '127.0.0.1';
       env.AMQP_NAME_PREFIX = system.prefix;
       return env;
     }
