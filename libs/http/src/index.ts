@@ -13,6 +13,7 @@ export * from './run-main';
 export * from './operator/operator-auth.options';
 export * from './operator/operator-auth.module';
 export * from './operator/operator.guard';
+export * from './operator/operator-token';
 export * from './grant-query';
 export * from './service-logger';
 export * from './openapi/openapi-document';

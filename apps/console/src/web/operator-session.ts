@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ConsoleConfig } from '@app/config';
+import { tokenMatches } from '@app/http';
 import { CONSOLE_CONFIG } from '../console.options';
 
 export const SESSION_COOKIE = 'console_session';
@@ -22,11 +23,10 @@ export class OperatorSessions {
     return this.config.operatorToken !== undefined;
   }
 
-  /** Constant-time comparison (of digests, so the lengths never differ). */
+  /** The services' comparison (`tokenMatches`, @app/http): constant time, of digests. */
   tokenMatches(given: unknown): boolean {
     if (!this.config.operatorToken || typeof given !== 'string') return false;
-    const digest = (s: string) => createHash('sha256').update(s).digest();
-    return timingSafeEqual(digest(given), digest(this.config.operatorToken));
+    return tokenMatches(given, this.config.operatorToken);
   }
 
   open(): { id: string; maxAgeSeconds: number } {

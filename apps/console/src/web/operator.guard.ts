@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { isCrossSite } from '@app/http';
+import { bearerToken, isCrossSite, OPERATOR_TOKEN_REFUSED } from '@app/http';
 import { cookieValue, OperatorSessions, SESSION_COOKIE } from './operator-session';
 
 /**
@@ -26,9 +26,10 @@ export class OperatorGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.sessions.enabled) throw new ForbiddenException('operator API disabled (OPERATOR_TOKEN is not set)');
     if (request.method !== 'GET') assertSameSite(request);
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const allowed = bearer !== undefined ? this.sessions.tokenMatches(bearer) : this.sessions.isValid(cookieValue(request.headers.cookie, SESSION_COOKIE));
-    if (!allowed) throw new UnauthorizedException('sign in with the operator token');
+    // The services' rule (`bearerToken`, @app/http): one parser, one message, for every operator guard.
+    const presented = request.headers.authorization === undefined ? undefined : (bearerToken(request.headers.authorization) ?? '');
+    const allowed = presented !== undefined ? this.sessions.tokenMatches(presented) : this.sessions.isValid(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    if (!allowed) throw new UnauthorizedException(OPERATOR_TOKEN_REFUSED);
     this.logger.log(`operator action: ${request.method} ${request.url.split('?')[0]}`);
     return true;
   }

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ZodValidationPipe } from '@app/http';
+import { OPERATOR_TOKEN_REFUSED, presentedOperatorToken, ZodValidationPipe } from '@app/http';
 import { assertSameSite } from './operator.guard';
 import { cookieValue, OperatorSessions, SESSION_COOKIE, sessionCookie } from './operator-session';
 
-const signIn = z.strictObject({ token: z.string({ message: 'is required' }).min(1).max(512) });
+const signIn = z.strictObject({ token: presentedOperatorToken });
 
 /** Sign in once with the operator token; the browser keeps only an HttpOnly session cookie. */
 @Controller('api/session')
@@ -29,7 +29,7 @@ export class SessionController {
     if (!this.sessions.enabled) throw new ForbiddenException('operator API disabled (OPERATOR_TOKEN is not set)');
     if (!this.sessions.tokenMatches(body.token)) {
       if (fromForm) return void reply.redirect('/?signin=failed', 303);
-      throw new UnauthorizedException('wrong operator token');
+      throw new UnauthorizedException(OPERATOR_TOKEN_REFUSED);
     }
     const session = this.sessions.open();
     void reply.header('set-cookie', sessionCookie(session.id, session.maxAgeSeconds));

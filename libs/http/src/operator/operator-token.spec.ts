@@ -1,4 +1,4 @@
-import { bearerToken, operatorOf, tokenMatches } from './operator-token';
+import { bearerToken, operatorOf, presentedOperatorToken, tokenMatches } from './operator-token';
 
 describe('operator token', () => {
   it('matches only the exact token', () => {
@@ -31,5 +31,20 @@ describe('operatorOf', () => {
     expect(operatorOf('alice-secret-012345678', operators)).toBeUndefined();
     expect(operatorOf(undefined, operators)).toBeUndefined();
     expect(operatorOf('anything', [])).toBeUndefined();
+  });
+});
+
+describe('one rule for every operator guard', () => {
+  it('reads the bearer scheme case-insensitively, and nothing else', () => {
+    for (const header of ['Bearer abc', 'bearer abc', 'BEARER  abc']) expect(bearerToken(header)).toBe('abc');
+    for (const header of ['Basic abc', 'Bearer', 'Bearerabc', 'Bearer a b']) expect(bearerToken(header)).toBeUndefined();
+  });
+
+  it('refuses a sign-in token longer than any configured one as too long, not as missing', () => {
+    const long = presentedOperatorToken.safeParse('x'.repeat(600));
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0].message).toBe('must be at most 256 characters');
+    expect(presentedOperatorToken.safeParse('').error?.issues[0].message).toBe('is required');
+    expect(presentedOperatorToken.safeParse(undefined).error?.issues[0].message).toBe('is required');
   });
 });

@@ -1,7 +1,7 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { OPERATOR_AUTH_OPTIONS, OperatorAuthOptions } from './operator-auth.options';
-import { bearerToken, operatorOf } from './operator-token';
+import { bearerToken, OPERATOR_TOKEN_REFUSED, operatorOf } from './operator-token';
 
 /** The operator a request was signed by, set by the guard (`@OperatorName()` reads it). */
 export const OPERATOR_NAME = Symbol('operator-name');
@@ -35,7 +35,7 @@ export class OperatorGuard implements CanActivate {
     const operator = operatorOf(bearerToken(request.headers.authorization), this.operators);
     if (operator === undefined) {
       this.logger.warn(`refused ${what} from ${request.ip}: missing or wrong operator token`);
-      throw new UnauthorizedException('missing or wrong operator token (Authorization: Bearer <OPERATOR_TOKEN>)');
+      throw new UnauthorizedException(OPERATOR_TOKEN_REFUSED);
     }
     request[OPERATOR_NAME] = operator;
     if (request.method !== 'GET' && request.method !== 'HEAD') this.logger.log(`operator ${operator}: ${what}`);
