@@ -9,6 +9,7 @@ import { AddOutboxTraceparent1763700000600, CreateOutbox1763700000000, OutboxMod
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
 import { LedgerReadIndexes1763700000700 } from './migrations/1763700000700-ledger-read-indexes';
+import { CreateIdempotencyKeys1765000000000 } from './migrations/1765000000000-create-idempotency-keys';
 import { OrderLedgerModule } from './ledger/order-ledger.module';
 import { Order } from './orders/order.entity';
 import { OrdersModule } from './orders/orders.module';
@@ -24,7 +25,7 @@ export class OrderServiceModule {
         FaultsModule.register(config.faults),
         DatabaseModule.forService(config, {
           entities: [Order],
-          migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700],
+          migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700, CreateIdempotencyKeys1765000000000],
         }),
         MessagingModule.forRootAsync({
           useFactory: () => ({
@@ -38,7 +39,12 @@ export class OrderServiceModule {
           }),
         }),
         OutboxModule.forRootAsync({ useFactory: () => config.outbox }),
-        OrdersModule.register({ batchSize: config.orderBatchSize, queueLimit: config.orderQueueLimit }),
+        OrdersModule.register({
+          batchSize: config.orderBatchSize,
+          queueLimit: config.orderQueueLimit,
+          idempotencyKeyRetentionMs: config.idempotencyKeyRetentionMs,
+          cleanupIntervalMs: config.outbox.cleanupIntervalMs,
+        }),
         HealthModule.register({ contributor: OutboxHealth }),
         OrderLedgerModule,
         OpenApiModule.register({ title: 'order-service', version: '1', description: 'Creates and pays orders; publishes payment.succeeded through a transactional outbox.' }),

@@ -7,7 +7,7 @@ const consumer = (env: Record<string, string>) => loadConsumerServiceConfig('COU
 
 describe('HTTP server settings (HOST, HTTP_*_TIMEOUT)', () => {
   it('default to loopback and a stalled request answered within 30 s, for every service', () => {
-    const defaults = { host: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, connectionTimeoutMs: 30_000 };
+    const defaults = { host: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, connectionTimeoutMs: 30_000 };
     expect(loadOrderServiceConfig({}).http).toEqual(defaults);
     expect(consumer({}).http).toEqual(defaults);
     expect(loadConsoleConfig({}).http).toEqual(defaults);

@@ -25,7 +25,7 @@ export const httpServerShape = {
   HOST: host,
   HTTP_REQUEST_TIMEOUT: duration('30s', 100),
   HTTP_HEADERS_TIMEOUT: duration('10s', 100),
-  HTTP_KEEP_ALIVE_TIMEOUT: duration('5s', 100),
+  HTTP_KEEP_ALIVE_TIMEOUT: duration('72s', 100),
   HTTP_CONNECTION_TIMEOUT: duration('30s', 100),
 };
 

@@ -36,6 +36,8 @@ export interface OrderServiceConfig {
   orderBatchSize: number;
   /** Most create (and, apart, pay) requests waiting for a group commit; past it 503 at once. */
   orderQueueLimit: number;
+  /** ORDER_IDEMPOTENCY_KEY_RETENTION: how long an Idempotency-Key of POST /orders is remembered. */
+  idempotencyKeyRetentionMs: number;
   broker: BrokerConfig;
   outbox: OutboxRelayConfig;
   observability: ObservabilityConfig;
@@ -79,6 +81,7 @@ export const orderEnvSchema = z.object({
   ORDER_DB_POOL_QUEUE_LIMIT: positiveInt(256, 100_000),
   ORDER_BATCH_SIZE: positiveInt(64, 1_000),
   ORDER_QUEUE_LIMIT: positiveInt(256, 100_000),
+  ORDER_IDEMPOTENCY_KEY_RETENTION: duration('24h', 1000),
   ...outboxShape,
 });
 
@@ -96,6 +99,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     databaseLimits: { queryTimeoutMs: e.ORDER_DB_QUERY_TIMEOUT, poolQueueLimit: e.ORDER_DB_POOL_QUEUE_LIMIT },
     orderBatchSize: e.ORDER_BATCH_SIZE,
     orderQueueLimit: e.ORDER_QUEUE_LIMIT,
+    idempotencyKeyRetentionMs: e.ORDER_IDEMPOTENCY_KEY_RETENTION,
     broker: brokerConfig(e),
     outbox: outboxConfig(e),
     observability: observabilityConfig(e, 'order-service'),

@@ -53,7 +53,8 @@ describe('loadOrderServiceConfig', () => {
   it('uses the local defaults for an empty environment', () => {
     expect(loadOrderServiceConfig({})).toEqual({
       port: 3000,
-      http: { host: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, connectionTimeoutMs: 30_000 },
+      idempotencyKeyRetentionMs: 86_400_000,
+      http: { host: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, connectionTimeoutMs: 30_000 },
       logLevel: 'log',
       database: {
         host: '127.0.0.1',

@@ -5,7 +5,7 @@ export const DEFAULT_HTTP_SERVER: HttpServerConfig = {
   host: '127.0.0.1',
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 72_000,
   connectionTimeoutMs: 30_000,
 };
 

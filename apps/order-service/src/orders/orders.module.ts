@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrdersController } from './orders.controller';
+import { IdempotentCreate } from './idempotent-create.service';
 import { ORDERS_OPTIONS, OrdersOptions, OrdersService } from './orders.service';
 
 @Module({})
@@ -8,7 +9,7 @@ export class OrdersModule {
     return {
       module: OrdersModule,
       controllers: [OrdersController],
-      providers: [{ provide: ORDERS_OPTIONS, useValue: options }, OrdersService],
+      providers: [{ provide: ORDERS_OPTIONS, useValue: options }, OrdersService, IdempotentCreate],
     };
   }
 }

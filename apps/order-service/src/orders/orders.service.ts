@@ -40,6 +40,10 @@ export interface OrdersOptions {
   batchSize: number;
   /** Requests waiting for a group commit beyond this are refused at once (503), not queued without bound. */
   queueLimit: number;
+  /** How long an Idempotency-Key is remembered (ORDER_IDEMPOTENCY_KEY_RETENTION). */
+  idempotencyKeyRetentionMs: number;
+  /** How often expired keys are deleted (OUTBOX_CLEANUP_INTERVAL). */
+  cleanupIntervalMs: number;
 }
 
 /** One pay request: the order, and the trace context its outbox row carries to the relay. */
@@ -84,9 +88,10 @@ export class OrdersService {
     });
   }
 
-  async create(dto: CreateOrderDto): Promise<OrderView> {
+  /** Creates an order; `id` is given by an Idempotency-Key's claim, made before the order is written. */
+  async create(dto: CreateOrderDto, id: string = randomUUID()): Promise<OrderView> {
     const order: Order = {
-      id: randomUUID(),
+      id,
       userId: dto.userId,
       amount: dto.amount,
       currency: dto.currency,
@@ -96,6 +101,12 @@ export class OrdersService {
     };
     await this.creates.submit(order);
     return toView(order);
+  }
+
+  /** The order, or undefined when there is none (yet). */
+  async find(id: string): Promise<OrderView | undefined> {
+    const order = await this.dataSource.manager.findOneBy(Order, { id });
+    return order ? toView(order) : undefined;
   }
 
   async get(id: string): Promise<OrderView> {
