@@ -4,6 +4,7 @@ import { BrokerConfig, brokerConfig, brokerShape, DatabaseLimits } from './broke
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { formatDuration } from './duration';
 import { bool, checked, ConfigError, Env, parseAll, parsedWith, parseEnv, port, positiveInt } from './env';
+import { EventSigningConfig, eventSigningConfig, eventSigningShape } from './event-signing.config';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 import {
@@ -37,6 +38,8 @@ export interface ConsumerConfig {
   inboxRetentionMs: number;
   /** RETENTION_CLEANUP_INTERVAL: how often inbox and re-driven dead-letter rows past retention are deleted. */
   retentionCleanupIntervalMs: number;
+  /** EVENT_SIGNING_KEYS: when set, every event must carry a valid signature by one of these keys. */
+  signatureKeys?: ReadonlyMap<string, string>;
 }
 
 export interface DeadLetterConfig {
@@ -51,6 +54,8 @@ export interface DeadLetterConfig {
   /** DEAD_LETTER_RETENTION: re-driven letters older than this are deleted; pending ones never are. */
   retentionMs: number;
   cleanupIntervalMs: number;
+  /** Signing as configured: an edited letter is re-signed with `signWith`, or refused when keys are required and it is absent. */
+  signing?: EventSigningConfig;
 }
 
 export interface ChaosConfig {
@@ -116,6 +121,7 @@ const sharedSchema = z.object({
   DEAD_LETTER_REDRIVE_INTERVAL: duration('0', 0),
   HANDLER_TIMEOUT: duration('15s', 100),
   CHAOS_ENABLED: bool(false),
+  ...eventSigningShape,
 });
 
 type Own = z.infer<ReturnType<typeof ownSchema>>;
@@ -146,6 +152,7 @@ export function loadConsumerServiceConfig(
     throw new ConfigError(['OPERATOR_TOKEN: required when CHAOS_ENABLED=true, or OPERATOR_TOKENS (the chaos endpoints are operator routes)']);
   }
   const retryLadderMs = own.RETRY_LADDER ?? shared.RETRY_LADDER;
+  const signing = checked(() => eventSigningConfig(shared));
   return {
     port: own.PORT,
     http: checked(() => httpServerConfig(shared)),
@@ -168,8 +175,9 @@ export function loadConsumerServiceConfig(
       batchSize: own.BATCH_SIZE,
       inboxRetentionMs: checked(() => inboxRetention(shared, retryLadderMs)),
       retentionCleanupIntervalMs: shared.RETENTION_CLEANUP_INTERVAL,
+      signatureKeys: signing?.keys,
     },
-    deadLetters: deadLetterConfig(shared),
+    deadLetters: { ...deadLetterConfig(shared), signing },
     observability: observabilityConfig(shared, defaults.serviceName),
   };
 }

@@ -106,6 +106,7 @@ export function checked<T>(check: () => T): T {
   try {
     return check();
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError([(error as Error).message]);
   }
 }

@@ -10,3 +10,4 @@ export * from './service.config';
 export * from './console.config';
 export * from './observability.config';
 export * from './http-server.config';
+export * from './event-signing.config';

@@ -5,6 +5,7 @@ import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl }
 import { checked, Env, parseEnv, port, positiveInt } from './env';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
+import { EventSigningKey, eventSigningConfig, eventSigningShape } from './event-signing.config';
 import { duration, faultSpec, localDb, logLevel, LogLevelName, operatorToken } from './schema-parts';
 
 export interface OutboxRelayConfig {
@@ -17,6 +18,8 @@ export interface OutboxRelayConfig {
   stuckAfterMs: number;
   retentionMs: number;
   cleanupIntervalMs: number;
+  /** EVENT_SIGNING_KEY_ID's key: every published event carries `signature-key-id` and `signature`. Undefined = unsigned. */
+  signWith?: EventSigningKey;
 }
 
 export interface OrderServiceConfig {
@@ -83,6 +86,7 @@ export const orderEnvSchema = z.object({
   ORDER_QUEUE_LIMIT: positiveInt(256, 100_000),
   ORDER_IDEMPOTENCY_KEY_RETENTION: duration('24h', 1000),
   ...outboxShape,
+  ...eventSigningShape,
 });
 
 export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConfig {
@@ -101,7 +105,14 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     orderQueueLimit: e.ORDER_QUEUE_LIMIT,
     idempotencyKeyRetentionMs: e.ORDER_IDEMPOTENCY_KEY_RETENTION,
     broker: brokerConfig(e),
-    outbox: outboxConfig(e),
+    outbox: { ...outboxConfig(e), signWith: checked(() => orderSigningKey(e)) },
     observability: observabilityConfig(e, 'order-service'),
   };
+}
+
+/** The order service signs or it does not: keys without EVENT_SIGNING_KEY_ID would publish unsigned events that every verifying consumer dead-letters. */
+function orderSigningKey(e: { EVENT_SIGNING_KEYS?: string; EVENT_SIGNING_KEY_ID?: string }): EventSigningKey | undefined {
+  const signing = eventSigningConfig(e);
+  if (signing && !signing.signWith) throw new Error('EVENT_SIGNING_KEY_ID: required on the order service when EVENT_SIGNING_KEYS is set');
+  return signing?.signWith;
 }

@@ -119,6 +119,7 @@ function imports(
             retry: retryPolicy(config.consumer.retryLadderMs),
             pauseOnDependencyDown: config.consumer.pauseOnDependencyDown,
             maxMessageBytes: config.consumer.maxMessageBytes,
+            signatureKeys: config.consumer.signatureKeys,
             probe: () => probeDatabase(dataSource, 2_000),
           },
         },

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OperatorActions } from '@app/http';
-import { MessagingService, redriveHeaders } from '@app/messaging';
+import { MessagingService, redriveHeaders, signatureHeaders } from '@app/messaging';
 import { runInTransaction } from '@app/persistence';
 import { DeadLetter } from './dead-letter.entity';
-import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterEditUnsignableError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
 import { validateEditedPayload } from './edited-payload';
 import { EXHAUSTED_REASONS } from './redrive-class';
 
@@ -189,7 +189,7 @@ export class DeadLetterRedriver {
     const properties = JSON.parse(letter.properties) as Record<string, unknown>;
     const headers = JSON.parse(letter.headers) as Record<string, unknown>;
     const outgoing = redriveHeaders(headers, String(letter.id));
-    if (edit) outgoing[EDITED_FROM_HEADER] = String(letter.id);
+    if (edit) Object.assign(outgoing, this.editHeaders(letter, edit.payload));
     await this.messaging.publishToConsumer(this.options.consumer, edit?.payload ?? letter.payload, {
       messageId: letter.messageId ?? undefined,
       contentType: properties.contentType as string | undefined,
@@ -203,6 +203,21 @@ export class DeadLetterRedriver {
     const changes = edit ? { status: 'REDRIVEN' as const, redrivenAt, editedPayload: edit.payload, operatorComment: edit.comment } : { status: 'REDRIVEN' as const, redrivenAt };
     await manager.update(DeadLetter, { id: letter.id }, changes);
     return toView(summaryOf({ ...letter, ...changes }));
+  }
+
+  /**
+   * A plain re-drive keeps the original `signature` headers: still valid, since the body and id are
+   * unchanged. An edit changes the bytes, so it is re-signed with this service's own key
+   * (EVENT_SIGNING_KEY_ID); with signing required and no key of its own, it is refused (409) rather
+   * than sent to die as SIGNATURE_INVALID. Not "sign with the first key": a consumer that may sign
+   * is one more place a forger's event could come from, which an operator opts into, never by default.
+   */
+  private editHeaders(letter: DeadLetter, payload: Buffer): Record<string, string> {
+    const signing = this.options.signing;
+    const headers: Record<string, string> = { [EDITED_FROM_HEADER]: String(letter.id) };
+    if (!signing) return headers;
+    if (!signing.signWith || letter.messageId === null) throw new DeadLetterEditUnsignableError(String(letter.id));
+    return { ...headers, ...signatureHeaders(signing.signWith, letter.messageId, payload) };
   }
 
   private afterRedrive(view: DeadLetterView): void {

@@ -9,6 +9,7 @@ import {
   DeadLetterDiscardedError,
   DeadLetterNotFoundError,
   DeadLetterNotPendingError,
+  DeadLetterEditUnsignableError,
   DeadLetterNotRedrivableError,
 } from './dead-letters.errors';
 import { DeadLetterEditInvalidError } from './edited-payload';
@@ -142,7 +143,8 @@ function mapErrors(error: unknown): never {
     error instanceof DeadLetterAlreadyRedrivenError ||
     error instanceof DeadLetterNotRedrivableError ||
     error instanceof DeadLetterDiscardedError ||
-    error instanceof DeadLetterNotPendingError
+    error instanceof DeadLetterNotPendingError ||
+    error instanceof DeadLetterEditUnsignableError
   ) {
     throw new ConflictException(error.message);
   }

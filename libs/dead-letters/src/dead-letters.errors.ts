@@ -35,3 +35,14 @@ export class DeadLetterNotPendingError extends Error {
     super(`dead letter ${id} is ${status.toLowerCase()}, not pending`);
   }
 }
+
+/**
+ * Signed events are required here and this service holds no key of its own (EVENT_SIGNING_KEY_ID):
+ * an edited payload would go out with a signature over the old bytes and be dead-lettered again.
+ */
+export class DeadLetterEditUnsignableError extends Error {
+  readonly code = 'DEAD_LETTER_EDIT_UNSIGNABLE';
+  constructor(id: string) {
+    super(`dead letter ${id} cannot be edited and re-driven: events must be signed and this service has no EVENT_SIGNING_KEY_ID to sign the edit with`);
+  }
+}

@@ -18,6 +18,8 @@ export * from './retry/failure-headers';
 export * from './retry/attempt-history';
 export * from './retry/recorded-attempts';
 export * from './retry/bounded-body';
+// Signed events: HMAC headers the publisher adds and the decoder checks.
+export * from './signing/event-signature';
 // Broker topology, pure; queue names from consumer names.
 export * from './topology/topology';
 export * from './topology/consumer-queue';

@@ -16,6 +16,8 @@ export interface ConsumerSettings {
   retry: RetryPolicy;
   pauseOnDependencyDown: boolean;
   maxMessageBytes: number;
+  /** Signing keys by id: when set, an event without a valid signature by one of them is poison (dead-lettered at once). */
+  signatureKeys?: ReadonlyMap<string, string>;
   /** Resolves when the consumer's dependency (its database) answers; polled while paused. */
   probe?: () => Promise<void>;
 }

@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tracer } from '
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS, SimulatedCrash } from '@app/faults';
-import { Publisher, PUBLISHER, truncate } from '@app/messaging';
+import { Publisher, PUBLISHER, signatureHeaders, truncate } from '@app/messaging';
 import { deleteInChunks, runInTransaction } from '@app/persistence';
 import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
 import { backoffDelay } from './backoff';
@@ -162,7 +162,9 @@ export class OutboxRelay {
       timestamp: Math.floor(Date.now() / 1000),
     };
     const content = Buffer.from(row.payload, 'utf8');
-    if (!row.traceparent) return this.publisher.publish(row.exchange, row.routing_key, content, options);
+    // Signed over these very bytes (the stored payload as published), so a consumer verifies what it received.
+    const signature = this.options.signWith ? signatureHeaders(this.options.signWith, row.message_id, content) : undefined;
+    if (!row.traceparent) return this.publisher.publish(row.exchange, row.routing_key, content, signature ? { ...options, headers: signature } : options);
     const parent = contextFromTraceparent(row.traceparent);
     const span = this.tracer.startSpan(
       `${row.exchange} publish`,
@@ -170,7 +172,7 @@ export class OutboxRelay {
       parent,
     );
     const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? row.traceparent;
-    return this.publisher.publish(row.exchange, row.routing_key, content, { ...options, headers: { traceparent } }).then(
+    return this.publisher.publish(row.exchange, row.routing_key, content, { ...options, headers: { ...signature, traceparent } }).then(
       () => span.end(),
       (error: Error) => {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });

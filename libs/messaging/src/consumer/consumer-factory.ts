@@ -40,7 +40,7 @@ export function createConsumer(
         routes,
         prefetch: settings.prefetch,
         maxBodyBytes: settings.maxMessageBytes,
-        decode: (message) => decodeEvent(contract, settings.maxMessageBytes, message),
+        decode: (message) => decodeEvent(contract, settings.maxMessageBytes, message, settings.signatureKeys),
         describe: (value) => contract.logFields?.(value) ?? {},
         handle: handler,
         policy: settings.retry,

@@ -1,6 +1,7 @@
 import { ConsumeMessage, MessageProperties } from 'amqplib';
 import { PaymentSucceeded, paymentSucceededV1, PaymentSucceededV1 } from '@app/contracts';
 import { PermanentError } from '@app/errors';
+import { signatureHeaders } from '../signing/event-signature';
 import { decodeEvent } from './event-decoder';
 
 const EVENT_ID = '0b6f4a9e-7c1d-4e2f-9a3b-5c6d7e8f9a0b';
@@ -133,5 +134,24 @@ describe('decodeEvent', () => {
 
   it('rejects an unknown field inside data as SCHEMA_INVALID', () => {
     expect(rejectionOf(delivery({ ...event(), data: { ...event().data, discount: '5.00' } })).code).toBe('SCHEMA_INVALID');
+  });
+});
+
+describe('decodeEvent with signature keys', () => {
+  const KEY = { id: 'k1', secret: 'a-signing-secret-of-32-characters!' };
+  const keys = new Map([[KEY.id, KEY.secret]]);
+
+  it('decodes an event signed over its exact bytes', () => {
+    const content = Buffer.from(JSON.stringify(event()));
+    const signed = delivery(content, { headers: signatureHeaders(KEY, EVENT_ID, content) });
+    expect(decodeEvent(PaymentSucceeded, MAX_BYTES, signed, keys)).toEqual(event());
+  });
+
+  it('checks the signature before parsing: an unsigned body that is not even JSON is SIGNATURE_MISSING', () => {
+    expect(() => decodeEvent(PaymentSucceeded, MAX_BYTES, delivery('{not json'), keys)).toThrow(expect.objectContaining({ code: 'SIGNATURE_MISSING' }));
+  });
+
+  it('still checks the size first', () => {
+    expect(() => decodeEvent(PaymentSucceeded, 8, delivery(event()), keys)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
   });
 });

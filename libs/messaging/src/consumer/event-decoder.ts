@@ -2,15 +2,18 @@ import { ConsumeMessage } from 'amqplib';
 import { EventContract, envelopeSchema } from '@app/contracts';
 import { PermanentError } from '@app/errors';
 import { truncate } from '../retry/failure-headers';
+import { verifyEventSignature } from '../signing/event-signature';
 
 /**
  * Turns a delivery into a typed event or a PermanentError naming what is wrong. The size is
- * checked before `JSON.parse`, so a huge body costs nothing but its bytes.
+ * checked before `JSON.parse`, so a huge body costs nothing but its bytes. With `signatureKeys`
+ * the signature is checked next, before anything in the body is read.
  */
-export function decodeEvent<T>(contract: EventContract<T>, maxBytes: number, message: ConsumeMessage): T {
+export function decodeEvent<T>(contract: EventContract<T>, maxBytes: number, message: ConsumeMessage, signatureKeys?: ReadonlyMap<string, string>): T {
   if (message.content.length > maxBytes) {
     throw new PermanentError('MESSAGE_TOO_LARGE', `body of ${message.content.length} bytes exceeds ${maxBytes}`);
   }
+  if (signatureKeys) verifyEventSignature(signatureKeys, message);
   const contentType = message.properties.contentType as string | undefined;
   if (!contentType || contentType.split(';')[0].trim().toLowerCase() !== 'application/json') {
     throw new PermanentError('UNSUPPORTED_CONTENT_TYPE', `content type "${contentType ?? ''}" is not application/json`);
