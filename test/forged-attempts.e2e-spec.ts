@@ -3,6 +3,7 @@ import { FaultProxy } from '@app/chaos';
 import { consumerStats, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';
+import { mysqlUrl, testMysql } from '../tools/harness/test-servers';
 
 /**
  * Issue 20, finding 2: the attempt count is what the service itself recorded, never a header any
@@ -11,14 +12,14 @@ import { waitFor } from './support/wait-for';
  */
 describe('a forged attempt count', () => {
   const system = new TestSystem();
-  const proxy = new FaultProxy({ host: '127.0.0.1', port: 3306 });
+  const proxy = new FaultProxy(testMysql());
   const raw = new RawPublisher();
 
   beforeAll(async () => {
     await proxy.start();
     await system.startAll({
       coupon: {
-        COUPON_DB_URL: `mysql://root@127.0.0.1:${proxy.port}/${system.databases.coupon}`,
+        COUPON_DB_URL: mysqlUrl(testMysql(), system.databases.coupon, { host: '127.0.0.1', port: proxy.port }),
         // A long first level: the forged message must wait there, not in the DLQ.
         COUPON_RETRY_LADDER: '30s,30s',
         PAUSE_ON_DEPENDENCY_DOWN: 'false',

@@ -3,7 +3,9 @@ import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import { Column, DataSource, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 import { CreateInbox1763700000100 } from '../src/create-inbox.migration';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+// The test server (TEST_MYSQL_URL, as tools/harness/test-servers.ts reads it; the matrix points it at MariaDB 11.8).
+const SERVER = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+const MYSQL = { host: SERVER.hostname, port: Number(SERVER.port || 3306), user: decodeURIComponent(SERVER.username || 'root'), password: decodeURIComponent(SERVER.password) };
 
 /** A message's effect as one row, unique per order like a coupon: what `insert` is for. */
 @Entity('rows_granted')
