@@ -50,9 +50,20 @@ describe('reliability: poison and lock conflicts', () => {
         fault: async () => {
           const blocker = await createConnection({ host: '127.0.0.1', port: system.couponDb!.port, user: 'root', database: system.databases.coupon });
           // Locking every coupon row and the gap after them makes the consumers' inserts wait.
+          // The blocker itself may be the one InnoDB rolls back (it waits on rows the consumers
+          // hold): then it starts over, a bounded number of times.
           const lockCoupons = async () => {
-            await blocker.query('START TRANSACTION');
-            await blocker.query('SELECT id FROM coupons FOR UPDATE');
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await blocker.query('START TRANSACTION');
+                await blocker.query('SELECT id FROM coupons FOR UPDATE');
+                return;
+              } catch (error) {
+                await blocker.query('ROLLBACK').catch(() => undefined);
+                const errno = (error as { errno?: number }).errno;
+                if (attempt >= 5 || (errno !== 1213 && errno !== 1205)) throw error;
+              }
+            }
           };
           try {
             // Deadlock: consumers now hold their inbox row and wait on coupons; asking for those
