@@ -68,3 +68,6 @@ export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
     logLevels: logLevelsFrom(e.LOG_LEVEL),
   };
 }
+
+/** The schema the console is read with: the generated configuration reference reads it. */
+export const consoleEnvSchema = consoleSchema;

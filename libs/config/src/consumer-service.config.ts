@@ -206,3 +206,6 @@ function inboxRetention(shared: Shared, retryLadderMs: number[]): number {
   }
   return shared.INBOX_RETENTION;
 }
+
+/** The schemas a consumer service is read with (own variables under its prefix, shared ones): the generated configuration reference reads them. */
+export const consumerEnvSchemas = { own: ownSchema, shared: sharedSchema };

@@ -17,7 +17,7 @@ export interface ObservabilityConfig {
   /**
    * The library instrumentations turned on: OTEL_NODE_ENABLED_INSTRUMENTATIONS less
    * OTEL_NODE_DISABLED_INSTRUMENTATIONS. `mysql2` (a span per SQL statement) is the only one, and off
-   * by default: see the README's "Cost of metrics and tracing".
+   * by default: see docs/performance.md, "Cost of metrics and tracing".
    */
   instrumentations: Instrumentation[];
 }
