@@ -45,7 +45,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
     intro: 'Operator routes, the console\'s sign-in and the audit trail: see [Security](security.md).',
     variables: {
       OPERATOR_TOKEN:
-        'The operator secret, at least 16 printable characters (the services: at most 256, no spaces). On the services every operator route needs `Authorization: Bearer <token>`, and unset means the operator API is disabled (403: fail closed); it is the operator named `operator` in the audit trail. On the console it is the token an operator signs in with, also sent to the services for actions; unset, the console is read-only (actions 403). `CHAOS_TOKEN` / `X-Chaos-Token` are gone',
+        'The operator secret, at least 16 characters (the services also require at most 256, printable ASCII without spaces). On the services every operator route needs `Authorization: Bearer <token>`, and unset means the operator API is disabled (403: fail closed); it is the operator named `operator` in the audit trail. On the console it is the token an operator signs in with, also sent to the services for actions; unset, the console is read-only (actions 403). `CHAOS_TOKEN` / `X-Chaos-Token` are gone',
       OPERATOR_TOKENS:
         'Coupon and red-packet services: named operators, `alice:<token>,bob:<token>` (names of letters, digits, `_.-`, at most 32; each token 16–256 printable characters, no commas; names and tokens unique), accepted beside `OPERATOR_TOKEN`. The name is what the audit trail (`GET /operator-actions`) and the action log record; tokens are compared in constant time, each of them every time',
       CHAOS_ENABLED:
