@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configVariables, consoleConfigVariables } from '@app/config';
-import { configVariableNames, describeField, renderConfigReference } from './config-reference';
 import { z } from 'zod';
+import { configVariableNames, describeField, renderConfigReference } from './config-reference';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,5 +21,7 @@ describe('the generated configuration reference', () => {
     expect(describeField(z.coerce.number().int().min(1).max(10_000).default(64))).toEqual({ fallback: '64', accepts: '1–10,000' });
     expect(describeField(z.enum(['classic', 'quorum']).default('classic'))).toEqual({ fallback: 'classic', accepts: '`classic`, `quorum`' });
     expect(describeField(z.string().optional())).toEqual({ fallback: undefined, accepts: undefined });
+    expect(describeField(z.string().min(16).max(256).optional())).toEqual({ fallback: undefined, accepts: '16–256 characters' });
+    expect(describeField(z.string().default('1s').transform((v) => v.length).describe('a duration').optional())).toEqual({ fallback: '1s', accepts: 'a duration' });
   });
 });

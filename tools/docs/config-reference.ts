@@ -28,39 +28,54 @@ type Def = { type: string; innerType?: Schema; in?: Schema; defaultValue?: unkno
 
 const defOf = (schema: Schema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-/** The default and the accepted values of one schema field, read from zod's definition. */
+/**
+ * The default and the accepted values of one schema field, read from zod's definition: the first
+ * `.describe()` on the way down names what it accepts, else the base type's checks do.
+ */
 export function describeField(schema: Schema): { fallback?: string; accepts?: string } {
-  let def = defOf(schema);
+  let current = schema;
   let fallback: string | undefined;
+  let described: string | undefined;
   // Unwrap: a transform's input side, defaults and optionals, down to the base type.
   for (;;) {
-    if (def.type === 'pipe' && def.in) def = defOf(def.in);
+    described ??= current.description;
+    const def = defOf(current);
+    if (def.type === 'pipe' && def.in) current = def.in;
     else if (def.type === 'default' && def.innerType) {
       fallback ??= String(def.defaultValue);
-      def = defOf(def.innerType);
-    } else if (def.type === 'optional' && def.innerType) def = defOf(def.innerType);
+      current = def.innerType;
+    } else if (def.type === 'optional' && def.innerType) current = def.innerType;
     else break;
   }
-  return { fallback, accepts: acceptsOf(def) };
+  return { fallback, accepts: described ?? acceptsOf(defOf(current)) };
 }
 
+type Check = { check: string; value?: number; minimum?: number; maximum?: number };
+
 function acceptsOf(def: Def): string | undefined {
+  const checks = (def.checks ?? []).map((c) => defOf(c) as unknown as Check);
+  const find = (name: string) => checks.find((c) => c.check === name);
+  const n = (value: number) => value.toLocaleString('en-US');
   if (def.type === 'enum' && def.entries) {
     const values = Object.values(def.entries);
     if (values.includes('true') && values.includes('false')) return '`true` / `false` (or `1` / `0`, `yes` / `no`)';
     return values.map((v) => `\`${v}\``).join(', ');
   }
   if (def.type === 'number') {
-    const bound = (check: string) =>
-      (def.checks ?? []).map((c) => defOf(c) as unknown as { check: string; value: number }).find((c) => c.check === check)?.value;
-    const min = bound('greater_than');
-    const max = bound('less_than');
-    const range = (n: number | undefined) => (n === undefined ? '' : n.toLocaleString('en-US'));
-    if (min !== undefined && max !== undefined) return `${range(min)}–${range(max)}`;
-    if (min !== undefined) return `≥ ${range(min)}`;
+    const min = find('greater_than')?.value;
+    const max = find('less_than')?.value;
+    if (min !== undefined && max !== undefined) return `${n(min)}–${n(max)}`;
+    if (min !== undefined) return `≥ ${n(min)}`;
     return 'a number';
   }
   if (def.type === 'string' && def.format === 'url') return 'an http(s) URL';
+  if (def.type === 'string') {
+    const min = find('min_length')?.minimum;
+    const max = find('max_length')?.maximum;
+    if (min !== undefined && max !== undefined) return `${n(min)}–${n(max)} characters`;
+    if (min !== undefined) return `at least ${n(min)} characters`;
+    if (max !== undefined) return `at most ${n(max)} characters`;
+  }
   return undefined;
 }
 
@@ -178,23 +193,26 @@ export function renderConfigReference(): string {
   return lines.join('\n');
 }
 
+/** One value for all readers, or each value with the readers that share it ("services: …; console: …"). */
+function perReader(facts: VariableFacts[], show: (fact: VariableFacts) => string): string {
+  const groups = new Map<string, VariableFacts[]>();
+  for (const fact of facts) groups.set(show(fact), [...(groups.get(show(fact)) ?? []), fact]);
+  if (groups.size === 1) return [...groups.keys()][0]!;
+  return [...groups].map(([value, group]) => `${readers(group)}: ${value}`).join('; ');
+}
+
 function defaults(facts: VariableFacts[]): string {
-  const show = (v: string | undefined) => (v === undefined ? '*(unset)*' : v === '' ? '*(empty)*' : `\`${v}\``);
-  const distinct = [...new Set(facts.map((f) => f.fallback))];
-  if (distinct.length === 1) return show(distinct[0]);
-  return facts.map((f) => `${f.reader}: ${show(f.fallback)}`).join('; ');
+  return perReader(facts, (f) => (f.fallback === undefined ? '*(unset)*' : f.fallback === '' ? '*(empty)*' : `\`${f.fallback}\``));
 }
 
 function accepts(facts: VariableFacts[]): string {
-  const distinct = [...new Set(facts.map((f) => f.accepts ?? ''))];
-  if (distinct.length === 1) return distinct[0] || '—';
-  return facts.map((f) => `${f.reader}: ${f.accepts ?? 'text'}`).join('; ');
+  return perReader(facts, (f) => f.accepts ?? '—');
 }
 
 function readers(facts: VariableFacts[]): string {
   const set = new Set(facts.map((f) => f.reader));
-  if (set.size === 3 && !set.has('console')) return 'services';
   if (set.size === 4) return 'all';
+  if (set.size === 3 && !set.has('console')) return 'services';
   return READERS.filter((r) => set.has(r)).join(', ');
 }
 

@@ -72,6 +72,22 @@ describe('the documentation', () => {
     expect(missing).toEqual([]);
   });
 
+  it('reaches every page of docs/ from the README', () => {
+    const reached = new Set<string>();
+    const queue = [join(ROOT, 'README.md')];
+    while (queue.length > 0) {
+      const page = queue.shift()!;
+      if (reached.has(page)) continue;
+      reached.add(page);
+      for (const { target } of markdownLinks(read(page))) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+        const file = resolve(dirname(page), decodeURI(target.split('#')[0]!));
+        if (file.endsWith('.md') && existsSync(file)) queue.push(file);
+      }
+    }
+    expect(pages.filter((p) => !reached.has(p)).map(rel)).toEqual([]);
+  });
+
   it('never points outside the repository for its facts', () => {
     const outside = pages.filter((p) => /\.\.\/shared\/|FACTS\.md/.test(stripCode(read(p)))).map(rel);
     expect(outside).toEqual([]);
