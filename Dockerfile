@@ -1,5 +1,5 @@
 # One image for the three services; compose picks the entry point with `command`.
-# Node.js 24 (LTS, maintained until April 2028; 22 and 26 are tested too, README "Support matrix").
+# Node.js 24 (LTS, maintained until April 2028; 22 and 26 are tested too, docs/containers.md).
 # NODE_IMAGE picks another Node.js image, e.g. `--build-arg NODE_IMAGE=node:26-trixie-slim`.
 # Build stage: all dependencies, compile. Runtime stage: production dependencies only, non-root.
 ARG NODE_IMAGE=node:24-trixie-slim

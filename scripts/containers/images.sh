@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run compose:images`: builds, on this machine, every image docker-compose.yml names that
-# cannot be pulled here, tagged with exactly the names the compose file uses (see README
-# "Containers"). Idempotent: an image is rebuilt only when its content key changed (its build
+# cannot be pulled here, tagged with exactly the names the compose file uses (see
+# docs/containers.md). Idempotent: an image is rebuilt only when its content key changed (its build
 # context, its base image, the Node.js version); the project's own image is built by compose from
 # the Dockerfile (the layer cache makes a second run quick).
 #   1. debian:trixie-slim   `debootstrap --variant=minbase trixie`, imported

@@ -10,7 +10,7 @@ import { runScenario, Verdict } from '../../tools/scenario/scenario';
 import { waitFor } from '../support/wait-for';
 import { ComposeProject } from './compose-project';
 
-/** The single-node demo: every service of docker-compose.yml but Grafana and Jaeger (no Debian package, see README "Containers"). */
+/** The single-node demo: every service of docker-compose.yml but Grafana and Jaeger (no Debian package, see docs/containers.md). */
 const DEMO = ['rabbitmq', 'order-db', 'coupon-db', 'red-packet-db', 'order-service', 'coupon-service', 'red-packet-service', 'console', 'prometheus'];
 const CLUSTER = ['rabbit-1', 'rabbit-2', 'rabbit-3', ...['order', 'coupon', 'red-packet'].flatMap((s) => [`${s}-service-c1`, `${s}-service-c2`])];
 /** Published by machine.override.yml: the system broker holds 5672 on this machine. */
@@ -23,9 +23,9 @@ const composeFile = parse(readFileSync(join(__dirname, '..', '..', 'docker-compo
 const brokerAccount = (service: string) => new URL(composeFile.services[service].environment?.RABBITMQ_URL?.split(',')[0] ?? '');
 
 /**
- * The README's compose demo, run for real on a Docker engine (`npm run compose:images` builds what
+ * The README's compose demo (docs/containers.md), run for real on a Docker engine (`npm run compose:images` builds what
  * it needs): `docker compose up` of the committed file, the demo story through the published ports
- * (pay, break the coupon database both ways the README offers, heal, the scenario's verdict), the
+ * (pay, break the coupon database both ways docs/demo.md offers, heal, the scenario's verdict), the
  * console's ledger, then the cluster profile with a broker container killed mid-flow, and `down -v`.
  */
 describe('docker compose: the demo on a real engine', () => {
@@ -57,7 +57,7 @@ describe('docker compose: the demo on a real engine', () => {
     project.dispose();
   }, 240_000);
 
-  it('starts every service healthy, on the README ports', async () => {
+  it('starts every service healthy, on the documented ports', async () => {
     for (const port of [3000, 3001, 3002]) expect((await fetch(`${url(port)}/health`)).status).toBe(200);
     const page = await fetch(url(3003));
     expect(page.status).toBe(200);

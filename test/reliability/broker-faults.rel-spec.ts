@@ -50,7 +50,7 @@ describe('reliability: broker faults', () => {
       await system.load(300, {
         fault: async () => {
           // Both bindings change while no publish is in flight: with one queue still bound, the
-          // broker routes to it and acks, and `mandatory` cannot tell (see README, Limits).
+          // broker routes to it and acks, and `mandatory` cannot tell (see docs/guarantees.md, Limits).
           await system.withRelayHeld(() =>
             withChannel(async (channel) => {
               for (const q of queues) await channel.unbindQueue(q, exchange, 'payment.succeeded');

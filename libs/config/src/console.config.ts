@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { amqpUrl, checked, Env, namePrefix, parseEnv, port } from './env';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { logLevelsFrom, LogLevelName } from './service.config';
@@ -17,13 +17,15 @@ const duration = (fallback: string, min: number) =>
       }
       ctx.addIssue({ code: 'custom', message: `must be a duration of at least ${min}ms, e.g. "1s"` });
       return z.NEVER;
-    });
+    })
+    .describe(`a duration ≥ ${formatDuration(min)}`);
 
 const httpUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: 'must be an http:// or https:// URL' })
+    .describe('an http(s) URL')
     .transform((v) => v.replace(/\/+$/, ''));
 
 const consoleSchema = z.object({
@@ -68,3 +70,6 @@ export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
     logLevels: logLevelsFrom(e.LOG_LEVEL),
   };
 }
+
+/** The schema the console is read with: the generated configuration reference reads it. */
+export const consoleEnvSchema = consoleSchema;

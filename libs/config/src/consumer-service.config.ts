@@ -9,6 +9,7 @@ import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-serv
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 import {
   DEFAULT_RETRY_LADDER,
+  LADDER_FORMAT,
   duration,
   faultSpec,
   ladder,
@@ -106,7 +107,7 @@ const sharedSchema = z.object({
   LOG_LEVEL: logLevel,
   ...observabilityShape,
   ...httpServerShape,
-  RETRY_LADDER: parsedWith(parseLadder, DEFAULT_RETRY_LADDER),
+  RETRY_LADDER: parsedWith(parseLadder, DEFAULT_RETRY_LADDER).describe(LADDER_FORMAT),
   PAUSE_ON_DEPENDENCY_DOWN: bool(true),
   INBOX_RETENTION: duration('30d', 1),
   DEAD_LETTER_RETENTION: duration('30d', 1),
@@ -206,3 +207,6 @@ function inboxRetention(shared: Shared, retryLadderMs: number[]): number {
   }
   return shared.INBOX_RETENTION;
 }
+
+/** The schemas a consumer service is read with (own variables under its prefix, shared ones): the generated configuration reference reads them. */
+export const consumerEnvSchemas = { own: ownSchema, shared: sharedSchema };

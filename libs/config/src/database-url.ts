@@ -38,10 +38,10 @@ export function parseDatabaseUrl(text: string): DatabaseSettings {
   };
 }
 
-export const databaseUrl = (fallback: string) => parsedWith(parseDatabaseUrl, fallback);
+export const databaseUrl = (fallback: string) => parsedWith(parseDatabaseUrl, fallback).describe('a mysql:// URL');
 
 /** An optional URL of the same form (no default): unset gives `undefined`. */
-export const optionalDatabaseUrl = parsedWith(parseDatabaseUrl).optional();
+export const optionalDatabaseUrl = parsedWith(parseDatabaseUrl).describe('a mysql:// URL').optional();
 
 /**
  * The account migrations run with (`*_DB_MIGRATION_URL`): it must reach the same server and

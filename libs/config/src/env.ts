@@ -90,7 +90,8 @@ export const amqpUrl = (fallback: string) =>
     .default(fallback)
     .refine((v) => v.split(',').every((part) => /^amqps?:\/\/[^\s,]+$/.test(part.trim()) && URL.canParse(part.trim())), {
       message: 'must be an amqp:// or amqps:// URL, or several separated by commas',
-    });
+    })
+    .describe('amqp:// or amqps:// URLs, comma-separated');
 
 /** Resource names (exchanges, queues) are prefixed so that test runs never touch the demo's. */
 export const namePrefix = z

@@ -22,8 +22,8 @@ const KEY_ID = /^[a-z0-9-]{1,32}$/;
 const MIN_SECRET = 32;
 
 export const eventSigningShape = {
-  EVENT_SIGNING_KEYS: z.string().optional(),
-  EVENT_SIGNING_KEY_ID: z.string().optional(),
+  EVENT_SIGNING_KEYS: z.string().describe('`key-id:secret` pairs, comma-separated').optional(),
+  EVENT_SIGNING_KEY_ID: z.string().describe('a key id of EVENT_SIGNING_KEYS').optional(),
 };
 
 /**

@@ -19,7 +19,8 @@ export interface HttpServerConfig {
 const host = z
   .string()
   .default('127.0.0.1')
-  .refine((value) => isIP(value) !== 0 || /^[a-z0-9]([a-z0-9.-]{0,252})$/i.test(value), 'must be an IP address or a host name');
+  .refine((value) => isIP(value) !== 0 || /^[a-z0-9]([a-z0-9.-]{0,252})$/i.test(value), 'must be an IP address or a host name')
+  .describe('an IP address or a host name');
 
 export const httpServerShape = {
   HOST: host,

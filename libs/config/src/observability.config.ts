@@ -17,7 +17,7 @@ export interface ObservabilityConfig {
   /**
    * The library instrumentations turned on: OTEL_NODE_ENABLED_INSTRUMENTATIONS less
    * OTEL_NODE_DISABLED_INSTRUMENTATIONS. `mysql2` (a span per SQL statement) is the only one, and off
-   * by default: see the README's "Cost of metrics and tracing".
+   * by default: see docs/performance.md, "Cost of metrics and tracing".
    */
   instrumentations: Instrumentation[];
 }
@@ -30,7 +30,8 @@ const instrumentationList = z
   .string()
   .default('')
   .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(INSTRUMENTATIONS, { message: `may list ${INSTRUMENTATIONS.join(', ')}` })));
+  .pipe(z.array(z.enum(INSTRUMENTATIONS, { message: `may list ${INSTRUMENTATIONS.join(', ')}` })))
+  .describe(`${INSTRUMENTATIONS.map((name) => `\`${name}\``).join(', ')}, comma-separated`);
 
 export const TRACES_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 export type TracesSampler = (typeof TRACES_SAMPLERS)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFaultSpec } from '@app/faults';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { ConfigError, parsedWith } from './env';
 
 /** The schema pieces every service's configuration is built from. */
@@ -11,7 +11,7 @@ export const duration = (fallback: string, min = 0) =>
     const ms = parseDuration(text);
     if (ms < min) throw new Error(`must be at least ${min}ms`);
     return ms;
-  }, fallback);
+  }, fallback).describe(min > 0 ? `a duration ≥ ${formatDuration(min)}` : 'a duration');
 
 /** The seeds' 16 delay levels (RocketMQ's schedule up to 30 minutes). */
 export const DEFAULT_RETRY_LADDER = '1s,5s,10s,30s,1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,20m,30m';
@@ -31,7 +31,10 @@ export function parseLadder(text: string): number[] {
   return levels;
 }
 
-export const ladder = parsedWith(parseLadder);
+/** What a ladder variable accepts, in words (the configuration reference shows it). */
+export const LADDER_FORMAT = 'durations, comma-separated (each 100ms–24h, at most 32)';
+
+export const ladder = parsedWith(parseLadder).describe(LADDER_FORMAT);
 
 /** TEST_CRASH_AT (test only): a fault point armed to kill or throw, see @app/faults. */
 export const faultSpec = parsedWith(parseFaultSpec).optional();
@@ -56,6 +59,7 @@ export interface OperatorCredential {
  */
 export const operatorTokens = z
   .string()
+  .describe('`name:token` pairs, comma-separated')
   .optional()
   .transform((value, ctx): OperatorCredential[] => {
     if (value === undefined || value.trim() === '') return [];

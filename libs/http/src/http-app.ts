@@ -34,7 +34,7 @@ export interface HttpAppOptions {
  * only, JSON errors, shutdown hooks (SIGTERM stops consumers and the relay before connections close).
  *
  * On Fastify rather than Express: the order service answers two requests per order, and the HTTP
- * stack was a fifth of its CPU under load (see README, Performance).
+ * stack was a fifth of its CPU under load (see docs/performance.md).
  */
 /**
  * Errors Fastify raises before routing (a malformed URL: FST_ERR_BAD_URL) in the one error shape,

@@ -17,8 +17,8 @@ type Traced = FastifyRequest & { [SPAN]?: { span: Span; active: Context } | null
  *   body was read and before the answer).
  *
  * Hooks rather than a Nest interceptor: a global interceptor wraps every HTTP request and every
- * message handler in an RxJS pipeline, costlier than the spans themselves (README, "Cost of metrics
- * and tracing"); hooks touch HTTP requests only.
+ * message handler in an RxJS pipeline, costlier than the spans themselves (docs/performance.md, "Cost of
+ * metrics and tracing"); hooks touch HTTP requests only.
  */
 export function installHttpServerSpans(instance: FastifyInstance, tracer: Tracer): void {
   instance.decorateRequest(SPAN, null);

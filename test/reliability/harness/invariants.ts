@@ -22,7 +22,7 @@ const GRANTS = [
 ] as const;
 
 /**
- * The invariants, read after the drain (the README lists them): every order a client was told is
+ * The invariants, read after the drain (docs/reliability.md lists them): every order a client was told is
  * paid is paid and has exactly one coupon and one red packet; no grant for an unpaid order; no
  * half-committed work; no unsent outbox row; empty queues; exactly the dead letters expected,
  * each with its error; no service exit the scenario did not cause.

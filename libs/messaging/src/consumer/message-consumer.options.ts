@@ -40,7 +40,7 @@ export interface MessageConsumerOptions<T> {
   handle: (value: T, context: DeliveryContext) => Promise<HandleOutcome>;
   /** A retry ladder ending in the dead-letter queue, or hold (the dead-letter handler: the end of the line). */
   policy: FailurePolicy;
-  /** Pause consuming while failures say the dependency is down (see README, "Dependency down"). */
+  /** Pause consuming while failures say the dependency is down (see docs/architecture.md, "Dependency down"). */
   pauseOnDependencyDown: boolean;
   /** Resolves when the dependency answers again; polled while paused. */
   probe?: () => Promise<void>;

@@ -6,7 +6,7 @@ import { buildTopology } from './topology';
 const URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
- * On the test broker (3.10 or 4.0, see README "Support matrix"): a letter the DLQ's handler keeps
+ * On the test broker (3.10 or 4.0, see docs/containers.md, "Support matrix"): a letter the DLQ's handler keeps
  * requeueing (it cannot store it yet) stays in a quorum DLQ however often it comes back. Without
  * `queueOptionsFor`, RabbitMQ 4.0 drops it after its 21st delivery.
  */
