@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { boundaries } from './tools/lint/boundaries.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'results/**', '*.js'] },
+  { ignores: ['dist/**', 'libs/*/dist/**', 'node_modules/**', 'coverage/**', 'results/**', '*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
