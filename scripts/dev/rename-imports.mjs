@@ -52,7 +52,8 @@ rewrite(path.join(root, 'tsconfig.json'), (text) =>
 // jest.config.js: one name left in the mapper.
 rewrite(path.join(root, 'jest.config.js'), (text) =>
   text
-    .replace(`'^@(?:app|${SCOPE.slice(1)})/([a-z-]+)$'`, `'^${SCOPE}/([a-z-]+)$'`)
+    // A function replacement: a string one would read the `$'` in the pattern as "text after the match".
+    .replace(`'^@(?:app|${SCOPE.slice(1)})/([a-z-]+)$'`, () => `'^${SCOPE}/([a-z-]+)$'`)
     .replace(/ *\/\/ Both names of a library[^\n]*\n *\/\/ scripts\/dev\/rename-imports[^\n]*\n/, `  // A library's package name resolves to its sources.\n`),
 );
 rewrite(path.join(root, 'eslint.config.mjs'), (text) => text.replace(alias, `${SCOPE}/$1`).replace('@app/<name>', `${SCOPE}/<name>`));
