@@ -29,5 +29,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.rel-spec.ts', '**/*.cluster-spec.ts', '**/*.compose-spec.ts', 'test/**/*.ts', 'libs/*/test/**/*.ts', 'tools/harness/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', fetch: 'readonly' } } },
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } } },
 );

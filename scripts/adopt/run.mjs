@@ -13,6 +13,7 @@
 //
 // Environment: RABBITMQ_URL (amqp://guest:guest@127.0.0.1:5672), TEST_MYSQL_URL
 // (mysql://root@127.0.0.1:3306), ADOPT_KEEP=1 keeps the app's folder for a look.
+/* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

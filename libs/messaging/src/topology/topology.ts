@@ -127,7 +127,7 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
     try {
       checkRetryLadder(consumer.retryLadderMs);
     } catch (error) {
-      throw new Error(`retry ladder of ${consumer.queue}: ${(error as Error).message}`);
+      throw new Error(`retry ladder of ${consumer.queue}: ${(error as Error).message}`, { cause: error });
     }
     const deadLetterQueue = deadLetterQueueName(consumer.queue);
     const moveExchange = moveExchangeName(consumer.queue);
