@@ -6,10 +6,11 @@ ARG NODE_IMAGE=node:24-trixie-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY apps ./apps
+# The workspace packages before npm ci: it links each libs/<name> as node_modules/@reliable-payments/<name>.
 COPY libs ./libs
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json tsconfig.package.json nest-cli.json ./
+COPY apps ./apps
 COPY tools ./tools
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
@@ -20,5 +21,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The services import the packages by name: node_modules/@reliable-payments/* link to libs/*/dist.
+COPY --from=build --chown=node:node /app/libs ./libs
 USER node
 CMD ["node", "--enable-source-maps", "dist/apps/order-service/src/main.js"]

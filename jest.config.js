@@ -22,7 +22,9 @@ const shared = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|zod)/)'],
-  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // Both names of a library resolve to its sources: @reliable-payments/<name> (its package) and, until
+  // scripts/dev/rename-imports.mjs has run over every branch, the old alias @app/<name>.
+  moduleNameMapper: { '^@(?:app|reliable-payments)/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };
 

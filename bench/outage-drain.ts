@@ -39,7 +39,7 @@ export async function measureOutageDrain(
   const [[drained]] = (await system.pools.coupon.query<RowDataPacket[]>(
     'SELECT COUNT(*) AS n, TIMESTAMPDIFF(MICROSECOND, MIN(issued_at), MAX(issued_at)) / 1e6 AS s FROM coupons WHERE issued_at >= ?',
     [new Date(healedAt)],
-  )) as any;
+  )) as unknown as [[{ n: string | number; s: string | number | null }]];
   const drainBacklog = Number(drained.n);
   const drainPerSecond = drainBacklog > 1 && Number(drained.s) > 0 ? (drainBacklog - 1) / Number(drained.s) : Number.NaN;
   return { during, from, to, drainBacklog, drainPerSecond };

@@ -83,6 +83,13 @@ export async function runRawBaseline(options: {
   }
 }
 
+/** An outbox row as the raw relay claims it. */
+interface OutboxRow {
+  id: number;
+  message_id: string;
+  payload: string;
+}
+
 function publishConfirmed(channel: ConfirmChannel, exchange: string, key: string, body: Buffer, messageId: string): Promise<void> {
   return new Promise((resolve, reject) =>
     channel.publish(exchange, key, body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) => (error ? reject(error) : resolve())),
@@ -129,10 +136,10 @@ async function endToEndRun(
       try {
         await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
         await conn.beginTransaction();
-        const [rows] = (await conn.query('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [options.batch])) as any;
+        const [rows] = (await conn.query('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [options.batch])) as unknown as [OutboxRow[]];
         claimed = rows.length;
-        await Promise.all(rows.map((r: any) => publishConfirmed(publisher, exchange, 'payment.succeeded', Buffer.from(r.payload), r.message_id)));
-        if (claimed) await conn.query('UPDATE outbox SET sent_at = NOW(3) WHERE id IN (?)', [rows.map((r: any) => r.id)]);
+        await Promise.all(rows.map((r) => publishConfirmed(publisher, exchange, 'payment.succeeded', Buffer.from(r.payload), r.message_id)));
+        if (claimed) await conn.query('UPDATE outbox SET sent_at = NOW(3) WHERE id IN (?)', [rows.map((r) => r.id)]);
         await conn.commit();
       } finally {
         conn.release();

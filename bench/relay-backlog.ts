@@ -26,7 +26,7 @@ export async function measureRelayBacklog(system: BenchSystem, backlog: number):
 
 /** `count` payment events as the order service writes them: the same OutboxWriter, 500 rows to a statement. */
 async function fillOutbox(pool: Pool, count: number): Promise<void> {
-  const sql: OutboxSql = { query: async <T>(query: string, parameters?: any) => (await pool.query(query, parameters))[0] as T };
+  const sql: OutboxSql = { query: async <T>(query: string, parameters?: unknown[]) => (await pool.query(query, parameters))[0] as T };
   const writer = new OutboxWriter();
   const now = new Date();
   const messages = Array.from({ length: count }, () => {

@@ -1,13 +1,17 @@
 // The architecture's import rules as one ESLint rule (`boundaries/imports`):
 //   - apps never import other apps; libraries never import apps;
-//   - a library is imported only through its public entry, `@app/<name>` (no deep paths, no
-//     relative paths into another library);
+//   - a library is imported only through its public entry, its package name
+//     `@reliable-payments/<name>` (or the old alias `@app/<name>` until scripts/dev/rename-imports.mjs
+//     has run; no deep paths, no relative paths into another library);
 //   - a library may import only the libraries listed for it in LIBRARY_LAYERS, which names each
 //     library's allowed dependencies. A library missing from it is an error, and the map itself is
 //     checked to be acyclic when this file loads, so the graph stays a stack of layers.
 // Tests (`*.spec.ts`, `*.e2e-spec.ts`, `libs/*/test/**`) may reach test helpers; the rules above
 // still hold for what they import from apps and libraries.
 import path from 'node:path';
+
+/** The npm scope of the libraries' packages (libs/<name>/package.json: `@reliable-payments/<name>`). */
+export const SCOPE = '@reliable-payments';
 
 /** Each library and the libraries it may import (lower layers first). */
 export const LIBRARY_LAYERS = {
@@ -64,9 +68,9 @@ export function createImportsRule(layers = LIBRARY_LAYERS) {
         if (typeof source !== 'string') return;
         const report = (why) => context.report({ node, messageId: 'violation', data: { why } });
         let target;
-        if (source.startsWith('@app/')) {
+        if (source.startsWith('@app/') || source.startsWith(`${SCOPE}/`)) {
           const [, name, ...rest] = source.split('/');
-          if (rest.length > 0) return report(`import "${source}": libraries are imported through their public entry, "@app/${name}"`);
+          if (rest.length > 0) return report(`import "${source}": libraries are imported through their public entry, "${SCOPE}/${name}"`);
           target = { kind: 'lib', name, alias: true };
         } else if (source.startsWith('.')) {
           target = unitOf(root, path.resolve(path.dirname(file), source));
@@ -75,11 +79,11 @@ export function createImportsRule(layers = LIBRARY_LAYERS) {
         if (target.kind === 'app' && target.name !== self.name && self.kind === 'app') return report(`apps never import other apps ("${source}" is in apps/${target.name})`);
         if (target.kind === 'app' && self.kind === 'lib') return report(`libraries never import apps ("${source}" is in apps/${target.name})`);
         if (target.kind !== 'lib' || target.name === self.name) return;
-        if (!target.alias) return report(`import "${source}": reach libs/${target.name} through "@app/${target.name}", not a relative path`);
+        if (!target.alias) return report(`import "${source}": reach libs/${target.name} through "${SCOPE}/${target.name}", not a relative path`);
         if (self.kind === 'lib' && !test) {
           const allowed = layers[self.name];
           if (!allowed) return report(`libs/${self.name} is not declared in LIBRARY_LAYERS (tools/lint/boundaries.mjs)`);
-          if (!allowed.includes(target.name)) return report(`libs/${self.name} may not import @app/${target.name} (allowed: ${allowed.join(', ') || 'none'}; see tools/lint/boundaries.mjs)`);
+          if (!allowed.includes(target.name)) return report(`libs/${self.name} may not import ${SCOPE}/${target.name} (allowed: ${allowed.join(', ') || 'none'}; see tools/lint/boundaries.mjs)`);
         }
       };
       return {

@@ -25,14 +25,14 @@ describe('architecture boundaries (lint rule)', () => {
   });
 
   it('refuses a library importing one above it (the graph stays acyclic)', () => {
-    expect(violations('libs/messaging/src/message-consumer.ts', '@app/dead-letters')).toEqual([expect.stringContaining('libs/messaging may not import @app/dead-letters')]);
+    expect(violations('libs/messaging/src/message-consumer.ts', '@app/dead-letters')).toEqual([expect.stringContaining('libs/messaging may not import @reliable-payments/dead-letters')]);
     expect(violations('libs/config/src/env.ts', '@app/messaging')).toEqual([expect.stringContaining('may not import')]);
   });
 
   it('refuses deep and relative imports into another library', () => {
     expect(violations('libs/outbox/src/outbox.relay.ts', '@app/messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('public entry')]);
-    expect(violations('libs/outbox/src/outbox.relay.ts', '../../messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('through "@app/messaging"')]);
-    expect(violations('apps/order-service/src/main.ts', '../../../libs/messaging/src')).toEqual([expect.stringContaining('through "@app/messaging"')]);
+    expect(violations('libs/outbox/src/outbox.relay.ts', '../../messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
+    expect(violations('apps/order-service/src/main.ts', '../../../libs/messaging/src')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
   });
 
   it('refuses apps importing apps and libraries importing apps', () => {

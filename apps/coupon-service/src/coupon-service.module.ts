@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
@@ -16,6 +17,8 @@ export class CouponServiceModule {
     return {
       module: CouponServiceModule,
       imports: [
+        // Once per application: the dead-letter re-drive jobs and retention run on it.
+        ScheduleModule.forRoot(),
         ConsumerServiceModule.forRoot(config, {
           consumer: COUPON_CONSUMER,
           entities: [Coupon],

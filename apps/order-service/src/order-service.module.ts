@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { OrderServiceConfig } from '@app/config';
 import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
 import { FaultsModule } from '@app/faults';
 import { HealthModule, OpenApiModule, OperatorAuthModule } from '@app/http';
 import { MessagingModule } from '@app/messaging';
 import { MetricsModule, OutboxMetrics } from '@app/metrics';
-import { AddOutboxTraceparent1763700000600, CreateOutbox1763700000000, OutboxModule } from '@app/outbox';
+import { OUTBOX_MIGRATIONS, OutboxModule } from '@app/outbox';
 import { classifyMysqlError, DatabaseModule } from '@app/persistence';
 import { CreateOrders1763700000200 } from './migrations/1763700000200-create-orders';
 import { LedgerReadIndexes1763700000700 } from './migrations/1763700000700-ledger-read-indexes';
@@ -21,11 +22,13 @@ export class OrderServiceModule {
     return {
       module: OrderServiceModule,
       imports: [
+        // Once per application: the outbox relay's safety-net poll runs on it.
+        ScheduleModule.forRoot(),
         OperatorAuthModule.register({ token: config.operatorToken }),
         FaultsModule.register(config.faults),
         DatabaseModule.forService(config, {
           entities: [Order],
-          migrations: [CreateOutbox1763700000000, CreateOrders1763700000200, AddOutboxTraceparent1763700000600, LedgerReadIndexes1763700000700, CreateIdempotencyKeys1765000000000],
+          migrations: [...OUTBOX_MIGRATIONS, CreateOrders1763700000200, LedgerReadIndexes1763700000700, CreateIdempotencyKeys1765000000000],
         }),
         MessagingModule.forRootAsync({
           useFactory: () => ({

@@ -2,7 +2,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
 import { startConsumerService } from '@app/consumer-service';
 import { RED_PACKET_CONSUMER } from '@app/contracts';
-import type { SpanExporter } from '@app/tracing';
+import { SpanExporter, Tracing } from '@app/tracing';
 import { RedPacketServiceModule } from './red-packet-service.module';
 
 export const loadRedPacketServiceConfig = (env?: Env) =>
@@ -10,5 +10,5 @@ export const loadRedPacketServiceConfig = (env?: Env) =>
 
 /** Starts the red-packet service; used by main.ts and by tests that run it in-process. */
 export function startRedPacketService(config: ConsumerServiceConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {
-  return startConsumerService((c, chaos) => RedPacketServiceModule.register(c, chaos), config, logger, spanExporter);
+  return startConsumerService((c, chaos) => RedPacketServiceModule.register(c, chaos), config, new Tracing(config.observability, spanExporter), logger);
 }

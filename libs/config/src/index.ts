@@ -5,6 +5,7 @@
  */
 export * from './env';
 export * from './duration';
+export * from './retry-ladder';
 export * from './database-url';
 export * from './service.config';
 export * from './console.config';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseFaultSpec } from '@app/faults';
 import { formatDuration, parseDuration } from './duration';
 import { ConfigError, parsedWith } from './env';
+import { checkRetryLadder } from './retry-ladder';
 
 /** The schema pieces every service's configuration is built from. */
 
@@ -24,11 +25,7 @@ export function parseLadder(text: string): number[] {
     .filter((part) => part.length > 0)
     .map((part) => parseDuration(part));
   if (levels.length === 0) throw new Error('must list at least one delay, e.g. 1s,5s,30s');
-  if (levels.length > 32) throw new Error('may list at most 32 delays');
-  for (const ms of levels) {
-    if (ms < 100 || ms > 86_400_000) throw new Error('each delay must be between 100ms and 24h');
-  }
-  return levels;
+  return checkRetryLadder(levels);
 }
 
 /** What a ladder variable accepts, in words (the configuration reference shows it). */

@@ -2,30 +2,19 @@ import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ChaosModule, ChaosOptions } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import {
-  ClassifyDeadLetters1765100000100,
-  CreateDeadLetters1763700000500,
-  DeadLetter,
-  DeadLetterAlerts,
-  DeadLettersModule,
-  DeadLettersService,
-  IndexDeadLettersRedrivenAt1763800000200,
-  RecordDeadLetterEdits1765100000200,
-  RedriveJob,
-  CreateRedriveJobs1765100000400,
-} from '@app/dead-letters';
+import { DEAD_LETTERS_ENTITIES, DEAD_LETTERS_MIGRATIONS, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
 import { FaultsModule } from '@app/faults';
 import {
-  CreateOperatorActions1765100000300,
   HealthContributor,
   HealthModule,
   HealthReport,
+  OPERATOR_AUDIT_ENTITIES,
+  OPERATOR_AUDIT_MIGRATIONS,
   OpenApiModule,
-  OperatorAction,
   OperatorAuditModule,
   OperatorAuthModule,
 } from '@app/http';
-import { CreateInbox1763700000100, IndexInboxProcessedAt1763800000100, InboxModule } from '@app/inbox';
+import { INBOX_MIGRATIONS, InboxModule } from '@app/inbox';
 import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
 import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
 import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
@@ -82,20 +71,11 @@ function imports(
     FaultsModule.register(config.faults),
     ChaosModule.register(chaos),
     DatabaseModule.forService(config, {
-      entities: [DeadLetter, RedriveJob, OperatorAction, ...definition.entities],
-      migrations: [
-        CreateInbox1763700000100,
-        CreateDeadLetters1763700000500,
-        IndexInboxProcessedAt1763800000100,
-        IndexDeadLettersRedrivenAt1763800000200,
-        ClassifyDeadLetters1765100000100,
-        RecordDeadLetterEdits1765100000200,
-        CreateOperatorActions1765100000300,
-        CreateRedriveJobs1765100000400,
-        ...definition.migrations,
-      ],
+      entities: [...DEAD_LETTERS_ENTITIES, ...OPERATOR_AUDIT_ENTITIES, ...definition.entities],
+      // Each library's own migrations (TypeORM runs them in timestamp order), then the service's.
+      migrations: [...INBOX_MIGRATIONS, ...DEAD_LETTERS_MIGRATIONS, ...OPERATOR_AUDIT_MIGRATIONS, ...definition.migrations],
     }),
-    InboxModule.register({
+    InboxModule.forRoot({
       batchSize: config.consumer.batchSize,
       retentionMs: config.consumer.inboxRetentionMs,
       cleanupIntervalMs: config.consumer.retentionCleanupIntervalMs,
@@ -125,7 +105,7 @@ function imports(
         },
       }),
     }),
-    DeadLettersModule.register({ consumer: name, event: definition.consumer.event, ...config.deadLetters }),
+    DeadLettersModule.forRoot({ consumer: name, event: definition.consumer.event, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
     OpenApiModule.register({ title: name, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
     ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),

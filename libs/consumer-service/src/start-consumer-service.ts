@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { ChaosOptions, FaultProxy } from '@app/chaos';
 import { ConsumerServiceConfig } from '@app/config';
 import { startServiceApp } from '@app/http';
-import { SpanExporter } from '@app/tracing';
+import { Tracing } from '@app/tracing';
 
 /**
  * Starts a consumer service. With CHAOS_ENABLED, its database traffic goes through an in-process
@@ -12,8 +12,9 @@ import { SpanExporter } from '@app/tracing';
 export async function startConsumerService(
   register: (config: ConsumerServiceConfig, chaos: ChaosOptions) => DynamicModule,
   config: ConsumerServiceConfig,
+  /** The application's tracer (a library never makes one). */
+  tracing: Tracing,
   logger?: LoggerService | false,
-  spanExporter?: SpanExporter,
 ): Promise<INestApplication> {
   let effective = config;
   const chaos: ChaosOptions = { enabled: config.chaos.enabled };
@@ -22,7 +23,7 @@ export async function startConsumerService(
     effective = { ...config, database: { ...config.database, host: '127.0.0.1', port: chaos.databaseProxy.port } };
   }
   try {
-    return await startServiceApp(register(effective, chaos), config, logger, spanExporter);
+    return await startServiceApp(register(effective, chaos), config, tracing, logger);
   } catch (error) {
     await chaos.databaseProxy?.stop();
     throw error;

@@ -28,3 +28,4 @@ export * from './redrive-job.entity';
 export * from './create-redrive-jobs.migration';
 export * from './redrive-jobs.service';
 export * from './rate-pacer';
+export * from './dead-letters.migrations';

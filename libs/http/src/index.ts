@@ -25,3 +25,4 @@ export * from './operator/audit/operator-action.entity';
 export * from './operator/audit/create-operator-actions.migration';
 export * from './operator/audit/operator-actions.service';
 export * from './operator/audit/operator-audit.module';
+export * from './operator/audit/operator-audit.migrations';

@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { HttpServerConfig, LogLevelName, logLevelsFrom, ObservabilityConfig } from '@app/config';
-import { SpanExporter, Tracing, TracingModule } from '@app/tracing';
+import { Tracing, TracingModule } from '@app/tracing';
 import { startHttpApp } from './http-app';
 
 /** What every service's configuration says about its HTTP app. */
@@ -13,9 +13,10 @@ export interface ServiceAppConfig {
 
 /**
  * Starts one of the three services the same way: its port, its log level and format (`service` on
- * every line), and its tracer (off unless configured; `spanExporter` lets a test collect spans).
+ * every line), and the tracer the application made (`new Tracing(config.observability)`: off
+ * unless configured). The tracer is the application's, never this library's: one per process.
  */
-export function startServiceApp(module: Type<unknown> | DynamicModule, config: ServiceAppConfig, logger?: LoggerService | false, spanExporter?: SpanExporter): Promise<INestApplication> {
+export function startServiceApp(module: Type<unknown> | DynamicModule, config: ServiceAppConfig, tracing: Tracing, logger?: LoggerService | false): Promise<INestApplication> {
   return startHttpApp(module, {
     port: config.port,
     http: config.http,
@@ -23,6 +24,6 @@ export function startServiceApp(module: Type<unknown> | DynamicModule, config: S
     logLevels: logLevelsFrom(config.logLevel),
     service: config.observability.serviceName,
     logFormat: config.observability.logFormat,
-    imports: [TracingModule.register(new Tracing(config.observability, spanExporter))],
+    imports: [TracingModule.register(tracing)],
   });
 }

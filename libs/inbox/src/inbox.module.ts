@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, Optional } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject, Injectable, Module, Optional } from '@nestjs/common';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
@@ -50,14 +50,13 @@ export class Inbox {
   }
 }
 
-@Module({})
-export class InboxModule {
-  static register(options: InboxOptions): DynamicModule {
-    return {
-      module: InboxModule,
-      global: true,
-      providers: [{ provide: INBOX_OPTIONS, useValue: options }, Inbox, InboxRetention],
-      exports: [Inbox],
-    };
-  }
-}
+/** `forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`, global unless `isGlobal: false`. */
+export const { ConfigurableModuleClass: InboxModuleBase, OPTIONS_TYPE: INBOX_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE: INBOX_ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<InboxOptions>({ optionsInjectionToken: INBOX_OPTIONS })
+    .setClassMethodName('forRoot')
+    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+    .build();
+
+/** `Inbox` for handlers, and the retention sweep of processed ids. */
+@Module({ providers: [Inbox, InboxRetention], exports: [Inbox] })
+export class InboxModule extends InboxModuleBase {}

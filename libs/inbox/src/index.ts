@@ -12,3 +12,4 @@ export * from './inbox.retention';
 export * from './index-inbox-processed-at.migration';
 export * from './inbox.options';
 export * from './rename-inbox-consumer';
+export * from './inbox.migrations';

@@ -10,3 +10,4 @@ export * from './outbox.relay';
 export * from './outbox.options';
 export * from './outbox.module';
 export * from './backoff';
+export * from './outbox.migrations';

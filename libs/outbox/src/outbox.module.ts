@@ -1,25 +1,23 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxScheduler } from './outbox.scheduler';
 import { OutboxWriter } from './outbox.writer';
 
-/** Transactional outbox: `OutboxWriter` inside business transactions, `OutboxRelay` to the broker. */
-@Module({})
-export class OutboxModule {
-  static forRootAsync(options: { inject?: Array<string | symbol | Function>; useFactory: (...args: any[]) => OutboxOptions }): DynamicModule {
-    return {
-      module: OutboxModule,
-      global: true,
-      imports: [ScheduleModule.forRoot()],
-      providers: [
-        { provide: OUTBOX_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-        OutboxWriter,
-        OutboxRelay,
-        OutboxScheduler,
-      ],
-      exports: [OutboxWriter, OutboxRelay],
-    };
-  }
-}
+/** `forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`, global unless `isGlobal: false`. */
+export const { ConfigurableModuleClass: OutboxModuleBase, OPTIONS_TYPE: OUTBOX_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE: OUTBOX_ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<OutboxOptions>({ optionsInjectionToken: OUTBOX_OPTIONS })
+    .setClassMethodName('forRoot')
+    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+    .build();
+
+/**
+ * Transactional outbox: `OutboxWriter` inside business transactions, `OutboxRelay` to the broker.
+ * The relay's timers come from `@nestjs/schedule`: the application imports `ScheduleModule.forRoot()`
+ * once (a library importing it would start a second scheduler registry).
+ */
+@Module({
+  providers: [OutboxWriter, OutboxRelay, OutboxScheduler],
+  exports: [OutboxWriter, OutboxRelay],
+})
+export class OutboxModule extends OutboxModuleBase {}

@@ -71,9 +71,10 @@ export class DatabaseModule {
     });
   }
 
+  /** `useFactory` receives the `inject`ed providers in order (method syntax: typed parameters, no `any`). */
   static forRootAsync(options: {
     inject?: Array<string | symbol | Function>;
-    useFactory: (...args: any[]) => DatabaseModuleOptions;
+    useFactory(...args: unknown[]): DatabaseModuleOptions;
   }): DynamicModule {
     return {
       module: DatabaseModule,

@@ -2,10 +2,8 @@ import { RequestMethod, Type } from '@nestjs/common';
 import { GUARDS_METADATA, HEADERS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { z } from 'zod';
+import { OperatorGuard } from '../operator/operator.guard';
 import { ZodValidationPipe } from '../zod-validation.pipe';
-
-/** Path prefixes of the operator contract: guarded by `Authorization: Bearer <OPERATOR_TOKEN>`. */
-export const OPERATOR_PATHS = ['/dead-letters', '/chaos'];
 
 type JsonSchema = Record<string, unknown>;
 
@@ -23,6 +21,7 @@ export interface DeclaredRoute {
   operationId: string;
   successStatus: number;
   contentType?: string;
+  /** Guarded by OperatorGuard (`@OperatorRoute()` or `@UseGuards(OperatorGuard)`, on the class or the method). */
   operator: boolean;
   params: Array<{ name: string; schema?: z.ZodType }>;
   query?: z.ZodType;
@@ -61,7 +60,9 @@ export function declaredRoutes(controllers: Type<unknown>[]): DeclaredRoute[] {
             operationId: `${controller.name.replace(/Controller$/, '')}.${name}`,
             successStatus: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (verb === 'POST' ? 201 : 200),
             contentType: headers.find((h) => h.name.toLowerCase() === 'content-type')?.value,
-            operator: guards.some((g) => g.name === 'OperatorGuard') || OPERATOR_PATHS.some((p) => path === p || path.startsWith(`${p}/`)),
+            // From the guards Nest will run, by identity: the document says "operator" exactly
+            // where the guard is, whatever the class is called or where the route is mounted.
+            operator: guards.includes(OperatorGuard),
             params: [...path.matchAll(/:(\w+)/g)].map(([, param]) => ({
               name: param,
               schema: inputs.find((i) => i.type === RouteParamtypes.PARAM && i.data === param)?.schema,

@@ -55,7 +55,7 @@ describe('routeFailure (retry policy → where a failed delivery goes)', () => {
   });
 
   it('refuses a policy of zero, negative or fractional delays', () => {
-    expect(() => retryPolicy([0])).toThrow('positive whole milliseconds');
+    expect(() => retryPolicy([0])).toThrow('each delay must be between 100ms and 24h');
     expect(() => retryPolicy([1.5])).toThrow();
     expect(retryPolicy([1_000]).onExhausted).toBe('dead-letter');
   });

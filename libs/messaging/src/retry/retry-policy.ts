@@ -1,3 +1,5 @@
+import { checkRetryLadder } from '@app/config';
+
 /**
  * What happens to a message whose handler failed, as a value. A consumer of events climbs a
  * ladder of delays (one delay queue per level, `buildTopology`) and, when the levels run out,
@@ -21,8 +23,7 @@ export type FailurePolicy = RetryPolicy | HoldPolicy;
 
 /** A ladder of delays that ends in the dead-letter queue, e.g. `retryPolicy([1000, 5000, 30000])`. */
 export function retryPolicy(levelsMs: readonly number[]): RetryPolicy {
-  if (levelsMs.some((ms) => !Number.isSafeInteger(ms) || ms <= 0)) throw new Error('retry levels must be positive whole milliseconds');
-  return { kind: 'ladder', levelsMs: [...levelsMs], onExhausted: 'dead-letter' };
+  return { kind: 'ladder', levelsMs: checkRetryLadder(levelsMs), onExhausted: 'dead-letter' };
 }
 
 export const HOLD: HoldPolicy = { kind: 'hold' };

@@ -194,9 +194,9 @@ describe('buildTopology', () => {
     );
   });
 
-  it.each([[0], [-1000], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])('rejects a retry delay of %p ms', (delayMs) => {
+  it.each([[0], [-1000], [1.5], [99], [86_400_001], [Number.NaN], [Number.POSITIVE_INFINITY]])('rejects a retry delay of %p ms', (delayMs) => {
     expect(() => buildTopology([consumer({ retryLadderMs: [1000, delayMs] })])).toThrow(
-      'retry ladder of coupon.payment-succeeded must hold positive whole milliseconds',
+      'retry ladder of coupon.payment-succeeded: each delay must be',
     );
   });
 });

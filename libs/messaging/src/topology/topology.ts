@@ -1,4 +1,4 @@
-import { formatDuration } from '@app/config';
+import { checkRetryLadder, formatDuration } from '@app/config';
 
 export type QueueType = 'classic' | 'quorum';
 
@@ -123,8 +123,11 @@ export function buildTopology(consumers: ConsumerDeclaration[]): Topology {
 
   for (const consumer of consumers) {
     if (routes.has(consumer.queue)) throw new Error(`two consumers declare queue ${consumer.queue}`);
-    if (consumer.retryLadderMs.some((ms) => !Number.isSafeInteger(ms) || ms <= 0)) {
-      throw new Error(`retry ladder of ${consumer.queue} must hold positive whole milliseconds`);
+    // The same check as RETRY_LADDER's and retryPolicy's (checkRetryLadder), for declarations built by hand.
+    try {
+      checkRetryLadder(consumer.retryLadderMs);
+    } catch (error) {
+      throw new Error(`retry ladder of ${consumer.queue}: ${(error as Error).message}`, { cause: error });
     }
     const deadLetterQueue = deadLetterQueueName(consumer.queue);
     const moveExchange = moveExchangeName(consumer.queue);
