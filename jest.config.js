@@ -22,9 +22,8 @@ const shared = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|zod)/)'],
-  // Both names of a library resolve to its sources: @reliable-payments/<name> (its package) and, until
-  // scripts/dev/rename-imports.mjs has run over every branch, the old alias @app/<name>.
-  moduleNameMapper: { '^@(?:app|reliable-payments)/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // A library's package name resolves to its sources.
+  moduleNameMapper: { '^@reliable-payments/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };
 

@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createPool, RowDataPacket } from 'mysql2/promise';
-import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@app/contracts';
+import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@reliable-payments/contracts';
 import { ServiceProcess } from '../tools/process/service-process';
 import { RunNamespace } from '../tools/harness/run-namespace';
 import { testMysql } from '../tools/harness/test-servers';

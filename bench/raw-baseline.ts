@@ -1,7 +1,7 @@
 import { connect, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
-import { paymentSucceededV1 } from '@app/contracts';
+import { paymentSucceededV1 } from '@reliable-payments/contracts';
 import { pacedLoad } from '../tools/harness/paced-load';
 import { testMysql } from '../tools/harness/test-servers';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@app/contracts';
-import { OutboxSql, OutboxWriter } from '@app/outbox';
+import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, paymentSucceededV1 } from '@reliable-payments/contracts';
+import { OutboxSql, OutboxWriter } from '@reliable-payments/outbox';
 import { BenchSystem } from './bench-system';
 
 /** The user id of the backlog's events: their rows are told apart from the orders' by it. */

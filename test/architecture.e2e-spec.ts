@@ -22,14 +22,14 @@ describe('architecture boundaries in npm run lint', () => {
   it('fails on planted violations and names them', async () => {
     const tag = randomBytes(4).toString('hex');
     const planted = {
-      [`libs/messaging/src/planted-${tag}.ts`]: "import { DeadLetterStore } from '@app/dead-letters';\nexport const planted = DeadLetterStore;\n",
+      [`libs/messaging/src/planted-${tag}.ts`]: "import { DeadLetterStore } from '@reliable-payments/dead-letters';\nexport const planted = DeadLetterStore;\n",
       [`apps/coupon-service/src/planted-${tag}.ts`]: "import { Order } from '../../order-service/src/orders/order.entity';\nexport const planted = Order;\n",
     };
     try {
       for (const [file, text] of Object.entries(planted)) writeFileSync(path.join(root, file), text);
       const result = await lint(Object.keys(planted));
       expect(result.code).toBe(1);
-      expect(result.output).toContain('libs/messaging may not import @app/dead-letters');
+      expect(result.output).toContain('libs/messaging may not import @reliable-payments/dead-letters');
       expect(result.output).toContain('apps never import other apps');
       expect(result.output).not.toContain('Parsing error');
     } finally {

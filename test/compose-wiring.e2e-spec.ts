@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { configVariables, consoleConfigVariables, Env } from '@app/config';
-import { CONSUMERS } from '@app/contracts';
-import { consumerQueue } from '@app/messaging';
+import { configVariables, consoleConfigVariables, Env } from '@reliable-payments/config';
+import { CONSUMERS } from '@reliable-payments/contracts';
+import { consumerQueue } from '@reliable-payments/messaging';
 import { brokerDefinitions, matchesRabbitPasswordHash, runtimeGrant } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';

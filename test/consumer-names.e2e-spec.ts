@@ -1,4 +1,4 @@
-import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { paymentEvent, systemWithPublisher } from './support/raw-publisher';
 import { consumerStats } from './support/test-system';
 import { waitFor } from './support/wait-for';

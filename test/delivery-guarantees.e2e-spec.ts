@@ -1,6 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { FaultProxy } from '@app/chaos';
-import { MessagingService } from '@app/messaging';
+import { FaultProxy } from '@reliable-payments/chaos';
+import { MessagingService } from '@reliable-payments/messaging';
 import { consumerStats, createAndPay, http, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 import { testAmqpEndpoint, testAmqpUrlVia } from '../tools/harness/test-servers';

@@ -1,5 +1,5 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { FaultProxy } from '@app/chaos';
+import { FaultProxy } from '@reliable-payments/chaos';
 import { consumerStats, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';

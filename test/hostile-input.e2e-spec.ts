@@ -1,7 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '@app/config';
+import { ConfigError } from '@reliable-payments/config';
 import { loadCouponServiceConfig } from '../apps/coupon-service/src/coupon-service.app';
 import { paymentEvent, RawPublisher, systemWithPublisher } from './support/raw-publisher';
 import { asOperator, http, RunningService, TEST_OPERATOR_TOKEN, TestSystem } from './support/test-system';

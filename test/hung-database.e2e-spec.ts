@@ -1,4 +1,4 @@
-import { FaultProxy } from '@app/chaos';
+import { FaultProxy } from '@reliable-payments/chaos';
 import { http, RunningService, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 import { mysqlUrl, testMysql } from '../tools/harness/test-servers';

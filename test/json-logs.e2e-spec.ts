@@ -1,4 +1,4 @@
-import { ServiceLogger } from '@app/http';
+import { ServiceLogger } from '@reliable-payments/http';
 import { RawPublisher } from './support/raw-publisher';
 import { TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';

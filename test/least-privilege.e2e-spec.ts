@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
-import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
-import { consumerQueue, moveExchangeName } from '@app/messaging';
+import { COUPON_CONSUMER, PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
+import { consumerQueue, moveExchangeName } from '@reliable-payments/messaging';
 import { BrokerSandbox, DatabaseAccounts } from './support/least-privilege';
 import { createAndPay, http, ServiceName, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';

@@ -1,5 +1,5 @@
 import { RawPublisher } from './support/raw-publisher';
-import { familyNames, parseSamples, sampleValue } from '@app/metrics';
+import { familyNames, parseSamples, sampleValue } from '@reliable-payments/metrics';
 import { createAndPay, RunningService, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 

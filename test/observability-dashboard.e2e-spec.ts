@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { familyNames } from '@app/metrics';
+import { familyNames } from '@reliable-payments/metrics';
 import { TestSystem } from './support/test-system';
 
 const ROOT = join(__dirname, '..');

@@ -1,4 +1,4 @@
-import { servedRoutes } from '@app/http';
+import { servedRoutes } from '@reliable-payments/http';
 import { z } from 'zod';
 import { createOrderSchema } from '../apps/order-service/src/orders/orders.dto';
 import { http, RunningService, TestSystem } from './support/test-system';

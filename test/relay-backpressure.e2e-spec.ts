@@ -1,9 +1,9 @@
 import { ChannelModel, connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { RowDataPacket } from 'mysql2/promise';
-import { FaultProxy } from '@app/chaos';
-import { PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { MessagingService } from '@app/messaging';
+import { FaultProxy } from '@reliable-payments/chaos';
+import { PAYMENT_EVENTS_EXCHANGE } from '@reliable-payments/contracts';
+import { MessagingService } from '@reliable-payments/messaging';
 import { TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 import { testAmqpEndpoint, testAmqpUrl, testAmqpUrlVia } from '../tools/harness/test-servers';

@@ -1,5 +1,5 @@
-import { DeadLettersRetention } from '@app/dead-letters';
-import { INBOX_CLEANUP_CHUNK, InboxRetention } from '@app/inbox';
+import { DeadLettersRetention } from '@reliable-payments/dead-letters';
+import { INBOX_CLEANUP_CHUNK, InboxRetention } from '@reliable-payments/inbox';
 import { TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FaultProxy } from '@app/chaos';
+import { FaultProxy } from '@reliable-payments/chaos';
 import { asOperator, consumerStats, createAndPay, http, RunningService, TestSystem } from './support/test-system';
 import { paymentEvent, RawPublisher } from './support/raw-publisher';
 import { waitFor } from './support/wait-for';

@@ -1,6 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { COUPON_CONSUMER } from '@app/contracts';
-import { consumerQueue } from '@app/messaging';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
+import { consumerQueue } from '@reliable-payments/messaging';
 import { RabbitCluster } from '../../tools/cluster/rabbit-cluster';
 import { hold } from '../reliability/harness/hold';
 import { ReliabilitySystem } from '../reliability/harness/reliability-system';

@@ -2,7 +2,7 @@ import { connect } from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded } from '@app/contracts';
+import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded } from '@reliable-payments/contracts';
 import { pacedLoad } from '../../tools/harness/paced-load';
 import { fetchTransport } from '../../tools/harness/http-transport';
 import { ServiceClient } from '../../tools/harness/service-client';

@@ -1,6 +1,6 @@
 import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { createServer } from 'node:net';
-import { loadConsoleConfig } from '@app/config';
+import { loadConsoleConfig } from '@reliable-payments/config';
 import { startConsole } from '../../apps/console/src/console.app';
 import { TEST_OPERATOR_TOKEN, TestSystem } from '../support/test-system';
 import { testAmqpUrl } from '../../tools/harness/test-servers';

@@ -1,5 +1,5 @@
-import { CONSUMERS } from '@app/contracts';
-import { consumerQueue } from '@app/messaging';
+import { CONSUMERS } from '@reliable-payments/contracts';
+import { consumerQueue } from '@reliable-payments/messaging';
 import { hold } from './harness/hold';
 import { closeAllConnections, restartBroker, withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';

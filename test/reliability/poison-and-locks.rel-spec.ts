@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
-import { COUPON_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
 import { withChannel } from './harness/broker';
 import { ReliabilitySystem } from './harness/reliability-system';
 

@@ -1,6 +1,6 @@
 import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { PaymentSucceededV1, paymentSucceededV1 } from '@app/contracts';
+import { PaymentSucceededV1, paymentSucceededV1 } from '@reliable-payments/contracts';
 import { TestSystem } from './test-system';
 import { testAmqpUrl } from '../../tools/harness/test-servers';
 

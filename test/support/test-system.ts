@@ -1,10 +1,10 @@
 import { ConsoleLogger, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { Env, loadOrderServiceConfig } from '@app/config';
-import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
-import { consumerQueue, ConsumerStatus, MessagingService } from '@app/messaging';
-import type { SpanExporter } from '@app/tracing';
+import { Env, loadOrderServiceConfig } from '@reliable-payments/config';
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
+import { consumerQueue, ConsumerStatus, MessagingService } from '@reliable-payments/messaging';
+import type { SpanExporter } from '@reliable-payments/tracing';
 import { startOrderService } from '../../apps/order-service/src/order-service.app';
 import { loadCouponServiceConfig, startCouponService } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig, startRedPacketService } from '../../apps/red-packet-service/src/red-packet-service.app';

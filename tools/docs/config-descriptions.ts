@@ -163,7 +163,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
     title: 'Tests only',
     variables: {
       TEST_CRASH_AT:
-        '`<point>[:<n>][:throw]` arms one fault point (`@app/faults`): SIGKILL the process the n-th time it passes there, or with `:throw` throw there from the n-th time on (in-process tests); see [Reliability](reliability.md#crash-points)',
+        '`<point>[:<n>][:throw]` arms one fault point (`@reliable-payments/faults`): SIGKILL the process the n-th time it passes there, or with `:throw` throw there from the n-th time on (in-process tests); see [Reliability](reliability.md#crash-points)',
     },
   },
 ];

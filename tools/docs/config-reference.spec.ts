@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configVariables, consoleConfigVariables } from '@app/config';
+import { configVariables, consoleConfigVariables } from '@reliable-payments/config';
 import { z } from 'zod';
 import { configVariableNames, describeField, renderConfigReference } from './config-reference';
 

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { consoleEnvSchema, consumerEnvSchemas, ConsumerServiceConfig, Env, loadConsoleConfig, loadOrderServiceConfig, orderEnvSchema } from '@app/config';
+import { consoleEnvSchema, consumerEnvSchemas, ConsumerServiceConfig, Env, loadConsoleConfig, loadOrderServiceConfig, orderEnvSchema } from '@reliable-payments/config';
 import { loadCouponServiceConfig } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig } from '../../apps/red-packet-service/src/red-packet-service.app';
 import { CONFIG_SECTIONS, OTHER_VARIABLES } from './config-descriptions';

@@ -1,9 +1,9 @@
 import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
-import { DEFAULT_RETRY_LADDER, Env, parseLadder } from '@app/config';
-import { CONSUMERS } from '@app/contracts';
-import { consumerExchangeNames, consumerQueue, consumerQueueNames } from '@app/messaging';
+import { DEFAULT_RETRY_LADDER, Env, parseLadder } from '@reliable-payments/config';
+import { CONSUMERS } from '@reliable-payments/contracts';
+import { consumerExchangeNames, consumerQueue, consumerQueueNames } from '@reliable-payments/messaging';
 import { MysqlServer, mysqlUrl, testAmqpUrl, testMysql, testQueueType } from './test-servers';
 
 /**

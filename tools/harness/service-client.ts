@@ -1,7 +1,7 @@
-import type { ChaosState, DatabaseFault } from '@app/chaos';
-import type { BulkRedrive, BulkRedriveResult } from '@app/dead-letters';
-import type { GrantQuery, HealthReport } from '@app/http';
-import type { ConsumerStatus } from '@app/messaging';
+import type { ChaosState, DatabaseFault } from '@reliable-payments/chaos';
+import type { BulkRedrive, BulkRedriveResult } from '@reliable-payments/dead-letters';
+import type { GrantQuery, HealthReport } from '@reliable-payments/http';
+import type { ConsumerStatus } from '@reliable-payments/messaging';
 import type { CouponView } from '../../apps/coupon-service/src/coupons/coupons.controller';
 import type { CreateOrderBody } from '../../apps/order-service/src/orders/orders.dto';
 import type { OrderView } from '../../apps/order-service/src/orders/orders.service';

@@ -1,4 +1,4 @@
-import { Env } from '@app/config';
+import { Env } from '@reliable-payments/config';
 
 /**
  * The servers tests, the reliability and cluster suites and the bench run against: one place

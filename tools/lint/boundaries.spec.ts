@@ -18,19 +18,19 @@ function violations(file: string, source: string, layers = LIBRARY_LAYERS): stri
 
 describe('architecture boundaries (lint rule)', () => {
   it('lets a library import the libraries below it through @app/<name>', () => {
-    expect(violations('libs/outbox/src/outbox.relay.ts', '@app/messaging')).toEqual([]);
+    expect(violations('libs/outbox/src/outbox.relay.ts', '@reliable-payments/messaging')).toEqual([]);
     expect(violations('libs/outbox/src/outbox.relay.ts', './backoff')).toEqual([]);
-    expect(violations('apps/order-service/src/orders/orders.service.ts', '@app/outbox')).toEqual([]);
+    expect(violations('apps/order-service/src/orders/orders.service.ts', '@reliable-payments/outbox')).toEqual([]);
     expect(violations('apps/order-service/src/orders/orders.service.ts', '../migrations/1763700000200-create-orders')).toEqual([]);
   });
 
   it('refuses a library importing one above it (the graph stays acyclic)', () => {
-    expect(violations('libs/messaging/src/message-consumer.ts', '@app/dead-letters')).toEqual([expect.stringContaining('libs/messaging may not import @reliable-payments/dead-letters')]);
-    expect(violations('libs/config/src/env.ts', '@app/messaging')).toEqual([expect.stringContaining('may not import')]);
+    expect(violations('libs/messaging/src/message-consumer.ts', '@reliable-payments/dead-letters')).toEqual([expect.stringContaining('libs/messaging may not import @reliable-payments/dead-letters')]);
+    expect(violations('libs/config/src/env.ts', '@reliable-payments/messaging')).toEqual([expect.stringContaining('may not import')]);
   });
 
   it('refuses deep and relative imports into another library', () => {
-    expect(violations('libs/outbox/src/outbox.relay.ts', '@app/messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('public entry')]);
+    expect(violations('libs/outbox/src/outbox.relay.ts', '@reliable-payments/messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('public entry')]);
     expect(violations('libs/outbox/src/outbox.relay.ts', '../../messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
     expect(violations('apps/order-service/src/main.ts', '../../../libs/messaging/src')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
   });
@@ -41,7 +41,7 @@ describe('architecture boundaries (lint rule)', () => {
   });
 
   it('refuses a library that is not declared in the layer map', () => {
-    expect(violations('libs/newcomer/src/x.ts', '@app/config')).toEqual([expect.stringContaining('not declared in LIBRARY_LAYERS')]);
+    expect(violations('libs/newcomer/src/x.ts', '@reliable-payments/config')).toEqual([expect.stringContaining('not declared in LIBRARY_LAYERS')]);
   });
 
   it('lets tests reach helpers but not break the other rules', () => {

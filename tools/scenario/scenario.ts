@@ -1,4 +1,4 @@
-import type { ConsumerServiceHealth } from '@app/consumer-service';
+import type { ConsumerServiceHealth } from '@reliable-payments/consumer-service';
 import { pacedLoad } from '../harness/paced-load';
 import { fetchTransport } from '../harness/http-transport';
 import { eventConsumerOf, ServiceClient } from '../harness/service-client';

@@ -1,6 +1,6 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
-import { ConsoleConfig } from '@app/config';
-import { startHttpApp } from '@app/http';
+import { ConsoleConfig } from '@reliable-payments/config';
+import { startHttpApp } from '@reliable-payments/http';
 import { ConsoleModule } from './console.module';
 
 /** Starts the console; used by main.ts and by tests that run it in-process. */

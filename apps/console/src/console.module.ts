@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConsoleConfig } from '@app/config';
+import { ConsoleConfig } from '@reliable-payments/config';
 import { CONSOLE_CONFIG, ConsoleServices } from './console.options';
 import { PayLoadService } from './load/pay-load.service';
 import { SnapshotService } from './snapshot/snapshot.service';

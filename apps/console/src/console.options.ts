@@ -1,5 +1,5 @@
-import { ConsoleConfig } from '@app/config';
-import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { ConsoleConfig } from '@reliable-payments/config';
+import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { ServiceClient } from './snapshot/service-client';
 
 export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { loadConsoleConfig } from '@app/config';
-import { runMain } from '@app/http';
+import { loadConsoleConfig } from '@reliable-payments/config';
+import { runMain } from '@reliable-payments/http';
 import { startConsole } from './console.app';
 
 runMain('console', () => startConsole(loadConsoleConfig()));

@@ -1,8 +1,8 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
-import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@app/config';
-import { startConsumerService } from '@app/consumer-service';
-import { COUPON_CONSUMER } from '@app/contracts';
-import { SpanExporter, Tracing } from '@app/tracing';
+import { ConsumerServiceConfig, Env, loadConsumerServiceConfig } from '@reliable-payments/config';
+import { startConsumerService } from '@reliable-payments/consumer-service';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
+import { SpanExporter, Tracing } from '@reliable-payments/tracing';
 import { CouponServiceModule } from './coupon-service.module';
 
 export const loadCouponServiceConfig = (env?: Env) =>

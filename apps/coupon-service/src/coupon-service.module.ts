@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ChaosOptions } from '@app/chaos';
-import { ConsumerServiceConfig } from '@app/config';
-import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
-import { COUPON_CONSUMER } from '@app/contracts';
+import { ChaosOptions } from '@reliable-payments/chaos';
+import { ConsumerServiceConfig } from '@reliable-payments/config';
+import { ConsumerServiceModule, GrantLedgerModule } from '@reliable-payments/consumer-service';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
 import { Coupon } from './coupons/coupon.entity';
 import { CouponsModule } from './coupons/coupons.module';
 import { CreateCoupons1763700000300 } from './migrations/1763700000300-create-coupons';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { COUPON_CONSUMER } from '@app/contracts';
-import { runMain } from '@app/http';
-import { instrumentProcess } from '@app/tracing';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
+import { runMain } from '@reliable-payments/http';
+import { instrumentProcess } from '@reliable-payments/tracing';
 import { loadCouponServiceConfig, startCouponService } from './coupon-service.app';
 
 runMain(COUPON_CONSUMER.name, () => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { loadOrderServiceConfig } from '@app/config';
-import { runMain } from '@app/http';
-import { instrumentProcess } from '@app/tracing';
+import { loadOrderServiceConfig } from '@reliable-payments/config';
+import { runMain } from '@reliable-payments/http';
+import { instrumentProcess } from '@reliable-payments/tracing';
 import { startOrderService } from './order-service.app';
 
 runMain('order-service', () => {

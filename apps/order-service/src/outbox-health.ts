@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HealthContributor, HealthReport } from '@app/http';
-import { OutboxRelay } from '@app/outbox';
+import { HealthContributor, HealthReport } from '@reliable-payments/http';
+import { OutboxRelay } from '@reliable-payments/outbox';
 
 /** Adds the outbox backlog to /health; stuck rows are flagged there and in the logs. */
 @Injectable()

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ChaosOptions } from '@app/chaos';
-import { ConsumerServiceConfig } from '@app/config';
-import { ConsumerServiceModule, GrantLedgerModule } from '@app/consumer-service';
-import { RED_PACKET_CONSUMER } from '@app/contracts';
+import { ChaosOptions } from '@reliable-payments/chaos';
+import { ConsumerServiceConfig } from '@reliable-payments/config';
+import { ConsumerServiceModule, GrantLedgerModule } from '@reliable-payments/consumer-service';
+import { RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { CreateRedPackets1763700000400 } from './migrations/1763700000400-create-red-packets';
 import { RedPacketAttemptHistory1763700000410 } from './migrations/1763700000410-red-packet-attempt-history';
 import { IndexRedPacketsUser1763800000400 } from './migrations/1763800000400-index-red-packets-user';

@@ -1,6 +1,6 @@
 import { Body, CanActivate, Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Injectable, Optional, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { OperatorActions, OperatorGuard, OperatorName, ZodValidationPipe } from '@app/http';
+import { OperatorActions, OperatorGuard, OperatorName, ZodValidationPipe } from '@reliable-payments/http';
 import { CHAOS_OPTIONS, ChaosOptions } from './chaos.options';
 import { ChaosService } from './chaos.service';
 

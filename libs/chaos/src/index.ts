@@ -1,5 +1,5 @@
 /**
- * @app/chaos — real database faults on request for the demo and tests: an in-process TCP proxy (down,
+ * @reliable-payments/chaos — real database faults on request for the demo and tests: an in-process TCP proxy (down,
  * hang, slow) and the /chaos operator routes (refused unless CHAOS_ENABLED and the operator token).
  */
 export * from './fault-proxy';

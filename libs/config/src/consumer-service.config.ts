@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FaultSpec } from '@app/faults';
+import { FaultSpec } from '@reliable-payments/faults';
 import { BrokerConfig, brokerConfig, brokerShape, DatabaseLimits } from './broker.config';
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { formatDuration } from './duration';
@@ -71,7 +71,7 @@ export interface ConsumerServiceConfig {
   /** Every operator who may sign operator routes: OPERATOR_TOKEN as `operator`, then OPERATOR_TOKENS. Empty = closed. */
   operators: OperatorCredential[];
   logLevel: LogLevelName;
-  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @app/faults). */
+  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @reliable-payments/faults). */
   faults?: FaultSpec;
   chaos: ChaosConfig;
   database: DatabaseSettings;

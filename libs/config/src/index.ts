@@ -1,5 +1,5 @@
 /**
- * @app/config — every variable each service reads, parsed and validated once at start (typed slices:
+ * @reliable-payments/config — every variable each service reads, parsed and validated once at start (typed slices:
  * broker, order service and its outbox, consumer services, console, observability). A bad value stops
  * the service with the variable's name; URLs are never echoed. Nothing else reads process.env.
  */

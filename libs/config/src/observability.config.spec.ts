@@ -1,4 +1,4 @@
-import { COUPON_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER } from '@reliable-payments/contracts';
 import { ConfigError } from './env';
 import { loadConsumerServiceConfig, loadOrderServiceConfig } from './service.config';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FaultSpec } from '@app/faults';
+import { FaultSpec } from '@reliable-payments/faults';
 import { BrokerConfig, brokerConfig, brokerShape, DatabaseLimits } from './broker.config';
 import { DatabaseSettings, databaseUrl, migrationSettings, optionalDatabaseUrl } from './database-url';
 import { checked, Env, parseEnv, port, positiveInt } from './env';
@@ -28,7 +28,7 @@ export interface OrderServiceConfig {
   /** Guards operator routes; undefined = operator API disabled (fail closed). */
   operatorToken?: string;
   logLevel: LogLevelName;
-  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @app/faults). */
+  /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @reliable-payments/faults). */
   faults?: FaultSpec;
   database: DatabaseSettings;
   /** ORDER_DB_MIGRATION_URL: the DDL account, used only at start to create the database and migrate. */

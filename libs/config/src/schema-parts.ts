@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFaultSpec } from '@app/faults';
+import { parseFaultSpec } from '@reliable-payments/faults';
 import { formatDuration, parseDuration } from './duration';
 import { ConfigError, parsedWith } from './env';
 import { checkRetryLadder } from './retry-ladder';
@@ -33,7 +33,7 @@ export const LADDER_FORMAT = 'durations, comma-separated (each 100ms–24h, at m
 
 export const ladder = parsedWith(parseLadder).describe(LADDER_FORMAT);
 
-/** TEST_CRASH_AT (test only): a fault point armed to kill or throw, see @app/faults. */
+/** TEST_CRASH_AT (test only): a fault point armed to kill or throw, see @reliable-payments/faults. */
 export const faultSpec = parsedWith(parseFaultSpec).optional();
 
 /** OPERATOR_TOKEN: guards every operator route; unset disables them (403). Sent as `Authorization: Bearer`. */

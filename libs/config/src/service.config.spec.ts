@@ -1,4 +1,4 @@
-import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { ConfigError } from './env';
 import { DEFAULT_RETRY_LADDER, loadConsumerServiceConfig, loadOrderServiceConfig, parseLadder } from './service.config';
 

@@ -1,9 +1,9 @@
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import { ChaosModule, ChaosOptions } from '@app/chaos';
-import { ConsumerServiceConfig } from '@app/config';
-import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@app/contracts';
-import { DEAD_LETTERS_ENTITIES, DEAD_LETTERS_MIGRATIONS, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@app/dead-letters';
-import { FaultsModule } from '@app/faults';
+import { ChaosModule, ChaosOptions } from '@reliable-payments/chaos';
+import { ConsumerServiceConfig } from '@reliable-payments/config';
+import { ConsumerDescriptor, PAYMENT_EVENTS_EXCHANGE } from '@reliable-payments/contracts';
+import { DEAD_LETTERS_ENTITIES, DEAD_LETTERS_MIGRATIONS, DeadLetterAlerts, DeadLettersModule, DeadLettersService } from '@reliable-payments/dead-letters';
+import { FaultsModule } from '@reliable-payments/faults';
 import {
   HealthContributor,
   HealthModule,
@@ -13,11 +13,11 @@ import {
   OpenApiModule,
   OperatorAuditModule,
   OperatorAuthModule,
-} from '@app/http';
-import { INBOX_MIGRATIONS, InboxModule } from '@app/inbox';
-import { consumerQueue, MessagingModule, retryPolicy } from '@app/messaging';
-import { ConsumerMetricsExporter, MetricsModule } from '@app/metrics';
-import { classifyMysqlError, DatabaseModule, probeDatabase } from '@app/persistence';
+} from '@reliable-payments/http';
+import { INBOX_MIGRATIONS, InboxModule } from '@reliable-payments/inbox';
+import { consumerQueue, MessagingModule, retryPolicy } from '@reliable-payments/messaging';
+import { ConsumerMetricsExporter, MetricsModule } from '@reliable-payments/metrics';
+import { classifyMysqlError, DatabaseModule, probeDatabase } from '@reliable-payments/persistence';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { OperatorRoute, ZodValidationPipe } from '@app/http';
+import { OperatorRoute, ZodValidationPipe } from '@reliable-payments/http';
 import { GrantLedgerService } from './grant-ledger.service';
 
 const uuid = z.uuid({ message: 'must be a UUID' });

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { formatDuration } from '@app/config';
-import { MessagingService, parseAttemptHistory } from '@app/messaging';
+import { formatDuration } from '@reliable-payments/config';
+import { MessagingService, parseAttemptHistory } from '@reliable-payments/messaging';
 
 export const GRANT_LEDGER_OPTIONS = Symbol('GRANT_LEDGER_OPTIONS');
 export interface GrantLedgerOptions {

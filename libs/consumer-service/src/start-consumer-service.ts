@@ -1,8 +1,8 @@
 import { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
-import { ChaosOptions, FaultProxy } from '@app/chaos';
-import { ConsumerServiceConfig } from '@app/config';
-import { startServiceApp } from '@app/http';
-import { Tracing } from '@app/tracing';
+import { ChaosOptions, FaultProxy } from '@reliable-payments/chaos';
+import { ConsumerServiceConfig } from '@reliable-payments/config';
+import { startServiceApp } from '@reliable-payments/http';
+import { Tracing } from '@reliable-payments/tracing';
 
 /**
  * Starts a consumer service. With CHAOS_ENABLED, its database traffic goes through an in-process

@@ -4,7 +4,7 @@ import { PaymentSucceeded } from './payment-succeeded.event';
 /**
  * A service that consumes an event, under its one name. The name is the service's name (logs,
  * traces, metrics, broker connection and broker user), the key of its inbox rows (dedupe) and
- * the stem of its queues (`consumerQueue` in @app/messaging derives them from name and event).
+ * the stem of its queues (`consumerQueue` in @reliable-payments/messaging derives them from name and event).
  * Renaming a consumer therefore renames its queues and its inbox key: both need a migration.
  */
 export interface ConsumerDescriptor<Name extends string = string> {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OperatorActions } from '@app/http';
-import { runInTransaction } from '@app/persistence';
+import { OperatorActions } from '@reliable-payments/http';
+import { runInTransaction } from '@reliable-payments/persistence';
 import { DeadLetter } from './dead-letter.entity';
 import { DeadLetterNotFoundError, DeadLetterNotPendingError } from './dead-letters.errors';
 import { DeadLetterView, summaryOf, toView } from './dead-letter.view';

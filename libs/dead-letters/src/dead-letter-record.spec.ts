@@ -1,5 +1,5 @@
 import { ConsumeMessage } from 'amqplib';
-import { FailureHeaders } from '@app/messaging';
+import { FailureHeaders } from '@reliable-payments/messaging';
 import { clampAttempts, clampDate, clampText, letterFromMessage, MAX_STORED_HEADERS_CHARS, stubLetter } from './dead-letter-record';
 
 function message(headers: Record<string, unknown>, content = Buffer.from('{}'), messageId: unknown = 'm-1'): ConsumeMessage {

@@ -1,6 +1,6 @@
 import { ConsumeMessage } from 'amqplib';
 import { createHash } from 'node:crypto';
-import { FailureHeaders, PUBLISH_ID_HEADER } from '@app/messaging';
+import { FailureHeaders, PUBLISH_ID_HEADER } from '@reliable-payments/messaging';
 import { DeadLetter } from './dead-letter.entity';
 import { failureFingerprint } from './failure-fingerprint';
 import { orderIdOfPayload } from './order-id-of-payload';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { OperatorActions } from '@app/http';
-import { MessagingService, redriveHeaders, signatureHeaders } from '@app/messaging';
-import { runInTransaction } from '@app/persistence';
+import { OperatorActions } from '@reliable-payments/http';
+import { MessagingService, redriveHeaders, signatureHeaders } from '@reliable-payments/messaging';
+import { runInTransaction } from '@reliable-payments/persistence';
 import { DeadLetter } from './dead-letter.entity';
 import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterEditUnsignableError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
 import { validateEditedPayload } from './edited-payload';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
-import { HandleOutcome, MessagingService, Outcome } from '@app/messaging';
+import { HandleOutcome, MessagingService, Outcome } from '@reliable-payments/messaging';
 import { DeadLetterStore } from './dead-letter.store';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 

@@ -1,4 +1,4 @@
-import { FailureHeaders } from '@app/messaging';
+import { FailureHeaders } from '@reliable-payments/messaging';
 import { DeadLetter, DeadLetterStatus } from './dead-letter.entity';
 
 /**

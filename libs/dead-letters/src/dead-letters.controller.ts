@@ -1,7 +1,7 @@
 import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { OperatorActions, OperatorName, OperatorRoute, ZodValidationPipe } from '@app/http';
+import { OperatorActions, OperatorName, OperatorRoute, ZodValidationPipe } from '@reliable-payments/http';
 import { DeadLetterDiscarder } from './dead-letter-discarder';
 import { DeadLetterRedriver, MAX_BULK_LIMIT } from './dead-letter-redriver';
 import {

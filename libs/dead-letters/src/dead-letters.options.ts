@@ -1,5 +1,5 @@
-import { DeadLetterConfig } from '@app/config';
-import { EventContract } from '@app/contracts';
+import { DeadLetterConfig } from '@reliable-payments/config';
+import { EventContract } from '@reliable-payments/contracts';
 
 export const DEAD_LETTERS_OPTIONS = Symbol('DEAD_LETTERS_OPTIONS');
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RetentionSweeper } from '@app/persistence';
+import { RetentionSweeper } from '@reliable-payments/persistence';
 import { DEAD_LETTERS_OPTIONS, DeadLettersOptions } from './dead-letters.options';
 
 /** Rows deleted per statement: short transactions that never hold many locks at once. */

@@ -1,4 +1,4 @@
-import { paymentSucceededV1, PaymentSucceeded } from '@app/contracts';
+import { paymentSucceededV1, PaymentSucceeded } from '@reliable-payments/contracts';
 import { DeadLetterEditInvalidError, validateEditedPayload } from './edited-payload';
 
 describe('validateEditedPayload', () => {

@@ -1,4 +1,4 @@
-import { EventContract } from '@app/contracts';
+import { EventContract } from '@reliable-payments/contracts';
 
 /** Why an operator's edited payload cannot be sent; nothing was changed. */
 export class DeadLetterEditInvalidError extends Error {

@@ -1,5 +1,5 @@
 /**
- * @app/dead-letters — the end of the line for one consumer: every message in its DLQ is stored (values
+ * @reliable-payments/dead-letters — the end of the line for one consumer: every message in its DLQ is stored (values
  * clamped; a stub when the database refuses it whole), alerted (rate-limited, retried, signed), listed
  * and re-driven by operators (guarded, snapshot-bounded, never twice), and kept until re-driven.
  */

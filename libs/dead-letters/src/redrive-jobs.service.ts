@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OperatorActions } from '@app/http';
-import { runInTransaction } from '@app/persistence';
+import { OperatorActions } from '@reliable-payments/http';
+import { runInTransaction } from '@reliable-payments/persistence';
 import { BulkRedrive, DeadLetterRedriver, includesPoison } from './dead-letter-redriver';
 import { RedriveJob } from './redrive-job.entity';
 

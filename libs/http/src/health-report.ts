@@ -1,4 +1,4 @@
-import type { ConsumerStatus } from '@app/messaging';
+import type { ConsumerStatus } from '@reliable-payments/messaging';
 
 /** The database as `/health` probes it. */
 export type DatabaseCheck = { status: 'up' } | { status: 'down'; error: string };

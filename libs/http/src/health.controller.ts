@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Logger, Optional, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { MessagingService } from '@app/messaging';
-import { probeDatabase } from '@app/persistence';
+import { MessagingService } from '@reliable-payments/messaging';
+import { probeDatabase } from '@reliable-payments/persistence';
 import { BrokerCheck, DatabaseCheck, HealthReport } from './health-report';
 
 /** Extra, service-specific facts for `/health` (e.g. the outbox backlog). Never decides up/down. */

@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { HttpServerConfig } from '@app/config';
+import { HttpServerConfig } from '@reliable-payments/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AddressInfo } from 'node:net';

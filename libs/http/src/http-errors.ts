@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { classifyError } from '@app/errors';
-import { classifyMysqlError } from '@app/persistence';
+import { classifyError } from '@reliable-payments/errors';
+import { classifyMysqlError } from '@reliable-payments/persistence';
 
 /** The reason phrase of a status ("Bad Request"): what every error's `error` field says, never a class name. */
 export function statusName(statusCode: number): string {

@@ -1,4 +1,4 @@
-import { HttpServerConfig } from '@app/config';
+import { HttpServerConfig } from '@reliable-payments/config';
 
 /** What a service uses when its configuration gives no HTTP settings (tests of the HTTP layer alone). */
 export const DEFAULT_HTTP_SERVER: HttpServerConfig = {

@@ -1,5 +1,5 @@
 /**
- * @app/http — what every service's HTTP side shares: the Fastify app (JSON only, an empty body is no
+ * @reliable-payments/http — what every service's HTTP side shares: the Fastify app (JSON only, an empty body is no
  * body, JSON errors named by status), the operator guard (bearer token, constant time, fail closed),
  * /health, /health/live, /health/ready, OpenAPI from the zod pipes, JSON logs.
  */

@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
-import { HttpServerConfig, LogLevelName, logLevelsFrom, ObservabilityConfig } from '@app/config';
-import { Tracing, TracingModule } from '@app/tracing';
+import { HttpServerConfig, LogLevelName, logLevelsFrom, ObservabilityConfig } from '@reliable-payments/config';
+import { Tracing, TracingModule } from '@reliable-payments/tracing';
 import { startHttpApp } from './http-app';
 
 /** What every service's configuration says about its HTTP app. */

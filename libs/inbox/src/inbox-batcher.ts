@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
-import { FaultHooks, NO_FAULTS } from '@app/faults';
-import { GroupCommit, insertRows, isDatabaseUnavailable } from '@app/persistence';
+import { FaultHooks, NO_FAULTS } from '@reliable-payments/faults';
+import { GroupCommit, insertRows, isDatabaseUnavailable } from '@reliable-payments/persistence';
 import { insertInboxRows } from './inbox';
 import { insertUnlessPresent, processOnce } from './process-once';
 

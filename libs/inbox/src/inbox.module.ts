@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder, Inject, Injectable, Module, Optional } from '@nestjs/common';
-import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@reliable-payments/faults';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { InboxBatcher, InsertOutcome } from './inbox-batcher';

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { isDuplicateKeyError } from '@app/persistence';
+import { isDuplicateKeyError } from '@reliable-payments/persistence';
 
 /**
  * Records that `consumer` processed `messageId`, inside the caller's transaction. Returns false

@@ -1,5 +1,5 @@
 /**
- * @app/inbox — exactly-once effect per (consumer, message id): the inbox row and the handler's writes
+ * @reliable-payments/inbox — exactly-once effect per (consumer, message id): the inbox row and the handler's writes
  * commit in one transaction (the consumer acks only after it), group-committed across the messages a
  * consumer handles at once; rows kept for INBOX_RETENTION.
  */

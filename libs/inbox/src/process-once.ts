@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
-import { FaultHooks, NO_FAULTS } from '@app/faults';
-import { insertRows, isDuplicateKeyError, runInTransaction } from '@app/persistence';
+import { FaultHooks, NO_FAULTS } from '@reliable-payments/faults';
+import { insertRows, isDuplicateKeyError, runInTransaction } from '@reliable-payments/persistence';
 import { recordInInbox } from './inbox';
 
 /**

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { EventContract } from '@app/contracts';
+import { EventContract } from '@reliable-payments/contracts';
 import { DeliveryContext, HandleOutcome } from './consumer/message-consumer.options';
 
 /** The shape of a handler of events of type T: a mismatch with the contract does not compile. */

@@ -1,5 +1,5 @@
 /**
- * @app/messaging — reliable messaging on RabbitMQ (amqplib), the library owning every ack decision.
+ * @reliable-payments/messaging — reliable messaging on RabbitMQ (amqplib), the library owning every ack decision.
  *
  * Promises: a publish resolves only when the broker confirmed it and did not return it
  * (`publishing/`); the whole topology (exchanges, queues, retry levels, dead-letter queues) is

@@ -8,8 +8,8 @@ import {
   Optional,
 } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
-import { TRACER } from '@app/tracing';
-import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@app/faults';
+import { TRACER } from '@reliable-payments/tracing';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@reliable-payments/faults';
 import { ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { AmqpConnection } from './connection/amqp-connection';
 import { ConfirmedPublisher } from './publishing/confirmed-publisher';

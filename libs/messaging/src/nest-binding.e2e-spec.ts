@@ -3,7 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { Observable, tap } from 'rxjs';
-import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
+import { PAYMENT_EVENTS_EXCHANGE, PaymentSucceeded, PaymentSucceededV1 } from '@reliable-payments/contracts';
 import { paymentEvent, RawPublisher } from '../../../test/support/raw-publisher';
 import { waitFor } from '../../../test/support/wait-for';
 import { ConsumeEvent, DeliveryContext, MessagingModule, MessagingService, Outcome, retryPolicy } from './index';

@@ -1,4 +1,4 @@
-import { ConsumerObserver, MessagingService } from '@app/messaging';
+import { ConsumerObserver, MessagingService } from '@reliable-payments/messaging';
 import { DataSource } from 'typeorm';
 import { ConsumerMetricsExporter } from './consumer.metrics';
 import { MetricsRegistry } from './metrics.registry';

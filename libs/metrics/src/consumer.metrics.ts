@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { ConsumerObserver, MessagingService } from '@app/messaging';
+import { ConsumerObserver, MessagingService } from '@reliable-payments/messaging';
 import { MetricsRegistry } from './metrics.registry';
 
 type Snapshot = ReturnType<MessagingService['status']>['consumers'][number];

@@ -1,5 +1,5 @@
 /**
- * @app/metrics — GET /metrics in the Prometheus format (prom-client): process and Node.js metrics, HTTP
+ * @reliable-payments/metrics — GET /metrics in the Prometheus format (prom-client): process and Node.js metrics, HTTP
  * durations by route template, the outbox and consumer families; bounded labels (no ids), counters read
  * on scrape so the hot path pays only for its histograms.
  */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { OutboxRelay, RelayObserver } from '@app/outbox';
+import { OutboxRelay, RelayObserver } from '@reliable-payments/outbox';
 import { MetricsRegistry } from './metrics.registry';
 import { publishFailureReason } from './publish-failure-reason';
 

@@ -1,4 +1,4 @@
-import { PublishError } from '@app/messaging';
+import { PublishError } from '@reliable-payments/messaging';
 import { publishFailureReason } from './publish-failure-reason';
 
 describe('publishFailureReason', () => {

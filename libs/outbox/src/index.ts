@@ -1,5 +1,5 @@
 /**
- * @app/outbox — the transactional outbox: a row written in the business transaction (no broker I/O in
+ * @reliable-payments/outbox — the transactional outbox: a row written in the business transaction (no broker I/O in
  * it), a relay that claims rows (FOR UPDATE SKIP LOCKED), publishes them with confirms and marks a row
  * sent only after the broker's ack with no return. A crash anywhere re-sends; consumers dedupe.
  */

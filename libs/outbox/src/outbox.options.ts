@@ -1,4 +1,4 @@
-import { OutboxRelayConfig } from '@app/config';
+import { OutboxRelayConfig } from '@reliable-payments/config';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 export type OutboxOptions = OutboxRelayConfig;

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Publisher } from '@app/messaging';
+import type { Publisher } from '@reliable-payments/messaging';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxOptions } from './outbox.options';
 

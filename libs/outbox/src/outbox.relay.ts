@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { FAULT_HOOKS, FaultHooks, NO_FAULTS, SimulatedCrash } from '@app/faults';
-import { Publisher, PUBLISHER, signatureHeaders, truncate } from '@app/messaging';
-import { deleteInChunks, runInTransaction } from '@app/persistence';
-import { contextFromTraceparent, TRACER, traceparentOf } from '@app/tracing';
+import { FAULT_HOOKS, FaultHooks, NO_FAULTS, SimulatedCrash } from '@reliable-payments/faults';
+import { Publisher, PUBLISHER, signatureHeaders, truncate } from '@reliable-payments/messaging';
+import { deleteInChunks, runInTransaction } from '@reliable-payments/persistence';
+import { contextFromTraceparent, TRACER, traceparentOf } from '@reliable-payments/tracing';
 import { backoffDelay } from './backoff';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 

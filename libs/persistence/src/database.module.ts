@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { DatabaseLimits, DatabaseSettings } from '@app/config';
+import { DatabaseLimits, DatabaseSettings } from '@reliable-payments/config';
 import { DatabaseLogger } from './database.logger';
 import { DropTimedOutConnection } from './drop-timed-out-connection.subscriber';
 import { ensureDatabase } from './ensure-database';

@@ -1,5 +1,5 @@
 import { createConnection } from 'mysql2/promise';
-import { DatabaseSettings } from '@app/config';
+import { DatabaseSettings } from '@reliable-payments/config';
 
 /** Creates the service's database if it does not exist yet (the server must be reachable). */
 export async function ensureDatabase(settings: DatabaseSettings, connectTimeoutMs = 5_000): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { TransientError } from '@app/errors';
+import { TransientError } from '@reliable-payments/errors';
 import { runInTransaction } from './transaction';
 
 export interface GroupCommitOptions<I, R> {

@@ -1,5 +1,5 @@
 /**
- * @app/persistence — MySQL/MariaDB through TypeORM and mysql2: the database created and migrated at
+ * @reliable-payments/persistence — MySQL/MariaDB through TypeORM and mysql2: the database created and migrated at
  * start (with a migration account when given), bounded waits (statement time-out, pool queue), MySQL
  * errors classified (unreachable, deadlock, lock wait, refused), whole-transaction retries of deadlocks,
  * GroupCommit (concurrent callers share one transaction; one failure never decides another's), and

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { parseDatabaseUrl } from '@app/config';
+import { parseDatabaseUrl } from '@reliable-payments/config';
 import { migrateDatabase } from './migrate-database';
 
 const SERVER = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');

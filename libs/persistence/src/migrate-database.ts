@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DatabaseSettings } from '@app/config';
+import { DatabaseSettings } from '@reliable-payments/config';
 import { mysqlConnection } from './mysql-connection';
 
 /** How long an instance waits for another one's migration run before it gives up (and restarts). */

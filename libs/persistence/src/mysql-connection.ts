@@ -1,4 +1,4 @@
-import { DatabaseSettings } from '@app/config';
+import { DatabaseSettings } from '@reliable-payments/config';
 
 /**
  * Where and how TypeORM's mysql driver connects, the same for the service's pool and the migration

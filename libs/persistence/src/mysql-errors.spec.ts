@@ -1,4 +1,4 @@
-import { TransientError } from '@app/errors';
+import { TransientError } from '@reliable-payments/errors';
 import { classifyMysqlError, isDuplicateKeyError, isRetryableTransactionError } from './mysql-errors';
 
 /** Shaped like a mysql2 query error. */

@@ -1,4 +1,4 @@
-import { classifyError, TransientError } from '@app/errors';
+import { classifyError, TransientError } from '@reliable-payments/errors';
 
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;

@@ -1,5 +1,5 @@
 import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
-import type { ObservabilityConfig } from '@app/config';
+import type { ObservabilityConfig } from '@reliable-payments/config';
 
 /**
  * In a service's own process, with tracing on and `OTEL_NODE_ENABLED_INSTRUMENTATIONS=mysql2`:

@@ -12,7 +12,7 @@ import {
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import type { ObservabilityConfig } from '@app/config';
+import type { ObservabilityConfig } from '@reliable-payments/config';
 
 /** Where spans go: OTLP in production, an in-memory exporter in tests. */
 export type SpanExporter = ConstructorParameters<typeof SimpleSpanProcessor>[0];

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RowDataPacket } from 'mysql2/promise';
-import { parseLadder } from '@app/config';
+import { parseLadder } from '@reliable-payments/config';
 import { AMQP_URL, queueDepths } from './broker';
 import { consumerCounters } from './consumer-counters';
 import { drain } from './drain';

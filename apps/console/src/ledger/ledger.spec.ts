@@ -1,4 +1,4 @@
-import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { computeLedger, ConsumerReading, LedgerReading, nameOrders } from './ledger';
 
 const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({ granted, deadLettered: 0, discarded: 0, queued: 0, unacked: 0, fresh: true, ...extra });

@@ -1,4 +1,4 @@
-import { CONSUMER_NAMES, ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { CONSUMER_NAMES, ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 
 /**
  * The loss ledger: for each consumer, paid = granted + in flight + dead-lettered + discarded
@@ -19,7 +19,7 @@ import { CONSUMER_NAMES, ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } fr
  * unacknowledged or pending in the outbox, and the counts unchanged since the previous reading —
  * is a remaining gap lost and a surplus duplicated. Then the ledger is exact.
  *
- * Consumers are keyed by their one name (`coupon-service`, `red-packet-service`: @app/contracts).
+ * Consumers are keyed by their one name (`coupon-service`, `red-packet-service`: @reliable-payments/contracts).
  */
 
 /** One consumer's sources, read after the order service's (pipeline order). */

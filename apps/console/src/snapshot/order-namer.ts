@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
+import { CONSUMER_NAMES, ConsumerName } from '@reliable-payments/contracts';
 import { ConsoleServices } from '../console.options';
 import { Ledger, nameOrders } from '../ledger/ledger';
 

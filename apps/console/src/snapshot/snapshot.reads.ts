@@ -1,4 +1,4 @@
-import type { HealthReport } from '@app/http';
+import type { HealthReport } from '@reliable-payments/http';
 import { Ledger } from '../ledger/ledger';
 import { QueueDepths } from './queue-depths';
 import { ServiceClient } from './service-client';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject } from 'rxjs';
-import { ConsoleConfig } from '@app/config';
-import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
+import { ConsoleConfig } from '@reliable-payments/config';
+import { CONSUMER_NAMES, ConsumerName } from '@reliable-payments/contracts';
 import { CONSOLE_CONFIG, ConsoleServices } from '../console.options';
 import { computeLedger, ConsumerReading, LedgerReading } from '../ledger/ledger';
 import { PayLoadService } from '../load/pay-load.service';

@@ -1,4 +1,4 @@
-import { ConsumerName } from '@app/contracts';
+import { ConsumerName } from '@reliable-payments/contracts';
 import { Ledger } from '../ledger/ledger';
 
 export interface QueueView {

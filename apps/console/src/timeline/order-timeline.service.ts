@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { CONSUMER_NAMES } from '@app/contracts';
+import { CONSUMER_NAMES } from '@reliable-payments/contracts';
 import { ConsoleServices } from '../console.options';
 import { ServiceError } from '../snapshot/service-client';
 

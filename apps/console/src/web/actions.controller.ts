@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { CONSUMER_NAMES, ConsumerName } from '@app/contracts';
-import { ZodValidationPipe } from '@app/http';
+import { CONSUMER_NAMES, ConsumerName } from '@reliable-payments/contracts';
+import { ZodValidationPipe } from '@reliable-payments/http';
 import { ConsoleServices } from '../console.options';
 import { PayLoadService } from '../load/pay-load.service';
 import { ServiceError } from '../snapshot/service-client';

@@ -1,7 +1,7 @@
 import { Controller, Get, MessageEvent, Param, ServiceUnavailableException, Sse } from '@nestjs/common';
 import { filter, firstValueFrom, map, Observable, of, timeout } from 'rxjs';
 import { z } from 'zod';
-import { ZodValidationPipe } from '@app/http';
+import { ZodValidationPipe } from '@reliable-payments/http';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { Snapshot } from '../snapshot/snapshot.types';
 import { OrderTimelineService } from '../timeline/order-timeline.service';

@@ -3,7 +3,7 @@
  * draws the pipeline and charts as SVG, and sends actions as same-origin JSON posts. It never sees
  * the operator token: the session cookie is HttpOnly and sign-in is a plain form post.
  */
-import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
+import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 
 /** How the page labels each consumer (snapshots key consumers by name: `consumers['coupon-service']`). */
 const LABELS: Record<ConsumerName, string> = { [COUPON_CONSUMER.name]: 'Coupons', [RED_PACKET_CONSUMER.name]: 'Red packets' };

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ConsoleConfig } from '@app/config';
+import { ConsoleConfig } from '@reliable-payments/config';
 import { assertSameSite } from './operator.guard';
 import { cookieValue, OperatorSessions, sessionCookie } from './operator-session';
 

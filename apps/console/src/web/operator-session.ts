@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { ConsoleConfig } from '@app/config';
-import { tokenMatches } from '@app/http';
+import { ConsoleConfig } from '@reliable-payments/config';
+import { tokenMatches } from '@reliable-payments/http';
 import { CONSOLE_CONFIG } from '../console.options';
 
 export const SESSION_COOKIE = 'console_session';
@@ -23,7 +23,7 @@ export class OperatorSessions {
     return this.config.operatorToken !== undefined;
   }
 
-  /** The services' comparison (`tokenMatches`, @app/http): constant time, of digests. */
+  /** The services' comparison (`tokenMatches`, @reliable-payments/http): constant time, of digests. */
   tokenMatches(given: unknown): boolean {
     if (!this.config.operatorToken || typeof given !== 'string') return false;
     return tokenMatches(given, this.config.operatorToken);

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, isCrossSite, OPERATOR_TOKEN_REFUSED } from '@app/http';
+import { bearerToken, isCrossSite, OPERATOR_TOKEN_REFUSED } from '@reliable-payments/http';
 import { cookieValue, OperatorSessions, SESSION_COOKIE } from './operator-session';
 
 /**
@@ -26,7 +26,7 @@ export class OperatorGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.sessions.enabled) throw new ForbiddenException('operator API disabled (OPERATOR_TOKEN is not set)');
     if (request.method !== 'GET') assertSameSite(request);
-    // The services' rule (`bearerToken`, @app/http): one parser, one message, for every operator guard.
+    // The services' rule (`bearerToken`, @reliable-payments/http): one parser, one message, for every operator guard.
     const presented = request.headers.authorization === undefined ? undefined : (bearerToken(request.headers.authorization) ?? '');
     const allowed = presented !== undefined ? this.sessions.tokenMatches(presented) : this.sessions.isValid(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!allowed) throw new UnauthorizedException(OPERATOR_TOKEN_REFUSED);

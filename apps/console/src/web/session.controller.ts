@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { OPERATOR_TOKEN_REFUSED, presentedOperatorToken, ZodValidationPipe } from '@app/http';
+import { OPERATOR_TOKEN_REFUSED, presentedOperatorToken, ZodValidationPipe } from '@reliable-payments/http';
 import { assertSameSite } from './operator.guard';
 import { cookieValue, OperatorSessions, SESSION_COOKIE, sessionCookie } from './operator-session';
 

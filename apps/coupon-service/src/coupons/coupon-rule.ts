@@ -1,4 +1,4 @@
-import { fromCents, percentOf, toCents } from '@app/contracts';
+import { fromCents, percentOf, toCents } from '@reliable-payments/contracts';
 
 /** A coupon is worth 10% of the order, at least 1.00 and at most 50.00 (in the order's currency). */
 export function couponValue(orderAmount: string): string {

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { COUPON_CONSUMER, PaymentSucceededV1 } from '@app/contracts';
-import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
-import { Inbox } from '@app/inbox';
+import { COUPON_CONSUMER, PaymentSucceededV1 } from '@reliable-payments/contracts';
+import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@reliable-payments/http';
+import { Inbox } from '@reliable-payments/inbox';
 import { couponValue } from './coupon-rule';
 import { Coupon } from './coupon.entity';
 

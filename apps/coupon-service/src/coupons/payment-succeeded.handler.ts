@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
-import { COUPON_CONSUMER, PaymentSucceeded, PaymentSucceededV1 } from '@app/contracts';
-import { ConsumeEvent, DeliveryContext, HandleOutcome, Outcome, recordedHistory } from '@app/messaging';
-import { inSpan, TRACER } from '@app/tracing';
+import { COUPON_CONSUMER, PaymentSucceeded, PaymentSucceededV1 } from '@reliable-payments/contracts';
+import { ConsumeEvent, DeliveryContext, HandleOutcome, Outcome, recordedHistory } from '@reliable-payments/messaging';
+import { inSpan, TRACER } from '@reliable-payments/tracing';
 import { CouponsService } from './coupons.service';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { renameInboxConsumer } from '@app/inbox';
+import { renameInboxConsumer } from '@reliable-payments/inbox';
 
 /**
  * The coupon consumer's inbox key was `coupons`; the consumer now has one name, `coupon-service`

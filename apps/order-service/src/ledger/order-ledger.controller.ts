@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { OperatorRoute, ZodValidationPipe } from '@app/http';
+import { OperatorRoute, ZodValidationPipe } from '@reliable-payments/http';
 import { orderIdSchema } from '../orders/orders.dto';
 import { OrderLedgerService } from './order-ledger.service';
 

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { RetentionSweeper } from '@app/persistence';
+import { RetentionSweeper } from '@reliable-payments/persistence';
 import { CreateOrderDto } from './orders.dto';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './orders.errors';
 import { ORDERS_OPTIONS, OrdersOptions, OrdersService, OrderView } from './orders.service';

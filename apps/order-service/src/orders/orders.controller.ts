@@ -1,5 +1,5 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, UnprocessableEntityException } from '@nestjs/common';
-import { ZodValidationPipe } from '@app/http';
+import { ZodValidationPipe } from '@reliable-payments/http';
 import { CreateOrderDto, createOrderSchema, orderIdSchema } from './orders.dto';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, OrderNotFoundError } from './orders.errors';
 import { IdempotentCreate } from './idempotent-create.service';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fromCents, toCents } from '@app/contracts';
+import { fromCents, toCents } from '@reliable-payments/contracts';
 
 export const MAX_AMOUNT_CENTS = 100_000_000; // 1,000,000.00
 

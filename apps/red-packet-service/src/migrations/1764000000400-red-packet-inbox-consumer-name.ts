@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { renameInboxConsumer } from '@app/inbox';
+import { renameInboxConsumer } from '@reliable-payments/inbox';
 
 /**
  * The red-packet consumer's inbox key was `red-packets`; it is now its one name,

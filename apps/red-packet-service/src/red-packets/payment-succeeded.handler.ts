@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
-import { PaymentSucceeded, PaymentSucceededV1, RED_PACKET_CONSUMER } from '@app/contracts';
-import { ConsumeEvent, DeliveryContext, HandleOutcome, Outcome, recordedHistory } from '@app/messaging';
-import { inSpan, TRACER } from '@app/tracing';
+import { PaymentSucceeded, PaymentSucceededV1, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
+import { ConsumeEvent, DeliveryContext, HandleOutcome, Outcome, recordedHistory } from '@reliable-payments/messaging';
+import { inSpan, TRACER } from '@reliable-payments/tracing';
 import { RedPacketsService } from './red-packets.service';
 
 @Injectable()

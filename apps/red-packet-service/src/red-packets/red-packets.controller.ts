@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { GrantQuery, grantQuery, ZodValidationPipe } from '@app/http';
+import { GrantQuery, grantQuery, ZodValidationPipe } from '@reliable-payments/http';
 import { RedPacket } from './red-packet.entity';
 import { RedPacketsService } from './red-packets.service';
 

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PaymentSucceededV1, RED_PACKET_CONSUMER } from '@app/contracts';
-import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@app/http';
-import { Inbox } from '@app/inbox';
+import { PaymentSucceededV1, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
+import { grantFilter, GrantQuery, MAX_GRANTS_LISTED } from '@reliable-payments/http';
+import { Inbox } from '@reliable-payments/inbox';
 import { redPacketAmount } from './red-packet-rule';
 import { RedPacket } from './red-packet.entity';
 

@@ -1,8 +1,8 @@
 import { Tracer } from '@opentelemetry/api';
 import { ConsumeMessage } from 'amqplib';
-import { FaultHooks } from '@app/faults';
+import { FaultHooks } from '@reliable-payments/faults';
 import { ConsumeMetadata } from '../consume.decorator';
-import { MessagingError } from '@app/errors';
+import { MessagingError } from '@reliable-payments/errors';
 import { ConsumerSettings } from '../messaging.options';
 import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
 import { HOLD } from '../retry/retry-policy';

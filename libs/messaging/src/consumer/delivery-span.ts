@@ -1,6 +1,6 @@
 import { Context, Span, SpanKind, trace, Tracer } from '@opentelemetry/api';
 import { ConsumeMessage } from 'amqplib';
-import { contextFromTraceparent } from '@app/tracing';
+import { contextFromTraceparent } from '@reliable-payments/tracing';
 
 /**
  * Every delivery (first, retried, re-driven, or the dead-letter store) is a CONSUMER span in the

@@ -1,6 +1,6 @@
 import { ConsumeMessage, MessageProperties } from 'amqplib';
-import { PaymentSucceeded, paymentSucceededV1, PaymentSucceededV1 } from '@app/contracts';
-import { PermanentError } from '@app/errors';
+import { PaymentSucceeded, paymentSucceededV1, PaymentSucceededV1 } from '@reliable-payments/contracts';
+import { PermanentError } from '@reliable-payments/errors';
 import { signatureHeaders } from '../signing/event-signature';
 import { decodeEvent } from './event-decoder';
 

@@ -1,6 +1,6 @@
 import { ConsumeMessage } from 'amqplib';
-import { EventContract, envelopeSchema } from '@app/contracts';
-import { PermanentError } from '@app/errors';
+import { EventContract, envelopeSchema } from '@reliable-payments/contracts';
+import { PermanentError } from '@reliable-payments/errors';
 import { truncate } from '../retry/failure-headers';
 import { verifyEventSignature } from '../signing/event-signature';
 

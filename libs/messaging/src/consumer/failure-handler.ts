@@ -3,7 +3,7 @@ import { Channel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
-import { Classification } from '@app/errors';
+import { Classification } from '@reliable-payments/errors';
 import { FailureHeaders, failureHeaders } from '../retry/failure-headers';
 import { ConsumerRoutes } from '../topology/topology';
 import { routeFailure } from '../retry/failure-router';

@@ -1,4 +1,4 @@
-import { TransientError } from '@app/errors';
+import { TransientError } from '@reliable-payments/errors';
 
 /**
  * Bounds a handler: past `limitMs` the delivery counts as a transient, dependency-down failure

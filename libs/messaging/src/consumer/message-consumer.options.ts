@@ -1,8 +1,8 @@
 import { Tracer } from '@opentelemetry/api';
-import { FaultHooks } from '@app/faults';
+import { FaultHooks } from '@reliable-payments/faults';
 import { ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from '../publishing/confirmed-publisher';
-import { MessagingError } from '@app/errors';
+import { MessagingError } from '@reliable-payments/errors';
 import { FailurePolicy } from '../retry/retry-policy';
 import { ConsumerRoutes } from '../topology/topology';
 import { ConsumerMetrics } from './consumer-metrics';

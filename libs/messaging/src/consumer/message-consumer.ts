@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { context, SpanStatusCode } from '@opentelemetry/api';
 import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { NO_FAULTS } from '@app/faults';
+import { NO_FAULTS } from '@reliable-payments/faults';
 import { ConsumerMetrics } from './consumer-metrics';
-import { classifyError } from '@app/errors';
+import { classifyError } from '@reliable-payments/errors';
 import { FailureHeaders } from '../retry/failure-headers';
 import { recordedAttempts } from '../retry/recorded-attempts';
 import { messageLogFields } from './message-log-fields';

@@ -2,7 +2,7 @@ import { connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmedPublisher } from './confirmed-publisher';
-import { PublishError } from '@app/errors';
+import { PublishError } from '@reliable-payments/errors';
 import { waitFor } from '../../../../test/support/wait-for';
 
 const URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { ConfirmedPublisher } from './confirmed-publisher';
-import { PublishError } from '@app/errors';
+import { PublishError } from '@reliable-payments/errors';
 
 /** A confirm channel whose write buffer is full or not, as the test says; confirms come when the test sends them. */
 class FakeChannel extends EventEmitter {

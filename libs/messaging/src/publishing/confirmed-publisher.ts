@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import { randomBytes } from 'node:crypto';
-import { PublishError } from '@app/errors';
+import { PublishError } from '@reliable-payments/errors';
 
 /**
  * Header that ties a `basic.return` to its publish when the message has no messageId; returns

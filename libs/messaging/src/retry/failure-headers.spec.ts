@@ -1,4 +1,4 @@
-import { Classification } from '@app/errors';
+import { Classification } from '@reliable-payments/errors';
 import { attemptsOf, FailureHeaders, failureHeaders, MAX_ERROR_MESSAGE_LENGTH, truncate } from './failure-headers';
 
 const failure = (overrides: Partial<Classification> = {}): Classification => ({

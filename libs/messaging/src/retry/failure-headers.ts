@@ -1,5 +1,5 @@
 import { MessagePropertyHeaders } from 'amqplib';
-import { Classification } from '@app/errors';
+import { Classification } from '@reliable-payments/errors';
 import { PUBLISH_ID_HEADER } from '../publishing/confirmed-publisher';
 import { appendAttempt, ATTEMPT_HISTORY_HEADER } from './attempt-history';
 

@@ -1,4 +1,4 @@
-import { Classification } from '@app/errors';
+import { Classification } from '@reliable-payments/errors';
 import { buildTopology } from '../topology/topology';
 import { routeFailure } from './failure-router';
 import { HOLD, retryPolicy } from './retry-policy';

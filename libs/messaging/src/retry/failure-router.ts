@@ -1,4 +1,4 @@
-import { Classification } from '@app/errors';
+import { Classification } from '@reliable-payments/errors';
 import { ConsumerRoutes, nextStep } from '../topology/topology';
 import { DeadLetterReason } from './failure-headers';
 import { FailurePolicy } from './retry-policy';

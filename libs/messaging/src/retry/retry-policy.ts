@@ -1,4 +1,4 @@
-import { checkRetryLadder } from '@app/config';
+import { checkRetryLadder } from '@reliable-payments/config';
 
 /**
  * What happens to a message whose handler failed, as a value. A consumer of events climbs a

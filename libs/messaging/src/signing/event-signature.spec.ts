@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { PermanentError } from '@app/errors';
+import { PermanentError } from '@reliable-payments/errors';
 import { SIGNATURE_HEADER, SIGNATURE_KEY_ID_HEADER, signatureHeaders, SignedMessage, verifyEventSignature } from './event-signature';
 
 const OLD = { id: 'k2026-01', secret: 'old-secret-old-secret-old-secret-0' };

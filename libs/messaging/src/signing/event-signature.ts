@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { MessagePropertyHeaders } from 'amqplib';
-import { PermanentError } from '@app/errors';
+import { PermanentError } from '@reliable-payments/errors';
 
 /** Which key signed the event: lets a consumer holding the old and the new key verify both during a rotation. */
 export const SIGNATURE_KEY_ID_HEADER = 'signature-key-id';

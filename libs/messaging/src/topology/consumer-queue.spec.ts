@@ -1,4 +1,4 @@
-import { COUPON_CONSUMER, CONSUMERS, PaymentSucceeded, RED_PACKET_CONSUMER } from '@app/contracts';
+import { COUPON_CONSUMER, CONSUMERS, PaymentSucceeded, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { consumerQueue } from './consumer-queue';
 
 describe('consumerQueue', () => {

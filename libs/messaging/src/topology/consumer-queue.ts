@@ -1,4 +1,4 @@
-import { ConsumerDescriptor } from '@app/contracts';
+import { ConsumerDescriptor } from '@reliable-payments/contracts';
 
 /** Lower-case words joined by dashes: no dot, so the name never blurs into the event or a queue suffix. */
 const CONSUMER_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -1,4 +1,4 @@
-import { checkRetryLadder, formatDuration } from '@app/config';
+import { checkRetryLadder, formatDuration } from '@reliable-payments/config';
 
 export type QueueType = 'classic' | 'quorum';
 
