@@ -11,6 +11,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY tools ./tools
+# The console's browser bundle and stylesheet (esbuild, part of npm run build) land in dist/apps/console/assets.
+COPY scripts/build-console-assets.mjs ./scripts/build-console-assets.mjs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime

@@ -36,8 +36,8 @@ describe('console ledger', () => {
       expect((await consoleApi(console.url, 'POST', '/api/actions/steady', { rate: 20 }, true)).status).toBe(200);
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 20, { timeoutMs: 30_000, message: 'flow started' });
       expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/coupon-service', { mode: 'down', durationSeconds: 3 }, true)).status).toBe(200);
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 120, { timeoutMs: 60_000, message: 'flow after the heal' });
       expect((await consoleApi(console.url, 'DELETE', '/api/actions/steady', undefined, true)).status).toBe(200);
       const paid = await waitFor(
@@ -89,7 +89,8 @@ describe('console ledger', () => {
     await system.query('coupon', 'DELETE FROM coupons WHERE order_id = ?', [victim.order_id]);
     const ledger = await waitFor(
       async () => {
-        const { body } = await consoleApi(console.url, 'GET', '/api/ledger');
+        // Named orders are identifying: operators only (issue 21).
+        const { body } = await consoleApi(console.url, 'GET', '/api/ledger', undefined, true);
         return body.named && body;
       },
       { timeoutMs: 20_000, message: 'the loss named' },
