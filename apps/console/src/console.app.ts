@@ -23,6 +23,10 @@ export function startConsole(config: ConsoleConfig, logger?: LoggerService | fal
     logFormat: config.logFormat,
     service: 'console',
     forms: true,
-    responseHeaders: { 'content-security-policy': CONSOLE_CONTENT_SECURITY_POLICY, 'referrer-policy': 'no-referrer' },
+    responseHeaders: {
+      'content-security-policy': CONSOLE_CONTENT_SECURITY_POLICY,
+      // same-origin, not no-referrer: under no-referrer a form post says `Origin: null`, which the cross-site check refuses.
+      'referrer-policy': 'same-origin',
+    },
   });
 }
