@@ -1,6 +1,6 @@
 import { ConsoleConfig } from '@app/config';
 import { ConsumerName, COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@app/contracts';
-import { ServiceClient } from './snapshot/service-client';
+import { ServiceClient } from './services/service-client';
 
 export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');
 

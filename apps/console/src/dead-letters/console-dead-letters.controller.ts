@@ -6,7 +6,7 @@ import { ConsoleServices } from '../console.options';
 import { ConsoleOperator, ConsoleOperatorGuard } from '../operators/console-operator.guard';
 import { RedriveJobTracker } from '../snapshot/redrive-job-tracker';
 import { SnapshotService } from '../snapshot/snapshot.service';
-import { forwarded } from '../web/forwarded';
+import { forwarded } from '../services/forwarded';
 import { ConsoleAudit } from '../operators/console-audit';
 
 const consumerParam = z.enum(CONSUMER_NAMES, { message: `must be ${CONSUMER_NAMES.join(' or ')}` });

@@ -6,7 +6,7 @@ import { ConsoleServices } from '../console.options';
 import { PayLoadService } from '../load/pay-load.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { ConsoleOperator, ConsoleOperatorGuard } from '../operators/console-operator.guard';
-import { forwarded } from './forwarded';
+import { forwarded } from '../services/forwarded';
 
 const consumerParam = z.enum(CONSUMER_NAMES, { message: `must be ${CONSUMER_NAMES.join(' or ')}` });
 const paySchema = z.strictObject({ count: z.number().int().min(1).max(1000).default(1) });

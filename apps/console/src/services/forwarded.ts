@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { ServiceError } from '../snapshot/service-client';
+import { ServiceError } from './service-client';
 
 /**
  * A service's answer to a forwarded call, or its error with the service's status and message
