@@ -2,8 +2,9 @@ import { ConsumerName } from '@app/contracts';
 import { send } from './api';
 import { byId, dateTime, el, replaceChildren } from './dom';
 import { AnySnapshot, consumerNames, LABELS } from './labels';
+import { renderJobs } from './jobs-view';
+import { LetterDetail, LetterRow, renderLetterDetail } from './letter-detail-view';
 import { checkEditedPayload } from './payload-check';
-import type { RedriveJobView } from '../src/snapshot/snapshot.types';
 
 interface FailureGroup {
   fingerprint: string;
@@ -13,28 +14,6 @@ interface FailureGroup {
   lastAt: string;
   sampleError: string;
   sampleId: string;
-}
-
-interface LetterRow {
-  id: string;
-  messageId: string | null;
-  status: string;
-  reason: string;
-  errorCode: string;
-  errorClass: string;
-  errorMessage: string;
-  attempts: number;
-  deadLetteredAt: string;
-  fingerprint: string;
-  redrivable: boolean;
-  headers: Record<string, string>;
-  comment: string | null;
-}
-
-interface LetterDetail extends LetterRow {
-  payload: string;
-  payloadEncoding: 'utf8' | 'base64';
-  editedPayload: string | null;
 }
 
 type Say = (text: string, bad?: boolean) => void;
@@ -66,7 +45,7 @@ export class DeadLettersView {
       this.groupsKey = key;
       void this.loadGroups(s);
     } else if (!this.signedIn) this.renderGroups(s);
-    if (s.signedIn) this.renderJobs(s.jobs);
+    if (s.signedIn) renderJobs(s.jobs);
   }
 
   private async loadGroups(s: AnySnapshot): Promise<void> {
@@ -161,77 +140,7 @@ export class DeadLettersView {
   private async showLetter(consumer: ConsumerName, id: string): Promise<void> {
     const letter = await send<LetterDetail>('GET', `/api/dead-letters/${consumer}/${id}`);
     this.openLetter = { consumer, letter };
-    const pretty = prettyPayload(letter);
-    const editor = el('textarea', { 'data-testid': 'edit-payload', rows: 12, cols: 80, spellcheck: false });
-    editor.value = pretty;
-    const problems = el('div', { 'data-testid': 'edit-error', class: 'bad', role: 'alert' });
-    const editButton = el('button', { 'data-action': 'edit-letter', 'data-consumer': consumer, 'data-id': id }, 'Edit and retry');
-    const check = () => {
-      const { problems: found } = checkEditedPayload(consumer, editor.value, letter.messageId);
-      problems.textContent = found.join('\n');
-      editButton.disabled = found.length > 0;
-    };
-    editor.addEventListener('input', check);
-    const pending = letter.status === 'PENDING';
-    replaceChildren(
-      byId('letter-detail'),
-      el('h3', {}, `Letter ${letter.id} · ${letter.status}`),
-      el(
-        'dl',
-        { class: 'facts', 'data-testid': 'letter-facts' },
-        el('dt', {}, 'message id'),
-        el('dd', {}, letter.messageId ?? ''),
-        el('dt', {}, 'reason'),
-        el('dd', {}, letter.reason),
-        el('dt', {}, 'error'),
-        el('dd', { 'data-testid': 'letter-error' }, `${letter.errorCode} ${letter.errorClass}: ${letter.errorMessage}`),
-        el('dt', {}, 'attempts'),
-        el('dd', {}, letter.attempts),
-        letter.comment ? el('dt', {}, 'comment') : null,
-        letter.comment ? el('dd', {}, letter.comment) : null,
-      ),
-      el('h4', {}, 'Headers'),
-      el('table', { 'data-testid': 'letter-headers' }, el('tbody', {}, ...Object.entries(letter.headers).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))),
-      el('h4', {}, `Payload (${letter.payloadEncoding})`),
-      el('pre', { 'data-testid': 'letter-payload' }, pretty),
-      letter.editedPayload ? el('h4', {}, 'Edited payload (sent instead)') : null,
-      letter.editedPayload ? el('pre', {}, letter.editedPayload) : null,
-      pending
-        ? el(
-            'div',
-            { class: 'letter-actions' },
-            el('div', { class: 'row' }, el('button', { 'data-action': 'redrive-letter', 'data-consumer': consumer, 'data-id': id }, 'Re-drive as it is')),
-            el(
-              'div',
-              { class: 'row' },
-              el('input', { 'data-testid': 'discard-comment', placeholder: 'why discard (required)', maxlength: 500, size: 50 }),
-              el('button', { 'data-action': 'discard-letter', 'data-consumer': consumer, 'data-id': id }, 'Discard'),
-            ),
-            el('h4', {}, 'Edit and retry'),
-            editor,
-            problems,
-            el('div', { class: 'row' }, el('input', { 'data-testid': 'edit-comment', placeholder: 'what was wrong (required)', maxlength: 500, size: 50 }), editButton),
-          )
-        : null,
-    );
-    byId('letter-detail').hidden = false;
-    check();
-  }
-
-  private renderJobs(jobs: RedriveJobView[]): void {
-    const rows = jobs.map((job) => {
-      const done = job.redriven + job.skipped + job.failed;
-      const bar = el('progress', { 'data-testid': `job-progress-${job.jobId}`, max: Math.max(job.total, 1), value: done });
-      return el(
-        'div',
-        { class: 'job row', 'data-job': job.jobId, 'data-status': job.status },
-        el('span', {}, `Paced re-drive ${job.jobId} · ${LABELS[job.consumer]} · ${job.ratePerSecond}/s · by ${job.operator}`),
-        bar,
-        el('span', { 'data-testid': `job-status-${job.jobId}` }, `${job.status}: ${job.redriven} re-driven, ${job.skipped} skipped, ${job.failed} failed of ${job.total}`),
-        job.status === 'running' ? el('button', { 'data-action': 'cancel-job', 'data-consumer': job.consumer, 'data-id': job.jobId }, 'Cancel') : null,
-      );
-    });
-    replaceChildren(byId('jobs'), jobs.length ? el('h3', {}, 'Paced re-drives') : null, ...rows);
+    renderLetterDetail(consumer, letter);
   }
 
   /** Runs a dead-letters action; false when `action` is not one of this view's. */
@@ -303,14 +212,5 @@ export class DeadLettersView {
     this.openLetter = undefined;
     this.groupsKey = ''; // read the groups again with the next snapshot
     return text;
-  }
-}
-
-function prettyPayload(letter: LetterDetail): string {
-  if (letter.payloadEncoding !== 'utf8') return letter.payload;
-  try {
-    return JSON.stringify(JSON.parse(letter.payload), null, 2);
-  } catch {
-    return letter.payload;
   }
 }
