@@ -76,8 +76,9 @@ describe('console ledger', () => {
     expect(snapshot.ledger).toMatchObject({ lost: 0, duplicated: 0 });
     expect(Object.keys(snapshot.consumers)).toEqual(['coupon-service', 'red-packet-service']);
 
-    expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline')).status).toBe(400);
-    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline', undefined, true)).status).toBe(400);
+    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline', undefined, true)).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect((await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).status).toBe(401); // an order's story is an operator's read
     expect(await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).toMatchObject({ status: 401, body: { message: 'missing or wrong operator token (sign in, or send Authorization: Bearer <token>)' } });
     expect((await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 0 }, true)).status).toBe(400);
     expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/nope', { mode: 'down' }, true)).status).toBe(400);

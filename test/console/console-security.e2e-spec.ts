@@ -101,6 +101,9 @@ describe('console security', () => {
     const session = await signIn(console.url, alice);
     const cookie = session.cookie!.split(';')[0];
     expect(await firstStreamEvent(console.url, { cookie })).toContain(letterId);
+    // An order's story names its event and letters: operators only.
+    expect((await consoleApi(console.url, 'GET', `/api/orders/${paidOrderId}/timeline`)).status).toBe(401);
+    expect((await consoleApi(console.url, 'GET', `/api/orders/${paidOrderId}/timeline`, undefined, true)).status).toBe(200);
     // A wrong Bearer token is an anonymous viewer, not an operator.
     expect((await consoleApi(console.url, 'GET', '/api/snapshot', undefined, 'wrong-token-wrong-token')).body.signedIn).toBe(false);
   });

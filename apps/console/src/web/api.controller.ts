@@ -1,8 +1,9 @@
-import { Controller, Get, MessageEvent, Param, Req, ServiceUnavailableException, Sse } from '@nestjs/common';
+import { Controller, Get, MessageEvent, Param, Req, ServiceUnavailableException, Sse, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { filter, firstValueFrom, map, Observable, of, timeout } from 'rxjs';
 import { z } from 'zod';
 import { ZodValidationPipe } from '@app/http';
+import { ConsoleOperatorGuard } from '../operators/console-operator.guard';
 import { OperatorSessions } from '../operators/operator-sessions';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { OrderTimelineService } from '../timeline/order-timeline.service';
@@ -44,8 +45,9 @@ export class ApiController {
     );
   }
 
-  /** One order's story, for a caller who already knows its id (the public snapshot names none). */
+  /** One order's story: event ids, failures, dead letters; identifying, so operators only (issue 21). */
   @Get('orders/:id/timeline')
+  @UseGuards(ConsoleOperatorGuard)
   timeline(@Param('id', new ZodValidationPipe(z.uuid({ message: 'must be a UUID' }), 'id')) id: string) {
     return this.timelines.timeline(id);
   }
