@@ -12,6 +12,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.package.json nest-cli.json ./
 COPY apps ./apps
 COPY tools ./tools
+# The console's browser bundle and stylesheet (esbuild, part of npm run build) land in dist/apps/console/assets.
+COPY scripts/build-console-assets.mjs ./scripts/build-console-assets.mjs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime

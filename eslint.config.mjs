@@ -29,5 +29,22 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.rel-spec.ts', '**/*.cluster-spec.ts', '**/*.compose-spec.ts', 'test/**/*.ts', 'libs/*/test/**/*.ts', 'tools/harness/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  {
+    // The console's browser code (bundled by scripts/build-console-assets.mjs): data goes into the
+    // page as text only, so a payload holding markup can never become script (issue 21).
+    files: ['apps/console/web/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build the DOM with el()/textContent (dom.ts), never HTML strings.' },
+        { property: 'outerHTML', message: 'Build the DOM with el()/textContent (dom.ts), never HTML strings.' },
+        { property: 'insertAdjacentHTML', message: 'Build the DOM with el()/textContent (dom.ts), never HTML strings.' },
+        { object: 'document', property: 'write', message: 'Build the DOM with el()/textContent (dom.ts).' },
+        { object: 'document', property: 'writeln', message: 'Build the DOM with el()/textContent (dom.ts).' },
+      ],
+      'no-restricted-globals': ['error', { name: 'eval', message: 'The page policy has no unsafe-eval.' }],
+      'no-new-func': 'error',
+    },
+  },
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } } },
 );

@@ -84,7 +84,7 @@ describe('console in a browser', () => {
     await waitFor(() => ledgerIs({ 'ledger-paid': 20, 'ledger-granted-coupons': 20, 'ledger-granted-red-packets': 20 }), { timeoutMs: 30_000, message: '20 orders granted' });
     await shot('03-paid');
 
-    const coupons = page.locator('[data-consumer=coupon-service]');
+    const coupons = page.locator('#chaos-rows [data-consumer=coupon-service]');
     await coupons.locator('[data-role=mode]').selectOption('down');
     await page.click('[data-testid=chaos-coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('down until healed'), { timeoutMs: 10_000, message: 'fault shown' });
@@ -109,7 +109,7 @@ describe('console in a browser', () => {
     // The same coupon service, restarted with a short ladder on the same port.
     await services.coupon.stop();
     services.coupon = await system.start('coupon', { COUPON_PORT: String(couponPort), COUPON_RETRY_LADDER: '200ms,400ms' });
-    const coupons = page.locator('[data-consumer=coupon-service]');
+    const coupons = page.locator('#chaos-rows [data-consumer=coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('healthy'), { timeoutMs: 20_000, message: 'console sees the restarted service' });
     await page.click('[data-testid=chaos-coupon-service]');
     await waitFor(async () => (await coupons.innerText()).includes('down'), { timeoutMs: 10_000, message: 'fault shown' });

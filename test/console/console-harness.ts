@@ -1,5 +1,9 @@
-import { ConsoleLogger, INestApplication } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConsoleConfig } from '@reliable-payments/config';
 import { startConsole } from '../../apps/console/src/console.app';
 import { TEST_OPERATOR_TOKEN, TestSystem } from '../support/test-system';
@@ -17,8 +21,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The console, in-process, pointed at a TestSystem's services and broker prefix. */
-export async function startTestConsole(system: TestSystem, urls: { order: string; coupon: string; redPacket: string }, pollInterval = '200ms'): Promise<{ app: INestApplication; url: string }> {
+let assetsDir: string | undefined;
+
+/** The page's bundle, built once per test file the way `npm run build` builds it (esbuild, scripts/build-console-assets.mjs). */
+export function consoleAssetsDir(): string {
+  if (!assetsDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'console-assets-'));
+    execFileSync(process.execPath, [join(__dirname, '../../scripts/build-console-assets.mjs'), dir], { stdio: 'pipe' });
+    assetsDir = dir;
+  }
+  return assetsDir;
+}
+
+/** The console, in-process, pointed at a TestSystem's services and broker prefix; `env` adds or replaces variables (OPERATOR_TOKENS, CONSOLE_TRUST_PROXY). */
+export async function startTestConsole(
+  system: TestSystem,
+  urls: { order: string; coupon: string; redPacket: string },
+  pollInterval = '200ms',
+  env: Record<string, string | undefined> = {},
+  logger: LoggerService = new ConsoleLogger({ logLevels: ['fatal'], colors: false }),
+): Promise<{ app: INestApplication; url: string }> {
   const config = loadConsoleConfig({
     CONSOLE_PORT: '0',
     ORDER_URL: urls.order,
@@ -28,17 +50,25 @@ export async function startTestConsole(system: TestSystem, urls: { order: string
     AMQP_NAME_PREFIX: system.prefix,
     OPERATOR_TOKEN,
     CONSOLE_POLL_INTERVAL: pollInterval,
+    ...env,
   });
-  const app = await startConsole(config, new ConsoleLogger({ logLevels: ['fatal'], colors: false }));
+  const app = await startConsole(config, logger, { assetsDir: consoleAssetsDir() });
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
-/** JSON to the console; `operator` adds the Bearer token a script would send. */
-export async function consoleApi(url: string, method: string, path: string, body?: unknown, operator = false): Promise<{ status: number; body: any }> {
+/** JSON to the console; `operator` adds the Bearer token a script would send (OPERATOR_TOKEN, or the token given). */
+export async function consoleApi(url: string, method: string, path: string, body?: unknown, operator: boolean | string = false, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (operator) headers.authorization = `Bearer ${OPERATOR_TOKEN}`;
+  if (operator) headers.authorization = `Bearer ${operator === true ? OPERATOR_TOKEN : operator}`;
+  Object.assign(headers, extraHeaders);
   const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (the page, an asset): the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
 }

@@ -36,8 +36,8 @@ describe('console ledger', () => {
       expect((await consoleApi(console.url, 'POST', '/api/actions/steady', { rate: 20 }, true)).status).toBe(200);
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 20, { timeoutMs: 30_000, message: 'flow started' });
       expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/coupon-service', { mode: 'down', durationSeconds: 3 }, true)).status).toBe(200);
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot')).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
       await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 120, { timeoutMs: 60_000, message: 'flow after the heal' });
       expect((await consoleApi(console.url, 'DELETE', '/api/actions/steady', undefined, true)).status).toBe(200);
       const paid = await waitFor(
@@ -76,8 +76,9 @@ describe('console ledger', () => {
     expect(snapshot.ledger).toMatchObject({ lost: 0, duplicated: 0 });
     expect(Object.keys(snapshot.consumers)).toEqual(['coupon-service', 'red-packet-service']);
 
-    expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline')).status).toBe(400);
-    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline', undefined, true)).status).toBe(400);
+    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline', undefined, true)).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect((await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).status).toBe(401); // an order's story is an operator's read
     expect(await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).toMatchObject({ status: 401, body: { message: 'missing or wrong operator token (sign in, or send Authorization: Bearer <token>)' } });
     expect((await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 0 }, true)).status).toBe(400);
     expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/nope', { mode: 'down' }, true)).status).toBe(400);
@@ -89,7 +90,8 @@ describe('console ledger', () => {
     await system.query('coupon', 'DELETE FROM coupons WHERE order_id = ?', [victim.order_id]);
     const ledger = await waitFor(
       async () => {
-        const { body } = await consoleApi(console.url, 'GET', '/api/ledger');
+        // Named orders are identifying: operators only (issue 21).
+        const { body } = await consoleApi(console.url, 'GET', '/api/ledger', undefined, true);
         return body.named && body;
       },
       { timeoutMs: 20_000, message: 'the loss named' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { amqpUrl, checked, Env, namePrefix, parseEnv, port } from './env';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
+import { OperatorCredential, operatorCredentials, operatorToken, operatorTokens } from './schema-parts';
 import { logLevelsFrom, LogLevelName } from './service.config';
 
 const duration = (fallback: string, min: number) =>
@@ -36,7 +37,12 @@ const consoleSchema = z.object({
   RED_PACKET_URL: httpUrl('http://127.0.0.1:3002'),
   RABBITMQ_URL: amqpUrl('amqp://guest:guest@127.0.0.1:5672'),
   AMQP_NAME_PREFIX: namePrefix,
-  OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // The services' rule (16–256 printable characters, no spaces): one rule for every operator token.
+  OPERATOR_TOKEN: operatorToken,
+  OPERATOR_TOKENS: operatorTokens,
+  // Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, so the session cookie gets `Secure`.
+  CONSOLE_TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).default('pretty'),
   CONSOLE_POLL_INTERVAL: duration('1s', 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -46,8 +52,17 @@ export interface ConsoleConfig {
   http: HttpServerConfig;
   services: { order: string; coupon: string; redPacket: string };
   broker: { url: string; namePrefix: string };
-  /** Unset: the console is read-only (every action answers 403). Never sent to the browser. */
-  operatorToken?: string;
+  /**
+   * Who may sign in: OPERATOR_TOKEN (named `operator`) and OPERATOR_TOKENS (`alice:<token>,...`),
+   * the services' variables and rules. Empty: the console is read-only (every action answers 403).
+   * Never sent to the browser.
+   */
+  operators: OperatorCredential[];
+  /** The console's own reads of operator routes (dead letters, chaos state): OPERATOR_TOKEN, else the first named token. */
+  readToken?: string;
+  /** CONSOLE_TRUST_PROXY: X-Forwarded-Proto from the proxy decides whether the page is served over HTTPS. */
+  trustProxy: boolean;
+  logFormat: 'json' | 'pretty';
   pollIntervalMs: number;
   logLevels: LogLevelName[];
 }
@@ -60,12 +75,16 @@ export function consoleConfigVariables(): string[] {
 /** The console's settings, validated at start; a bad value stops it naming the variable. */
 export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
   const e = parseEnv(consoleSchema, env);
+  const operators = operatorCredentials(e.OPERATOR_TOKEN, e.OPERATOR_TOKENS);
   return {
     port: e.CONSOLE_PORT,
     http: checked(() => httpServerConfig(e)),
     services: { order: e.ORDER_URL, coupon: e.COUPON_URL, redPacket: e.RED_PACKET_URL },
     broker: { url: e.RABBITMQ_URL, namePrefix: e.AMQP_NAME_PREFIX },
-    operatorToken: e.OPERATOR_TOKEN,
+    operators,
+    readToken: operators[0]?.token,
+    trustProxy: e.CONSOLE_TRUST_PROXY === 'true',
+    logFormat: e.LOG_FORMAT,
     pollIntervalMs: e.CONSOLE_POLL_INTERVAL,
     logLevels: logLevelsFrom(e.LOG_LEVEL),
   };

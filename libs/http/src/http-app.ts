@@ -27,6 +27,8 @@ export interface HttpAppOptions {
   imports?: DynamicModule[];
   /** Accept `application/x-www-form-urlencoded` bodies as fields (an app with an HTML form). */
   forms?: boolean;
+  /** Headers every response carries besides `X-Content-Type-Options: nosniff` (the console's page policy). */
+  responseHeaders?: Record<string, string>;
 }
 
 /**
@@ -57,7 +59,13 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
         ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
         : options.logger,
   });
-  refuseCrossSite(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  // On every response, errors and 404s included: a browser never guesses a type (issue 21).
+  const headers = { 'x-content-type-options': 'nosniff', ...options.responseHeaders };
+  fastify.addHook('onRequest', async (_request, reply) => {
+    void reply.headers(headers);
+  });
+  refuseCrossSite(fastify);
   installBodyParsers(app.getHttpAdapter().getInstance(), bodyLimit, { forms: options.forms });
   recordServedRoutes(app, app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new UnhandledErrorFilter(bodyLimit));

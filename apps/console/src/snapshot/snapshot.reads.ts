@@ -1,7 +1,7 @@
 import type { HealthReport } from '@reliable-payments/http';
 import { Ledger } from '../ledger/ledger';
 import { QueueDepths } from './queue-depths';
-import { ServiceClient } from './service-client';
+import { ServiceClient } from '../services/service-client';
 import { ConsumerView, DeadLetterRowView, QueueView, SeriesPoint } from './snapshot.types';
 
 interface GrantSummary {

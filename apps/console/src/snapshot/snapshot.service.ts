@@ -6,9 +6,11 @@ import { CONSOLE_CONFIG, ConsoleServices } from '../console.options';
 import { computeLedger, ConsumerReading, LedgerReading } from '../ledger/ledger';
 import { PayLoadService } from '../load/pay-load.service';
 import { OrderNamer } from './order-namer';
+import { publicSnapshot } from './public-snapshot';
+import { RedriveJobTracker } from './redrive-job-tracker';
 import { QueueDepths } from './queue-depths';
 import { readConsumer, readDeadLetterRows, seriesPoint } from './snapshot.reads';
-import { ConsumerView, SeriesPoint, Snapshot } from './snapshot.types';
+import { ConsumerView, PublicSnapshot, SeriesPoint, Snapshot } from './snapshot.types';
 
 const SERIES_SECONDS = 300;
 
@@ -29,13 +31,17 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private lastConsumers?: Record<ConsumerName, ConsumerView>;
   private lastOrder = { up: false, problem: 'not read yet' as string | null, paid: 0, created: 0, outboxPending: 0 };
   private readonly series: SeriesPoint[] = [];
-  /** The latest snapshot and its JSON, shared by every viewer. */
-  readonly snapshots = new BehaviorSubject<{ snapshot: Snapshot; json: string } | null>(null);
+  /**
+   * The latest snapshot, full and public, each serialised once and shared by every viewer:
+   * operators get `json`, anyone else `publicJson` (`publicSnapshot`: counts only).
+   */
+  readonly snapshots = new BehaviorSubject<{ snapshot: Snapshot; json: string; public: PublicSnapshot; publicJson: string } | null>(null);
 
   constructor(
     @Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig,
     private readonly services: ConsoleServices,
     private readonly load: PayLoadService,
+    private readonly jobs: RedriveJobTracker,
   ) {
     this.depths = new QueueDepths(config.broker.url);
     this.namer = new OrderNamer(services);
@@ -53,6 +59,10 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
 
   get latest(): Snapshot | undefined {
     return this.snapshots.value?.snapshot;
+  }
+
+  get latestPublic(): PublicSnapshot | undefined {
+    return this.snapshots.value?.public;
   }
 
   /** One reading; a slow one makes the next interval skip rather than overlap. */
@@ -92,6 +102,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     const deadLetterRows = Object.fromEntries(await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readDeadLetterRows(this.services.consumers[name])] as const)));
     return {
       at,
+      signedIn: true,
       ledger,
       named: this.namer.named(ledger),
       order,
@@ -99,11 +110,13 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       deadLetterRows: deadLetterRows as Snapshot['deadLetterRows'],
       series: this.series,
       load: { steady: { ...this.load.steady }, recentOrders: [...this.load.recentOrders], lastError: this.load.lastError },
+      jobs: await this.jobs.refresh(),
     };
   }
 
   private publish(snapshot: Snapshot): void {
-    this.snapshots.next({ snapshot, json: JSON.stringify(snapshot) });
+    const open = publicSnapshot(snapshot);
+    this.snapshots.next({ snapshot, json: JSON.stringify(snapshot), public: open, publicJson: JSON.stringify(open) });
   }
 }
 

@@ -42,8 +42,24 @@ export interface SeriesPoint {
   inFlight: number;
 }
 
+/** A paced re-drive job started from the console, as the service last reported it. */
+export interface RedriveJobView {
+  consumer: ConsumerName;
+  jobId: string;
+  fingerprint: string | null;
+  operator: string;
+  status: 'running' | 'done' | 'cancelled' | 'failed' | 'unknown';
+  ratePerSecond: number;
+  total: number;
+  redriven: number;
+  skipped: number;
+  failed: number;
+}
+
+/** The full snapshot: for signed-in operators only (`publicSnapshot` is what anyone sees). */
 export interface Snapshot {
   at: string;
+  signedIn: true;
   ledger: Ledger;
   /** Orders named once a settled ledger shows a loss or a duplicate. */
   named: Record<ConsumerName, { lost: string[]; duplicated: string[] }> | null;
@@ -52,4 +68,18 @@ export interface Snapshot {
   deadLetterRows: Record<ConsumerName, DeadLetterRowView[]>;
   series: SeriesPoint[];
   load: { steady: { rate: number; running: boolean; paid: number; failed: number }; recentOrders: string[]; lastError: string | null };
+  jobs: RedriveJobView[];
+}
+
+export type PublicConsumerView = Omit<ConsumerView, 'problem' | 'chaos' | 'deadLetters'> & { deadLetters: Omit<ConsumerView['deadLetters'], 'groups'> };
+
+/** What an anonymous viewer gets: counts and states, nothing identifying (see `publicSnapshot`). */
+export interface PublicSnapshot {
+  at: string;
+  signedIn: false;
+  ledger: Ledger;
+  order: Omit<Snapshot['order'], 'problem'>;
+  consumers: Record<ConsumerName, PublicConsumerView>;
+  series: SeriesPoint[];
+  load: { steady: Snapshot['load']['steady'] };
 }

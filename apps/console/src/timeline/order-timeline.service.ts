@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { CONSUMER_NAMES } from '@reliable-payments/contracts';
 import { ConsoleServices } from '../console.options';
-import { ServiceError } from '../snapshot/service-client';
+import { ServiceError } from '../services/service-client';
 
 export interface TimelineEntry {
   at: string;

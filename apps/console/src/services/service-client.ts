@@ -10,8 +10,11 @@ export class ServiceError extends Error {
 }
 
 /**
- * JSON over HTTP to one service. Operator requests carry `Authorization: Bearer <OPERATOR_TOKEN>`;
- * reads do not. Every request has a deadline: a hung service must not stall the console's poll.
+ * The console's one HTTP client for its calls to the services: JSON over HTTP to one service.
+ * Operator requests carry `Authorization: Bearer <token>`: the signed-in operator's own token for
+ * an action (`token`), so the service's audit trail names that operator; the console's read token
+ * for its own polling (`operator: true`). Public reads carry none. Every request has a deadline: a
+ * hung service must not stall the console's poll.
  */
 export class ServiceClient {
   constructor(
@@ -21,10 +24,11 @@ export class ServiceClient {
     private readonly timeoutMs = 2_000,
   ) {}
 
-  async request<T>(method: string, path: string, options: { body?: unknown; operator?: boolean; timeoutMs?: number; allowStatus?: number[] } = {}): Promise<{ status: number; body: T }> {
+  async request<T>(method: string, path: string, options: { body?: unknown; operator?: boolean; token?: string; timeoutMs?: number; allowStatus?: number[] } = {}): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.operator && this.operatorToken) headers.authorization = `Bearer ${this.operatorToken}`;
+    const token = options.token ?? (options.operator ? this.operatorToken : undefined);
+    if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
