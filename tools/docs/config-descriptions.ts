@@ -136,6 +136,8 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
       COUPON_URL: 'Where the console reaches the coupon service',
       RED_PACKET_URL: 'Where the console reaches the red-packet service',
       CONSOLE_POLL_INTERVAL: 'One snapshot of every source per interval, shared by all viewers',
+      CONSOLE_TRUST_PROXY:
+        '`true` when a TLS-terminating proxy sits in front of the console: its `X-Forwarded-Proto: https` then marks the session cookie `Secure` (served over HTTPS directly, it always is)',
     },
   },
   {
