@@ -83,4 +83,11 @@ describe('operator actions', () => {
     expect(logger.lines).toEqual([expect.stringContaining('operator alice: POST /dead-letters/redrive'), expect.stringContaining('refused GET /dead-letters')]);
     expect(logger.lines.join('\n')).not.toContain(alice);
   });
+
+  it('lets the named operators into the order service\'s operator routes too, and no one else', async () => {
+    const order = await system.start('order', { OPERATOR_TOKENS: `alice:${alice},bob:${bob}` });
+    expect((await http(order, 'GET', '/ledger/paid-order-ids', undefined, as(alice))).status).toBe(200);
+    expect((await http(order, 'GET', '/ledger/paid-order-ids', undefined, asOperator)).status).toBe(200);
+    expect((await http(order, 'GET', '/ledger/paid-order-ids', undefined, as('wrong-token-0123456789'))).status).toBe(401);
+  });
 });

@@ -24,7 +24,7 @@ export class OrderServiceModule {
       imports: [
         // Once per application: the outbox relay's safety-net poll runs on it.
         ScheduleModule.forRoot(),
-        OperatorAuthModule.register({ token: config.operatorToken }),
+        OperatorAuthModule.register({ operators: config.operators }),
         FaultsModule.register(config.faults),
         DatabaseModule.forService(config, {
           entities: [Order],

@@ -6,7 +6,7 @@ import { checked, Env, parseEnv, port, positiveInt } from './env';
 import { HttpServerConfig, httpServerConfig, httpServerShape } from './http-server.config';
 import { ObservabilityConfig, observabilityConfig, observabilityShape } from './observability.config';
 import { EventSigningKey, eventSigningConfig, eventSigningShape } from './event-signing.config';
-import { duration, faultSpec, localDb, logLevel, LogLevelName, operatorToken } from './schema-parts';
+import { duration, faultSpec, localDb, logLevel, LogLevelName, OperatorCredential, operatorCredentials, operatorToken, operatorTokens } from './schema-parts';
 
 export interface OutboxRelayConfig {
   pollIntervalMs: number;
@@ -27,6 +27,8 @@ export interface OrderServiceConfig {
   http: HttpServerConfig;
   /** Guards operator routes; undefined = operator API disabled (fail closed). */
   operatorToken?: string;
+  /** Every operator who may call operator routes: OPERATOR_TOKEN as `operator`, then OPERATOR_TOKENS. Empty = closed. */
+  operators: OperatorCredential[];
   logLevel: LogLevelName;
   /** Test-only (TEST_CRASH_AT): a fault point armed to kill or throw (see @reliable-payments/faults). */
   faults?: FaultSpec;
@@ -74,6 +76,7 @@ export const orderEnvSchema = z.object({
   TEST_CRASH_AT: faultSpec,
   LOG_LEVEL: logLevel,
   OPERATOR_TOKEN: operatorToken,
+  OPERATOR_TOKENS: operatorTokens,
   ...observabilityShape,
   ...httpServerShape,
   ORDER_PORT: port(3000),
@@ -95,6 +98,7 @@ export function loadOrderServiceConfig(env: Env = process.env): OrderServiceConf
     port: e.ORDER_PORT,
     http: checked(() => httpServerConfig(e)),
     operatorToken: e.OPERATOR_TOKEN,
+    operators: checked(() => operatorCredentials(e.OPERATOR_TOKEN, e.OPERATOR_TOKENS)),
     logLevel: e.LOG_LEVEL,
     faults: e.TEST_CRASH_AT,
     database: e.ORDER_DB_URL,
