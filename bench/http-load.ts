@@ -23,6 +23,13 @@ export interface LoadOptions {
   warmup: number;
   /** Warm-up passes (2 with --warmup-check: the second shows what a second one changes). */
   warmupPasses: number;
+  /** Skip the half-load phase (the concurrency curve needs full load only). */
+  fullLoadOnly?: boolean;
+  /**
+   * Messages of the publish and consume phases (relay backlog, raw confirmed publish, raw consumer);
+   * default 4 × orders. The relay's rate needs at least four batches to time.
+   */
+  messages?: number;
   /** The oldest beam.smp by default; a cluster's nodes. */
   brokerPids?: number[];
 }
@@ -32,6 +39,8 @@ export interface LoadFigures {
   /** CPU seconds per 1000 orders = CPU ms per order, per process, the servers and the bench's clients. */
   cpuSecondsPer1000Orders: Record<string, number>;
   latencyFullLoad: Percentiles;
+  /** Create + pay round trip as the client sees it, full load, ms. */
+  requestFullLoad: Percentiles;
   latencyHalfLoad: Percentiles & { rate: number };
   /** Orders/s of each warm-up pass, end to end as the timed phase counts them. */
   warmupOrdersPerSecond: number[];
@@ -49,12 +58,17 @@ export async function measureHttpLoad(contender: HttpContender, options: LoadOpt
   const transport = new KeepAliveTransport(options.concurrency);
   const client = new ServiceClient(contender.url, { transport: transport.send });
   let expected = await contender.grants();
+  let requestMs: number[] = [];
   const pay = async (n: number, rate?: number) => {
     const respondedAt = new Map<string, number>();
+    requestMs = [];
     await pacedLoad(n, { concurrency: options.concurrency, rate }, async (i) => {
+      const sent = Date.now();
       const order = await client.createOrder({ userId: `bench-${i % 50}`, amount: '100.00' });
       await client.payOrder(order.id);
-      respondedAt.set(order.id, Date.now());
+      const now = Date.now();
+      respondedAt.set(order.id, now);
+      requestMs.push(now - sent);
     });
     return respondedAt;
   };
@@ -82,14 +96,16 @@ export async function measureHttpLoad(contender: HttpContender, options: LoadOpt
     cpu.start();
     const full = await flatOut(options.orders);
     const cpuSecondsPer1000Orders = cpu.perThousandOrders(full.paid.size);
+    const requestFullLoad = percentiles(requestMs);
     const latencyFullLoad = percentiles(await contender.latencies(full.paid));
 
+    if (options.fullLoadOnly) return { ordersPerSecond: full.rate, cpuSecondsPer1000Orders, latencyFullLoad, requestFullLoad, latencyHalfLoad: { ...percentiles([]), rate: 0 }, warmupOrdersPerSecond };
     const rate = Math.max(1, full.rate / 2);
     const half = await pay(Math.max(20, Math.floor(options.orders / 2)), rate);
     expected += 2 * half.size;
     await waitForGrants(expected);
     const latencyHalfLoad = { ...percentiles(await contender.latencies(half)), rate: Math.round(rate) };
-    return { ordersPerSecond: full.rate, cpuSecondsPer1000Orders, latencyFullLoad, latencyHalfLoad, warmupOrdersPerSecond };
+    return { ordersPerSecond: full.rate, cpuSecondsPer1000Orders, latencyFullLoad, requestFullLoad, latencyHalfLoad, warmupOrdersPerSecond };
   } finally {
     transport.close();
   }

@@ -8,6 +8,7 @@ import { GOALS, Goal, goalText, verdict } from './goals';
 import { LoadFigures } from './http-load';
 import { runPeer } from './peer/peer-bench';
 import { runRawHttp } from './raw-http/raw-http-bench';
+import { runTablesBench } from './tables/tables-bench';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
@@ -19,11 +20,14 @@ import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
  * reports medians with ranges, ratios to the references and the goals met or not.
  * --quick: one short round of everything (CI's check that the instrument works, < 3 minutes).
  * --warmup-check: two warm-up passes instead of one, printed beside the timed pass.
+ * --tables [--inbox=N --outbox=N --deadletters=N --backlog=N]: how cost grows with the tables
+ * (tables/tables-bench.ts), instead of the comparison; issue 24's sizes are 5000000, 1000000,
+ * 100000 and 200000, the defaults smaller for time.
  */
-const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck' } as const;
+const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck', tables: 'tables' } as const;
 
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, warmup: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 3, observabilityonly: 0, costpairs: 1, cluster: 0, quick: 0, warmupcheck: 0 };
+  const defaults = { orders: 2000, warmup: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 3, observabilityonly: 0, costpairs: 1, cluster: 0, quick: 0, warmupcheck: 0, tables: 0, inbox: 500_000, outbox: 200_000, deadletters: 100_000, backlog: 20_000 };
   const parsed: Record<string, number> = { ...defaults };
   const given = new Set<string>();
   for (const arg of process.argv.slice(2)) {
@@ -65,7 +69,7 @@ interface Target {
  */
 async function measure(p: Record<string, number>, target: Target, logDir: string): Promise<Run[]> {
   const runs: Run[] = [];
-  const load = { orders: p.orders, concurrency: p.concurrency, warmup: p.warmup, warmupPasses: p.warmupcheck ? 2 : 1, brokerPids: target.brokerPids };
+  const load = { orders: p.orders, concurrency: p.concurrency, warmup: p.warmup, warmupPasses: p.warmupcheck ? 2 : 1, messages: Math.max(4 * p.orders, 10 * p.batch), brokerPids: target.brokerPids };
   const contenders: Record<Contender, () => Promise<unknown>> = {
     project: () => runProjectBench({ ...load, amqpUrl: target.amqpUrl, queueType: target.queueType, prefetch: p.prefetch, batch: p.batch, logDir }),
     raw: () => runRawBaseline({ ...load, amqpUrl: target.rawUrl, queueType: target.queueType, prefetch: p.prefetch, batch: p.batch, window: p.window }),
@@ -186,6 +190,12 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   const loadBefore = machineLoad();
+  if (p.tables) {
+    process.stdout.write(`bench --tables: ${JSON.stringify(p)}\n${loadBefore}\n`);
+    await runTablesBench({ amqpUrl, inbox: p.inbox, outbox: p.outbox, deadletters: p.deadletters, backlog: p.backlog, orders: p.orders, warmup: p.warmup, prefetch: p.prefetch, batch: p.batch, levels: [1, 8, 32, 128], dir });
+    process.stdout.write(`${machineLoad()}\nbench --tables took ${Math.round((Date.now() - started) / 1000)} s\n`);
+    return;
+  }
   process.stdout.write(`bench: ${JSON.stringify(p)}\n${loadBefore}\n`);
   // The cost of metrics and tracing, measured side by side in this run (every mode, there and back).
   const modes = p.quick ? (['off', 'metrics', 'sampled'] as const) : undefined;
@@ -199,6 +209,7 @@ async function main(): Promise<void> {
     logDir: join(dir, `logs-${stamp}`),
     modes: modes && [...modes],
     drainCount: p.quick ? 0 : undefined,
+    oneWay: Boolean(p.quick),
   });
   const rate = cost.ordersPerSecond;
   const cpu = cost.cpuMsPerOrder;

@@ -23,6 +23,8 @@ export interface CostOptions {
   warmup: number;
   /** The modes to measure (--quick: off, metrics and 10 % sampling, the ones with goals). */
   modes?: CostMode[];
+  /** Only there, not back, and no uncounted first turn (--quick: the instrument works, figures are rough). */
+  oneWay?: boolean;
   /** Events of the drain-cost phase (0: skipped). */
   drainCount?: number;
 }
@@ -168,9 +170,9 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     const cpu = perMode();
     const spans = perMode();
     let scrapes = 0;
-    await measure(options, 'off', sink);
+    if (!options.oneWay) await measure(options, 'off', sink);
     const modes = options.modes ?? MODES;
-    const order = Array.from({ length: options.pairs }, () => [...modes, ...[...modes].reverse()]).flat();
+    const order = Array.from({ length: options.pairs }, () => (options.oneWay ? modes : [...modes, ...[...modes].reverse()])).flat();
     for (const mode of order) {
       const result = await measure(options, mode, sink);
       measured[mode].push(result.ordersPerSecond);

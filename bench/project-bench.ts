@@ -52,7 +52,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
 
     // 3. Relay: a backlog as long as the raw publish test sends, published with the consumers
     // stopped, after a warm-up backlog as long as the raw test's warm-up.
-    const backlog = options.orders * 4;
+    const backlog = options.messages ?? options.orders * 4;
     const relayPublishPerSecond = await measureRelayBacklog(system, backlog, options.warmup * options.warmupPasses * 4);
     expected += 2 * (backlog + options.warmup * options.warmupPasses * 4);
     await system.waitForGrants(expected);

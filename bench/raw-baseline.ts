@@ -32,6 +32,8 @@ export async function runRawBaseline(options: {
   /** Orders (and 4x that many messages) of each uncounted warm-up pass. */
   warmup: number;
   warmupPasses: number;
+  /** Messages of the publish and consume tests; default 4 × orders. */
+  messages?: number;
   /** `quorum` for the cluster figures: the same queues the project declares there. */
   queueType?: 'classic' | 'quorum';
 }): Promise<RawFigures> {
@@ -74,7 +76,7 @@ export async function runRawBaseline(options: {
     const warmups = Array.from({ length: options.warmupPasses }, () => options.warmup);
     const endToEnd = await endToEndRun(options, [...warmups, options.orders], pools, publisher, connection, exchange, run);
     // Publishing and consuming warm up the same way: uncounted messages first, then the timed ones.
-    const published = options.orders * 4;
+    const published = options.messages ?? options.orders * 4;
     const warmupMessages = options.warmup * options.warmupPasses * 4;
     if (warmupMessages) await confirmedPublishRate(publisher, publishExchange, warmupMessages, options.window);
     const confirmedPublishPerSecond = await confirmedPublishRate(publisher, publishExchange, published, options.window);

@@ -31,20 +31,27 @@ export async function measureRelayBacklog(system: BenchSystem, backlog: number, 
   return rate;
 }
 
-/** `count` payment events as the order service writes them (the same OutboxWriter, 500 rows to a statement), in one transaction. */
-async function fillOutbox(pool: Pool, count: number, userId: string): Promise<void> {
+/**
+ * `count` payment events as the order service writes them (the same OutboxWriter, 500 rows to a
+ * statement), in one transaction, or one per `perTransaction` rows (a 200,000-event backlog).
+ */
+export async function fillOutbox(pool: Pool, count: number, userId: string, perTransaction = Number.POSITIVE_INFINITY): Promise<void> {
   const conn = await pool.getConnection();
   const sql: OutboxSql = { query: async <T>(query: string, parameters?: any) => (await conn.query(query, parameters))[0] as T };
   const writer = new OutboxWriter();
   const now = new Date();
-  const messages = Array.from({ length: count }, () => {
+  const message = () => {
     const event = paymentSucceededV1({ orderId: randomUUID(), userId, amount: '10.00', currency: 'CNY' }, now);
     return { messageId: event.eventId, exchange: PAYMENT_EVENTS_EXCHANGE, routingKey: PaymentSucceeded.routingKey, type: event.type, body: event };
-  });
+  };
   try {
-    await conn.beginTransaction();
-    for (let i = 0; i < messages.length; i += 500) await writer.addAll(sql, messages.slice(i, i + 500), now);
-    await conn.commit();
+    for (let done = 0; done < count; ) {
+      const rows = Math.min(count - done, perTransaction);
+      await conn.beginTransaction();
+      for (let i = 0; i < rows; i += 500) await writer.addAll(sql, Array.from({ length: Math.min(500, rows - i) }, message), now);
+      await conn.commit();
+      done += rows;
+    }
   } finally {
     conn.release();
   }
@@ -55,9 +62,9 @@ async function fillOutbox(pool: Pool, count: number, userId: string): Promise<vo
  * first and the last mark covers every batch but the first: count the rows after the first mark
  * only. Too few marks to time: NaN (reported n/a).
  */
-async function relayPublishRate(pool: Pool, backlog: number): Promise<number> {
+export async function relayPublishRate(pool: Pool, backlog: number, userId = BACKLOG_USER): Promise<number> {
   const marks = (await pool.query<RowDataPacket[]>('SELECT sent_at AS at, COUNT(*) AS n FROM outbox_messages WHERE payload LIKE ? GROUP BY sent_at ORDER BY sent_at', [
-    `%${BACKLOG_USER}%`,
+    `%${userId}%`,
   ]))[0] as Array<{ at: Date; n: number }>;
   const span = marks.length > 1 ? (new Date(marks[marks.length - 1].at).getTime() - new Date(marks[0].at).getTime()) / 1000 : 0;
   return marks.length >= 4 && span > 0 ? (backlog - Number(marks[0].n)) / span : Number.NaN;
