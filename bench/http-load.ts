@@ -23,6 +23,8 @@ export interface LoadOptions {
   warmup: number;
   /** Warm-up passes (2 with --warmup-check: the second shows what a second one changes). */
   warmupPasses: number;
+  /** Called at the start and the end of the timed full-load phase (the profiler's window). */
+  onTimed?: (edge: 'start' | 'end') => void;
   /** Skip the half-load phase (the concurrency curve needs full load only). */
   fullLoadOnly?: boolean;
   /**
@@ -94,7 +96,9 @@ export async function measureHttpLoad(contender: HttpContender, options: LoadOpt
 
     const cpu = new CpuMeter(contender.processes, options.brokerPids);
     cpu.start();
+    options.onTimed?.('start');
     const full = await flatOut(options.orders);
+    options.onTimed?.('end');
     const cpuSecondsPer1000Orders = cpu.perThousandOrders(full.paid.size);
     const requestFullLoad = percentiles(requestMs);
     const latencyFullLoad = percentiles(await contender.latencies(full.paid));

@@ -9,6 +9,7 @@ import { LoadFigures } from './http-load';
 import { runPeer } from './peer/peer-bench';
 import { runRawHttp } from './raw-http/raw-http-bench';
 import { runTablesBench } from './tables/tables-bench';
+import { runProfileBench } from './profile/profile-bench';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
@@ -23,11 +24,12 @@ import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
  * --tables [--inbox=N --outbox=N --deadletters=N --backlog=N]: how cost grows with the tables
  * (tables/tables-bench.ts), instead of the comparison; issue 24's sizes are 5000000, 1000000,
  * 100000 and 200000, the defaults smaller for time.
+ * --profile: the services under --cpu-prof, CPU per order by layer (profile/profile-bench.ts).
  */
-const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck', tables: 'tables' } as const;
+const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck', tables: 'tables', profile: 'profile' } as const;
 
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, warmup: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 3, observabilityonly: 0, costpairs: 1, cluster: 0, quick: 0, warmupcheck: 0, tables: 0, inbox: 500_000, outbox: 200_000, deadletters: 100_000, backlog: 20_000 };
+  const defaults = { orders: 2000, warmup: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 3, observabilityonly: 0, costpairs: 1, cluster: 0, quick: 0, warmupcheck: 0, tables: 0, profile: 0, inbox: 500_000, outbox: 200_000, deadletters: 100_000, backlog: 20_000 };
   const parsed: Record<string, number> = { ...defaults };
   const given = new Set<string>();
   for (const arg of process.argv.slice(2)) {
@@ -190,6 +192,12 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   const loadBefore = machineLoad();
+  if (p.profile) {
+    process.stdout.write(`bench --profile: ${JSON.stringify(p)}\n${loadBefore}\n`);
+    await runProfileBench({ amqpUrl, orders: p.orders, warmup: p.warmup, prefetch: p.prefetch, batch: p.batch, dir });
+    process.stdout.write(`${machineLoad()}\n`);
+    return;
+  }
   if (p.tables) {
     process.stdout.write(`bench --tables: ${JSON.stringify(p)}\n${loadBefore}\n`);
     await runTablesBench({ amqpUrl, inbox: p.inbox, outbox: p.outbox, deadletters: p.deadletters, backlog: p.backlog, orders: p.orders, warmup: p.warmup, prefetch: p.prefetch, batch: p.batch, levels: [1, 8, 32, 128], dir });
