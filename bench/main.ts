@@ -131,6 +131,18 @@ function report(title: string, runs: Run[], cost?: CostFigures): Array<{ goal: G
     ['warm-up orders/s (pass 1, 2, …)', ...CONTENDERS.map((c) => pick(c, (r) => r.warmupOrdersPerSecond).length && runs.map((r) => (r[c] as { warmupOrdersPerSecond: number[] }).warmupOrdersPerSecond.map((v) => fmt(v)).join(',')).join(' | '))].map(String),
   ];
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  if (runs[0].project.warmupOrdersPerSecond.length >= 2) {
+    // --warmup-check: pass 2 is what a timed phase after one warm-up measures, the timed phase
+    // what it measures after two. Their ratio against the spread of the runs says whether a
+    // second warm-up changes anything beyond the noise.
+    process.stdout.write('warm-up check (orders/s: pass 1, pass 2 = timed after one warm-up, timed after two; ratio timed / pass 2):\n');
+    for (const c of CONTENDERS) {
+      const w = pick(c, (r) => r.warmupOrdersPerSecond[0]);
+      const w2 = pick(c, (r) => r.warmupOrdersPerSecond[1]);
+      const t = e2e(c);
+      process.stdout.write(`  ${c.padEnd(8)} ${summary(w)}  ${summary(w2)}  ${summary(t)}  ratio ${summary(ratio(t, w2), 2)}\n`);
+    }
+  }
   process.stdout.write('guarantees:\n');
   for (const c of CONTENDERS) process.stdout.write(`  ${c.padEnd(8)} ${GUARANTEES[c]}\n`);
 

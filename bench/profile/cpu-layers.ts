@@ -53,41 +53,54 @@ export function layerOf(url: string, functionName: string): string {
   return 'other';
 }
 
+/** Layers that do work on behalf of a caller: their time goes to the nearest caller outside them. */
+const ON_BEHALF = new Set(['V8 / native (no file)', 'node core: net/streams/crypto']);
+/** Node's own socket writes: the syscall, which on loopback also runs the receiving side's TCP stack. */
+const SOCKET_WRITE = /^(writeBuffer|writev|writeUtf8String|writeLatin1String|writeAsciiString|writeUcs2String)$/;
+
 /**
- * Milliseconds of self time per layer inside the window (all of the profile without one). A
- * frame with no file (a V8 builtin: JSON.parse, a Buffer copy, a regexp) counts for the nearest
- * caller that has one: the layer that asked for the work pays for it.
+ * Milliseconds of self time per layer inside the window (all of the profile without one). A V8
+ * builtin (JSON.parse, a Buffer copy) or a function of Node's core (a socket write, a stream, the
+ * microtask loop) counts for the nearest caller in another layer: the layer that asked for the
+ * work pays for it (a query's socket write is the driver's, a response's the HTTP framework's).
+ * What no library asked for (the event loop's own turns) stays "node core". `socket writes` adds
+ * up the write syscalls across layers, as an extra line (not part of the sum).
  */
 export function layersOf(file: string, window?: { fromUs: number; toUs: number }): Record<string, number> {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const own = (id: number) => layerOf(byId.get(id)!.callFrame.url, byId.get(id)!.callFrame.functionName);
   const layerById = new Map<number, string>();
   const resolve = (id: number): string => {
     const known = layerById.get(id);
     if (known) return known;
-    const node = byId.get(id)!;
-    const { url, functionName } = node.callFrame;
-    let layer = layerOf(url, functionName);
-    if (layer === 'V8 / native (no file)' && parent.has(id)) {
-      const up = resolve(parent.get(id)!);
-      if (up !== '(root)') layer = up;
+    let layer = own(id);
+    if (ON_BEHALF.has(layer)) {
+      let up = parent.get(id);
+      while (up !== undefined && ON_BEHALF.has(own(up))) up = parent.get(up);
+      const caller = up === undefined || byId.get(up)!.callFrame.functionName === '(root)' ? undefined : resolve(up);
+      layer = caller ?? 'node core: event loop, streams';
     }
-    if (functionName === '(root)') layer = '(root)';
     layerById.set(id, layer);
     return layer;
   };
   const totals: Record<string, number> = {};
+  let writes = 0;
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
     if (window && (t < window.fromUs || t > window.toUs)) continue;
     const layer = resolve(profile.samples[i]);
     totals[layer] = (totals[layer] ?? 0) + profile.timeDeltas[i] / 1000;
+    if (SOCKET_WRITE.test(byId.get(profile.samples[i])!.callFrame.functionName)) writes += profile.timeDeltas[i] / 1000;
   }
-  return totals;
+  return { ...totals, [SOCKET_WRITES]: writes };
 }
+
+/** The extra line: socket write syscalls, already counted in the layers above. */
+export const SOCKET_WRITES = '(of which: socket writes)';
 
 /**
  * The busy layers' shares scaled to the CPU the process really used over the window (from /proc):
@@ -96,7 +109,7 @@ export function layersOf(file: string, window?: { fromUs: number; toUs: number }
  */
 export function scaledTo(totals: Record<string, number>, cpuMs: number): Record<string, number> {
   const busy = Object.entries(totals).filter(([layer]) => layer !== 'idle');
-  const sum = busy.reduce((n, [, ms]) => n + ms, 0);
+  const sum = busy.filter(([layer]) => layer !== SOCKET_WRITES).reduce((n, [, ms]) => n + ms, 0);
   return Object.fromEntries(busy.map(([layer, ms]) => [layer, sum > 0 ? (ms / sum) * cpuMs : 0]));
 }
 

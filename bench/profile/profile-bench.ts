@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchSystem } from '../bench-system';
 import { GrantTimeline } from '../grant-timeline';
 import { measureHttpLoad } from '../http-load';
-import { layersOf, perOrder, scaledTo } from './cpu-layers';
+import { layersOf, perOrder, scaledTo, SOCKET_WRITES } from './cpu-layers';
 
 /**
  * `--profile`: the three services under `node --cpu-prof`, warmed up, then `orders` orders flat out
@@ -31,6 +31,25 @@ export async function runProfileBench(options: { amqpUrl: string; orders: number
     timeline.stop();
     await system.destroy(); // SIGTERM: each service writes its profile as it exits
   }
+  writeFileSync(join(dir, 'window.json'), JSON.stringify({ window, orders: options.orders, ordersPerSecond: load.ordersPerSecond, cpu: load.cpuSecondsPer1000Orders, pids }, null, 2));
+  analyzeProfiles(dir);
+}
+
+/**
+ * Prints (and writes to layers.json) the CPU per order by layer and service of a profile
+ * directory written by runProfileBench; `node dist/bench/profile/profile-bench.js DIR` does it
+ * again for saved profiles.
+ */
+export function analyzeProfiles(dir: string): void {
+  const { window, orders, ordersPerSecond, cpu, pids } = JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8')) as {
+    window: { fromUs: number; toUs: number };
+    orders: number;
+    ordersPerSecond: number;
+    cpu: Record<string, number>;
+    pids: Record<string, string>;
+  };
+  const options = { orders };
+  const load = { ordersPerSecond, cpuSecondsPer1000Orders: cpu };
   const byService: Record<string, Record<string, number>> = {};
   const sampled: Record<string, number> = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
@@ -38,7 +57,7 @@ export async function runProfileBench(options: { amqpUrl: string; orders: number
     const service = pid && pids[pid];
     if (!service) continue;
     const raw = layersOf(join(dir, file), window);
-    sampled[service] = Object.entries(raw).filter(([layer]) => layer !== 'idle').reduce((n, [, ms]) => n + ms, 0) / options.orders;
+    sampled[service] = Object.entries(raw).filter(([layer]) => layer !== 'idle' && layer !== SOCKET_WRITES).reduce((n, [, ms]) => n + ms, 0) / options.orders;
     // ms per order: the layer's share of the samples times the /proc CPU per order of the window.
     byService[service] = Object.fromEntries(perOrder(scaledTo(raw, (load.cpuSecondsPer1000Orders[service] ?? 0) * options.orders), options.orders));
   }
@@ -49,9 +68,11 @@ export async function runProfileBench(options: { amqpUrl: string; orders: number
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(10))).join(' ');
   process.stdout.write(`\nCPU ms per order by layer (${options.orders} orders at ${load.ordersPerSecond.toFixed(0)}/s, profiled)\n${line(['layer', ...services, 'all'])}\n`);
   for (const layer of layers) process.stdout.write(`${line([layer, ...services.map((s) => (byService[s][layer] ?? 0).toFixed(3)), total(layer).toFixed(3)])}\n`);
-  const sums = services.map((s) => Object.values(byService[s]).reduce((a, b) => a + b, 0));
+  const sums = services.map((s) => Object.entries(byService[s]).filter(([layer]) => layer !== SOCKET_WRITES).reduce((a, [, b]) => a + b, 0));
   process.stdout.write(`${line(['sum (= /proc CPU of the window)', ...sums.map((v) => v.toFixed(3)), sums.reduce((a, b) => a + b, 0).toFixed(3)])}\n`);
   process.stdout.write(`${line(['busy sample time (wall)', ...services.map((s) => (sampled[s] ?? 0).toFixed(3)), ''])}\n`);
   writeFileSync(join(dir, 'layers.json'), JSON.stringify({ orders: options.orders, ordersPerSecond: load.ordersPerSecond, msPerOrder: byService, sampledMsPerOrder: sampled, cpu: load.cpuSecondsPer1000Orders }, null, 2));
   process.stdout.write(`\nprofiles: ${dir}\n`);
 }
+
+if (require.main === module) analyzeProfiles(process.argv[2]);
