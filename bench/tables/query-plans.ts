@@ -20,7 +20,12 @@ export const WATCHED: WatchedQuery[] = [
   { name: 'outbox cleanup chunk', db: 'order', sql: 'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < NOW(3) - INTERVAL 12 HOUR ORDER BY sent_at LIMIT 1000', write: true },
   { name: 'inbox retention chunk', db: 'coupon', sql: 'DELETE FROM inbox_messages WHERE processed_at < NOW(3) - INTERVAL 28 DAY ORDER BY processed_at LIMIT 1000', write: true },
   { name: 'dead letters: first page', db: 'coupon', sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET 0" },
-  { name: 'dead letters: last page', db: 'coupon', sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET __LAST__" },
+  { name: 'dead letters: last page, plain OFFSET', db: 'coupon', sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET __LAST__" },
+  {
+    name: 'dead letters: last page, ids first',
+    db: 'coupon',
+    sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d JOIN (SELECT id FROM dead_letters WHERE status = 'PENDING' ORDER BY id LIMIT 100 OFFSET __LAST__) k ON k.id = d.id ORDER BY d.id",
+  },
   { name: 'dead letters: page total', db: 'coupon', sql: "SELECT COUNT(*) AS n FROM dead_letters d WHERE d.status = 'PENDING'" },
   { name: 'dead letters: counts', db: 'coupon', sql: 'SELECT status, COUNT(*) AS n FROM dead_letters GROUP BY status' },
   {
