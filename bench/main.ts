@@ -125,6 +125,7 @@ function report(title: string, runs: Run[], cost?: CostFigures): Array<{ goal: G
     ['CPU ms/order, own processes', ...CONTENDERS.map((c) => summary(cpuTotal(c), 2))],
     ['  order service CPU ms/order', summary(pick('project', (r) => r.cpuSecondsPer1000Orders.order), 2), '', '(all in one)', summary(pick('peer', (r) => r.cpuSecondsPer1000Orders.peerOrder), 2)],
     ['  mariadb + rabbitmq CPU ms/order', ...CONTENDERS.map((c) => (c === 'raw' ? '' : summary(pick(c, (r) => (r.cpuSecondsPer1000Orders.mariadb ?? 0) + (r.cpuSecondsPer1000Orders.rabbitmq ?? 0)), 2)))],
+    ['p99 ms create + pay, full load', summary(pick('project', (r) => r.requestFullLoad?.p99)), '', summary(pick('rawHttp', (r) => r.requestFullLoad.p99)), summary(pick('peer', (r) => r.requestFullLoad.p99))],
     ['p50 / p99 ms at half load', summary(half('project', 'p50')) + ' / ' + summary(half('project', 'p99')), '', summary(half('rawHttp', 'p50')) + ' / ' + summary(half('rawHttp', 'p99')), summary(half('peer', 'p50')) + ' / ' + summary(half('peer', 'p99'))],
     ['relay msg/s vs raw confirmed publish', summary(pick('project', (r) => r.relayPublishPerSecond)), summary(pick('raw', (r) => r.confirmedPublishPerSecond)), '', ''],
     ['drain msg/s vs raw consumer', summary(pick('project', (r) => r.drainPerSecond)), summary(pick('raw', (r) => r.consumerPerSecond)), '', ''],
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
   process.stdout.write(`bench: ${JSON.stringify(p)}\n${loadBefore}\n`);
   // The cost of metrics and tracing, measured side by side in this run (every mode, there and back).
   const modes = p.quick ? (['off', 'metrics', 'sampled'] as const) : undefined;
-  process.stdout.write(`observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}, then in reverse; ${p.costpairs} time(s)...\n`);
+  process.stdout.write(`observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}${p.quick ? ', one way' : ', then in reverse'}; ${p.costpairs} time(s)...\n`);
   const cost = await runObservabilityCost({
     amqpUrl,
     orders: p.orders,

@@ -14,6 +14,8 @@ export interface ProjectFigures {
   endToEndOrdersPerSecond: number;
   warmupOrdersPerSecond: number[];
   latencyFullLoad: Percentiles;
+  /** Create + pay round trip as the clients see it, full load. */
+  requestFullLoad: Percentiles;
   latencyHalfLoad: Percentiles & { rate: number };
   relayPublishPerSecond: number;
   drainPerSecond: number;
@@ -70,6 +72,7 @@ export async function runProjectBench(options: BenchOptions): Promise<ProjectFig
       endToEndOrdersPerSecond: load.ordersPerSecond,
       warmupOrdersPerSecond: load.warmupOrdersPerSecond,
       latencyFullLoad: load.latencyFullLoad,
+      requestFullLoad: load.requestFullLoad,
       latencyHalfLoad: load.latencyHalfLoad,
       relayPublishPerSecond,
       drainPerSecond: outage.drainPerSecond,

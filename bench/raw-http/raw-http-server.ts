@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     });
   }
 
+  // A pay that commits while the relay is claiming must not wait for the next poll: it leaves
+  // `woken` set, and the relay claims again at once instead of sleeping.
   let wake: (() => void) | undefined;
+  let woken = false;
   const relay = async () => {
     for (;;) {
       const conn = await pools.order.getConnection();
@@ -65,7 +68,9 @@ async function main(): Promise<void> {
       } finally {
         conn.release();
       }
-      if (claimed === 0) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 50)));
+      if (claimed === 0 && !woken) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 50)));
+      woken = false;
+      wake = undefined;
     }
   };
   void relay();
@@ -105,7 +110,8 @@ async function main(): Promise<void> {
       } finally {
         conn.release();
       }
-      wake?.(); // after the commit
+      woken = true; // after the commit
+      wake?.();
       return reply(res, 200, { id, status: 'PAID' });
     }
     reply(res, 404, { error: 'not found' });
