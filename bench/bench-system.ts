@@ -13,6 +13,8 @@ export interface BenchSystemOptions {
   prefetch: number;
   batch: number;
   logDir: string;
+  /** More service variables (the tables bench: an operator token for the dead-letter API). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -26,7 +28,7 @@ export class BenchSystem {
   readonly pools: { order: Pool; coupon: Pool; redPacket: Pool };
 
   private constructor(
-    private readonly ns: RunNamespace,
+    readonly ns: RunNamespace,
     private readonly couponUser: { name: string; password: string },
     options: BenchSystemOptions,
   ) {
@@ -39,6 +41,7 @@ export class BenchSystem {
       OUTBOX_BATCH_SIZE: String(options.batch),
       PAUSE_ON_DEPENDENCY_DOWN: 'true',
       AMQP_QUEUE_TYPE: options.queueType ?? 'classic',
+      ...options.env,
     };
     this.services = {
       order: new ServiceProcess('order', 'order', env, options.logDir),

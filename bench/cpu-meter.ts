@@ -1,5 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { processCpuSeconds, ServiceProcess } from '../tools/process/service-process';
+import { processCpuSeconds } from '../tools/process/service-process';
+
+/** Anything whose CPU the meter reads: a service, a process of the bench's own. */
+export interface CpuSource {
+  cpuSeconds(): number;
+}
 
 /**
  * CPU seconds per 1000 orders over one phase, from /proc: each service, the bench process itself
@@ -12,7 +17,7 @@ export class CpuMeter {
 
   /** `brokerPids`: a cluster's nodes; by default the oldest beam.smp on this machine. */
   constructor(
-    private readonly services: Record<string, ServiceProcess>,
+    private readonly services: Record<string, CpuSource>,
     brokerPids?: number[],
   ) {
     this.servers = serverPids(brokerPids);

@@ -25,8 +25,16 @@ export class GrantTimeline {
   private readonly sampler: NodeJS.Timeout;
 
   constructor(private readonly system: BenchSystem) {
+    // One sample at a time: with grown tables a COUNT(*) can outlast the interval, and queued
+    // samples would stand in the pool's queue ahead of the bench's own queries.
+    let sampling = false;
     this.sampler = setInterval(() => {
-      system.grants().then((g) => this.samples.push({ t: this.seconds(), grants: g, outage: this.outage }), () => undefined);
+      if (sampling) return;
+      sampling = true;
+      system
+        .grants()
+        .then((g) => this.samples.push({ t: this.seconds(), grants: g, outage: this.outage }), () => undefined)
+        .finally(() => (sampling = false));
     }, 250);
   }
 

@@ -19,6 +19,14 @@ export interface CostOptions {
   /** How many times the modes go there and back (each pass: every mode twice). */
   pairs: number;
   logDir: string;
+  /** Uncounted orders before each timed turn (JIT, pools, connections), as for every contender. */
+  warmup: number;
+  /** The modes to measure (--quick: off, metrics and 10 % sampling, the ones with goals). */
+  modes?: CostMode[];
+  /** Only there, not back, and no uncounted first turn (--quick: the instrument works, figures are rough). */
+  oneWay?: boolean;
+  /** Events of the drain-cost phase (0: skipped). */
+  drainCount?: number;
 }
 
 /**
@@ -27,7 +35,7 @@ export interface CostOptions {
  * instrumentation).
  */
 export type CostMode = 'off' | 'metrics' | 'on' | 'sampled' | 'statements';
-const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled', 'statements'];
+export const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled', 'statements'];
 
 export interface CostFigures {
   /** Median end-to-end orders/s per mode (two turns per pass). */
@@ -45,7 +53,7 @@ export interface CostFigures {
   spansExported: number;
   scrapes: number;
   /** The coupon service draining a queue of `5 × orders` events: tracing's cost per message, with less noise. */
-  drain: DrainCost;
+  drain?: DrainCost;
 }
 
 const SPAN_ID = Buffer.from('"spanId"');
@@ -127,13 +135,13 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
   try {
     // Inside the try: a service that fails to start must not leave the others and the databases behind.
     await Promise.all(services.map((s) => s.start()));
-    await pay(50); // warm-up: JIT, pools, connections
-    await waitForGrants(100);
+    await pay(options.warmup); // warm-up: JIT, pools, connections
+    await waitForGrants(2 * options.warmup);
     const cpu = () => services.reduce((sum, s) => sum + s.cpuSeconds(), 0);
     const cpuBefore = cpu();
     const started = Date.now();
     await pay(options.orders);
-    const ended = await waitForGrants(100 + 2 * options.orders);
+    const ended = await waitForGrants(2 * options.warmup + 2 * options.orders);
     const cpuMsPerOrder = ((cpu() - cpuBefore) * 1000) / options.orders;
     figures = { ordersPerSecond: options.orders / ((ended - started) / 1000), cpuMsPerOrder, scrapes };
   } finally {
@@ -145,7 +153,7 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
     await ns.deleteBrokerNames(ns.declaredTopology());
   }
   // The services flushed their spans when they stopped.
-  return { ...figures, spansPerOrder: (sink.spans() - spansBefore) / (options.orders + 50) };
+  return { ...figures, spansPerOrder: (sink.spans() - spansBefore) / (options.orders + options.warmup) };
 }
 
 /**
@@ -162,8 +170,9 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     const cpu = perMode();
     const spans = perMode();
     let scrapes = 0;
-    await measure(options, 'off', sink);
-    const order = Array.from({ length: options.pairs }, () => [...MODES, ...[...MODES].reverse()]).flat();
+    if (!options.oneWay) await measure(options, 'off', sink);
+    const modes = options.modes ?? MODES;
+    const order = Array.from({ length: options.pairs }, () => (options.oneWay ? modes : [...modes, ...[...modes].reverse()])).flat();
     for (const mode of order) {
       const result = await measure(options, mode, sink);
       measured[mode].push(result.ordersPerSecond);
@@ -171,7 +180,8 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
       spans[mode].push(result.spansPerOrder);
       scrapes += result.scrapes;
     }
-    const drain = await runDrainCost({ amqpUrl: options.amqpUrl, count: 5 * options.orders, sinkUrl: sink.url, logDir: options.logDir });
+    const drainCount = options.drainCount ?? 5 * options.orders;
+    const drain = drainCount > 0 ? await runDrainCost({ amqpUrl: options.amqpUrl, count: drainCount, sinkUrl: sink.url, logDir: options.logDir }) : undefined;
     return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes, drain };
   } finally {
     sink.server.close();

@@ -12,6 +12,10 @@ import { testMysql } from '../tools/harness/test-servers';
  */
 export interface RawFigures {
   endToEndOrdersPerSecond: number;
+  /** This process's CPU over the timed end-to-end pass (the whole job and its load loop), per 1000 orders. */
+  cpuSecondsPer1000Orders: number;
+  /** Orders/s of each uncounted warm-up pass. */
+  warmupOrdersPerSecond: number[];
   confirmedPublishPerSecond: number;
   consumerPerSecond: number;
 }
@@ -25,6 +29,11 @@ export async function runRawBaseline(options: {
   prefetch: number;
   batch: number;
   window: number;
+  /** Orders (and 4x that many messages) of each uncounted warm-up pass. */
+  warmup: number;
+  warmupPasses: number;
+  /** Messages of the publish and consume tests; default 4 × orders. */
+  messages?: number;
   /** `quorum` for the cluster figures: the same queues the project declares there. */
   queueType?: 'classic' | 'quorum';
 }): Promise<RawFigures> {
@@ -64,11 +73,23 @@ export async function runRawBaseline(options: {
   publisher.on('error', () => undefined);
 
   try {
-    const endToEnd = await endToEndRun(options, pools, publisher, connection, exchange, run);
-    const published = options.orders * 4;
+    const warmups = Array.from({ length: options.warmupPasses }, () => options.warmup);
+    const endToEnd = await endToEndRun(options, [...warmups, options.orders], pools, publisher, connection, exchange, run);
+    // Publishing and consuming warm up the same way: uncounted messages first, then the timed ones.
+    const published = options.messages ?? options.orders * 4;
+    const warmupMessages = options.warmup * options.warmupPasses * 4;
+    if (warmupMessages) await confirmedPublishRate(publisher, publishExchange, warmupMessages, options.window);
     const confirmedPublishPerSecond = await confirmedPublishRate(publisher, publishExchange, published, options.window);
+    await pools.a.query('DELETE FROM grants');
+    if (warmupMessages) await consumerRate(connection, pools.a, `${run}.publish-a`, warmupMessages, options.prefetch);
     const consumerPerSecond = await consumerRate(connection, pools.a, `${run}.publish-a`, published, options.prefetch);
-    return { endToEndOrdersPerSecond: endToEnd, confirmedPublishPerSecond, consumerPerSecond };
+    return {
+      endToEndOrdersPerSecond: endToEnd.rates[endToEnd.rates.length - 1],
+      cpuSecondsPer1000Orders: endToEnd.cpuSecondsPer1000Orders,
+      warmupOrdersPerSecond: endToEnd.rates.slice(0, -1),
+      confirmedPublishPerSecond,
+      consumerPerSecond,
+    };
   } finally {
     await connection.close().catch(() => undefined);
     for (const pool of Object.values(pools)) await pool.end();
@@ -96,20 +117,26 @@ function publishConfirmed(channel: ConfirmChannel, exchange: string, key: string
   );
 }
 
+/**
+ * The whole job, pass after pass on the same consumers and relay: `passes` orders each (warm-up
+ * passes first, the timed one last); the rate of each pass, from its first order to its last grant,
+ * and the CPU this process spent on the last one (the loop that writes orders included: it is the
+ * raw script's "client").
+ */
 async function endToEndRun(
-  options: { orders: number; concurrency: number; prefetch: number; batch: number },
+  options: { concurrency: number; prefetch: number; batch: number },
+  passes: number[],
   pools: Record<'order' | 'a' | 'b', Pool>,
   publisher: ConfirmChannel,
   connection: import('amqplib').ChannelModel,
   exchange: string,
   run: string,
-): Promise<number> {
+): Promise<{ rates: number[]; cpuSecondsPer1000Orders: number }> {
   let granted = 0;
-  const target = options.orders * 2;
-  let done!: () => void;
-  let fail!: (error: unknown) => void;
-  const allGranted = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
-  allGranted.catch(() => undefined); // awaited below, after the orders are written
+  let target = Number.POSITIVE_INFINITY;
+  let done: () => void = () => undefined;
+  let fail: (error: unknown) => void = () => undefined;
+  let failure: unknown;
   for (const q of ['a', 'b'] as const) {
     const channel = await connection.createChannel();
     await channel.prefetch(options.prefetch);
@@ -121,13 +148,15 @@ async function endToEndRun(
         .catch((error: { errno?: number }) => {
           if (error.errno !== 1062) throw error;
         })
-        .then(() => {
-          channel.ack(message); // after commit (autocommit insert)
-          if (++granted === target) done();
-        }, fail); // anything but a duplicate stops the run instead of leaving it waiting
+        .then(
+          () => {
+            channel.ack(message); // after commit (autocommit insert)
+            if (++granted === target) done();
+          },
+          (error: unknown) => ((failure = error), fail(error)),
+        ); // anything but a duplicate stops the run instead of leaving it waiting
     });
   }
-  let produced = 0;
   let relayStop = false;
   const relay = (async () => {
     while (!relayStop) {
@@ -147,26 +176,37 @@ async function endToEndRun(
       if (claimed === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
-  const started = Date.now();
-  await pacedLoad(options.orders, { concurrency: options.concurrency }, async () => {
-    const orderId = randomUUID();
-    const eventId = randomUUID();
-    const conn = await pools.order.getConnection();
-    try {
-      await conn.beginTransaction();
-      await conn.query("INSERT INTO orders VALUES (?, 'u', 10.00, 'PAID', NOW(3))", [orderId]);
-      await conn.query('INSERT INTO outbox (message_id, payload) VALUES (?, ?)', [eventId, JSON.stringify({ eventId, orderId })]);
-      await conn.commit();
-      produced++;
-    } finally {
-      conn.release();
-    }
-  });
-  await allGranted;
-  const seconds = (Date.now() - started) / 1000;
+  const rates: number[] = [];
+  let cpuSecondsPer1000Orders = Number.NaN;
+  let expected = 0;
+  for (const orders of passes) {
+    expected += orders * 2;
+    const allGranted = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
+    target = expected;
+    if (failure) throw failure;
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    await pacedLoad(orders, { concurrency: options.concurrency }, async () => {
+      const orderId = randomUUID();
+      const eventId = randomUUID();
+      const conn = await pools.order.getConnection();
+      try {
+        await conn.beginTransaction();
+        await conn.query("INSERT INTO orders VALUES (?, 'u', 10.00, 'PAID', NOW(3))", [orderId]);
+        await conn.query('INSERT INTO outbox (message_id, payload) VALUES (?, ?)', [eventId, JSON.stringify({ eventId, orderId })]);
+        await conn.commit();
+      } finally {
+        conn.release();
+      }
+    });
+    if (granted < expected) await allGranted;
+    rates.push(orders / ((Date.now() - started) / 1000));
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuSecondsPer1000Orders = (cpu.user + cpu.system) / 1e6 / orders * 1000;
+  }
   relayStop = true;
   await relay;
-  return produced / seconds;
+  return { rates, cpuSecondsPer1000Orders };
 }
 
 async function confirmedPublishRate(channel: ConfirmChannel, exchange: string, count: number, window: number): Promise<number> {
@@ -188,14 +228,17 @@ async function confirmedPublishRate(channel: ConfirmChannel, exchange: string, c
 
 /** Consumes `count` events already waiting in `queue` (left by the publish test): parse, one grant insert, then the ack. */
 async function consumerRate(connection: import('amqplib').ChannelModel, pool: Pool, queue: string, count: number, prefetch: number): Promise<number> {
-  await pool.query('DELETE FROM grants');
   const channel = await connection.createChannel();
   await channel.prefetch(prefetch);
   let consumed = 0;
+  let taken = 0;
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     void channel.consume(queue, (message) => {
       if (!message) return;
+      // Exactly `count`: what prefetch delivers beyond it stays unacked, and the close requeues it
+      // for the next pass.
+      if (taken++ >= count) return;
       const event = JSON.parse(message.content.toString());
       pool
         .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.data.orderId, event.eventId, '1.00'])

@@ -31,12 +31,15 @@ export class DeadLettersService {
 
   async list(filter: { status?: DeadLetterStatus; page: number; limit: number }) {
     const limit = Math.min(filter.limit, MAX_PAGE_SIZE);
-    const qb = this.summaries().orderBy('d.id', 'ASC').offset((filter.page - 1) * limit).limit(limit);
+    // The page's ids first, from the (status, id) index alone, then their rows: OFFSET skips
+    // index entries, not whole letters (last of 1,000 pages: 93 ms → 34 ms, docs/benchmark.md).
+    const page = this.dataSource.manager.createQueryBuilder(DeadLetter, 'p').select('p.id', 'id').orderBy('p.id', 'ASC').offset((filter.page - 1) * limit).limit(limit);
     const count = this.dataSource.manager.createQueryBuilder(DeadLetter, 'd');
     if (filter.status) {
-      qb.where('d.status = :status', { status: filter.status });
+      page.where('p.status = :status', { status: filter.status });
       count.where('d.status = :status', { status: filter.status });
     }
+    const qb = this.summaries().innerJoin(`(${page.getQuery()})`, 'k', 'k.id = d.id').setParameters(page.getParameters()).orderBy('d.id', 'ASC');
     const [rows, total] = await Promise.all([qb.getRawMany<RawSummary>(), count.getCount()]);
     return { items: rows.map((row) => toView(fromRaw(row))), total, page: filter.page, limit };
   }

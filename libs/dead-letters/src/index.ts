@@ -26,6 +26,7 @@ export * from './record-edits.migration';
 export * from './edited-payload';
 export * from './redrive-job.entity';
 export * from './create-redrive-jobs.migration';
+export * from './index-dead-letters-groups.migration';
 export * from './redrive-jobs.service';
 export * from './rate-pacer';
 export * from './dead-letters.migrations';
