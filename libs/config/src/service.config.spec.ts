@@ -54,6 +54,7 @@ describe('loadOrderServiceConfig', () => {
     expect(loadOrderServiceConfig({})).toEqual({
       port: 3000,
       idempotencyKeyRetentionMs: 86_400_000,
+      operators: [],
       http: { host: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, connectionTimeoutMs: 30_000 },
       logLevel: 'log',
       database: {
