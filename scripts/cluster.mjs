@@ -2,7 +2,7 @@
 // under /tmp/<tag>-…), the services against it with quorum queues, one line per scenario,
 // results/cluster/report.json. Exits non-zero when Jest fails or a scenario broke an invariant.
 // Extra arguments go to Jest (e.g. `npm run test:cluster -- -t "memory alarm"`).
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,29 @@ for (const pid of leftovers) {
     // already gone
   }
 }
+// The partition scenarios' network namespaces (<tag>p-ns1…), their bridge (rpb<tag>p) and hosts
+// files (NetnsNetwork): a dead run's are removed here, after the nodes in them were killed above.
+const ip = (...args) => {
+  try {
+    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '';
+  }
+};
+for (const line of ip('netns', 'list').split('\n')) {
+  const ns = line.split(' ')[0];
+  if (!ns.startsWith(`${tag}p-ns`)) continue;
+  for (const pid of ip('netns', 'pids', ns).split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  ip('netns', 'delete', ns);
+  rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+}
+ip('link', 'delete', `rpb${`${tag}p`.replace(/[^a-z0-9]/gi, '').slice(-8)}`);
 // The nodes' directories live in /tmp/<tag>-… (RabbitCluster); remove what a dead run left there.
 for (const entry of readdirSync(tmpdir())) if (entry.startsWith(`${tag}-`)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
 

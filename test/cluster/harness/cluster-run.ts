@@ -8,7 +8,7 @@ import { ServiceClient } from '../../../tools/harness/service-client';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CLUSTER_RESULTS_DIR = join(ROOT, 'results', 'cluster');
-const HEARTBEAT = '?heartbeat=5';
+export const HEARTBEAT = '?heartbeat=5';
 
 /**
  * Every node of the suite's cluster: peers are declared down after ~15 s without a tick (the
