@@ -2,10 +2,10 @@
 // under /tmp/<tag>-…), the services against it with quorum queues, one line per scenario,
 // results/cluster/report.json. Exits non-zero when Jest fails or a scenario broke an invariant.
 // Extra arguments go to Jest (e.g. `npm run test:cluster -- -t "memory alarm"`).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { removeLeftovers } from './cluster-leftovers.mjs';
 
 const dir = join(process.cwd(), 'results', 'cluster');
 rmSync(dir, { recursive: true, force: true });
@@ -18,51 +18,8 @@ const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--ru
   env: { ...process.env, CLUSTER_TAG: tag },
 });
 
-// The suite removes its cluster itself; if Jest died first, stop this run's nodes (found by their
-// own node names in /proc/<pid>/environ, each killed by pid) and remove their directories.
-const leftovers = [];
-for (const entry of readdirSync('/proc')) {
-  if (!/^\d+$/.test(entry)) continue;
-  try {
-    // Only Erlang VMs: epmd may have been started by a node of ours and serves the system broker too.
-    if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('beam')) continue;
-    if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').some((v) => v.startsWith(`RABBITMQ_NODENAME=${tag}-`))) leftovers.push(Number(entry));
-  } catch {
-    // exited meanwhile, or not ours to read
-  }
-}
-for (const pid of leftovers) {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-// The partition scenarios' network namespaces (<tag>p-ns1…), their bridge (rpb<tag>p) and hosts
-// files (NetnsNetwork): a dead run's are removed here, after the nodes in them were killed above.
-const ip = (...args) => {
-  try {
-    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return '';
-  }
-};
-for (const line of ip('netns', 'list').split('\n')) {
-  const ns = line.split(' ')[0];
-  if (!ns.startsWith(`${tag}p-ns`)) continue;
-  for (const pid of ip('netns', 'pids', ns).split('\n').filter(Boolean)) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  ip('netns', 'delete', ns);
-  rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
-}
-ip('link', 'delete', `rpb${`${tag}p`.replace(/[^a-z0-9]/gi, '').slice(-8)}`);
-// The nodes' directories live in /tmp/<tag>-… (RabbitCluster); remove what a dead run left there.
-for (const entry of readdirSync(tmpdir())) if (entry.startsWith(`${tag}-`)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+// The suite removes its clusters itself; if Jest died first, this run's leftovers go here.
+const leftovers = removeLeftovers(tag);
 
 const results = existsSync(dir)
   ? readdirSync(dir)
@@ -79,7 +36,7 @@ for (const r of results) {
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`Scenarios: ${failed ? `${failed} failed, ` : ''}${results.length - failed} passed, ${results.length} total`);
-console.log(`Time:      ${seconds} s${leftovers.length ? ` (${leftovers.length} leftover node processes killed)` : ''}`);
+console.log(`Time:      ${seconds} s${leftovers ? ` (${leftovers} leftover node processes killed)` : ''}`);
 writeFileSync(join(dir, 'report.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), seconds, scenarios: results }, null, 2));
 console.log(`report: ${join('results', 'cluster', 'report.json')}`);
 process.exit(jest.status === 0 && failed === 0 ? 0 : jest.status || 1);
