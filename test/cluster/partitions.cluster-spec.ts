@@ -8,7 +8,7 @@ import { ServiceClient } from '../../tools/harness/service-client';
 import { hold } from '../reliability/harness/hold';
 import { ReliabilitySystem } from '../reliability/harness/reliability-system';
 import { CLUSTER_ERL_ARGS, clusterSystem, HEARTBEAT, nodeOf, waitFor } from './harness/cluster-run';
-import { brokerNodes, leaderSeenBy, waitUntilConverged, waitUntilPartitioned, waitUntilServicesOn } from './harness/partition-checks';
+import { brokerNodes, leaderSeenBy, unackedOf, waitUntilConverged, waitUntilPartitioned, waitUntilServicesOn } from './harness/partition-checks';
 
 /**
  * Real network partitions: each of the three RabbitMQ 3.10 nodes runs in a network namespace of
@@ -138,8 +138,7 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           try {
             await Promise.all(chaos.map((c) => c.injectDatabaseFault({ mode: 'slow', latencyMs: 150 })));
             await hold(2_000);
-            const unacked = await leader.ctl(['list_queues', 'name', 'messages_unacknowledged', '--no-table-headers']);
-            system.notes.unackedAtCut = Number(unacked.split('\n').find((l) => l.startsWith(`${queue}\t`) || l.startsWith(`${queue} `))?.split(/\s+/)[1] ?? -1);
+            system.notes.unackedAtCut = await unackedOf(leader, queue);
             const cutAt = Date.now();
             await cluster.net.isolate(cluster.index(leader));
             system.notes.detectedAfterSeconds = await waitUntilPartitioned(cluster, observer === leader ? majority[0] : observer, leader);

@@ -3,14 +3,25 @@ import { RabbitNode } from '../../../tools/cluster/rabbit-node';
 import { ServiceProcess } from '../../../tools/process/service-process';
 import { health, waitFor } from './cluster-run';
 
-/** The leader of a quorum queue as `observer` sees it (a majority node's view, not a paused node's). */
+/** An Erlang expression for the queue record of `queue` in vhost "/" (names here are plain ASCII). */
+const lookup = (queue: string) => `rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>))`;
+
+/**
+ * The leader of a quorum queue as `observer` sees it (a majority node's view, not a paused
+ * node's). Read with `eval` on that node, not `list_queues`: list_queues streams rows from every
+ * node straight to the CLI, and a node in another namespace cannot reach a CLI in this one.
+ */
 export async function leaderSeenBy(cluster: RabbitCluster, observer: RabbitNode, queue: string): Promise<RabbitNode | undefined> {
-  const out = await observer.ctl(['list_queues', 'name', 'leader', '--no-table-headers'], 20_000).catch(() => '');
-  for (const line of out.split('\n')) {
-    const [name, leader] = line.trim().split(/\s+/);
-    if (name === queue && leader) return cluster.nodes.find((n) => n.name === leader);
-  }
-  return undefined;
+  const out = await observer.ctl(['eval', `{ok, Q} = ${lookup(queue)}, element(2, amqqueue:get_pid(Q)).`], 20_000).catch(() => '');
+  return cluster.nodes.find((n) => out.includes(n.name));
+}
+
+/** Deliveries of `queue` not yet acked, as its leader counts them (asked through `observer`). */
+export async function unackedOf(observer: RabbitNode, queue: string): Promise<number> {
+  const out = await observer.ctl(['eval', `{ok, Q} = ${lookup(queue)}, rabbit_amqqueue:info(Q, [messages_unacknowledged]).`], 20_000);
+  const match = /messages_unacknowledged,\s*(\d+)/.exec(out);
+  if (!match) throw new Error(`no unacked count for ${queue}: ${out.trim()}`);
+  return Number(match[1]);
 }
 
 /** Waits until `observer` no longer sees `gone` as a peer (net_ticktime passed without a tick). */
