@@ -2,8 +2,8 @@
 // this run (found by their own node names, <tag>-N or <tag>p-N for the namespaced cluster, in
 // /proc/<pid>/environ, each killed by pid), the namespaced cluster's network namespaces
 // (<tag>p-ns1…, whatever still runs in them killed by pid), its bridge and hosts files
-// (tools/cluster/netns-network.ts), and the nodes' directories in /tmp. Returns how many node
-// processes it killed.
+// (tools/cluster/netns-network.ts), the services' processes of the run (CLUSTER_TAG in their
+// environment), and the nodes' directories in /tmp. Returns how many processes it killed.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,10 +31,12 @@ export function removeLeftovers(tag) {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Only Erlang VMs: epmd may have been started by a node of ours and serves the system broker too.
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('beam')) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.some((v) => prefixes.some((p) => v.startsWith(`RABBITMQ_NODENAME=${p}`)))) leftovers.push(Number(entry));
+      // Erlang VMs by node name (epmd may have been started by a node of ours and serve the system
+      // broker too: never by name); service processes Jest started for this run, by its tag.
+      if (cmdline.includes('beam') && env.some((v) => prefixes.some((p) => v.startsWith(`RABBITMQ_NODENAME=${p}`)))) leftovers.push(Number(entry));
+      else if (cmdline.includes('dist/apps/') && env.includes(`CLUSTER_TAG=${tag}`)) leftovers.push(Number(entry));
     } catch {
       // exited meanwhile, or not ours to read
     }

@@ -36,7 +36,7 @@ for (const r of results) {
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`Scenarios: ${failed ? `${failed} failed, ` : ''}${results.length - failed} passed, ${results.length} total`);
-console.log(`Time:      ${seconds} s${leftovers ? ` (${leftovers} leftover node processes killed)` : ''}`);
+console.log(`Time:      ${seconds} s${leftovers ? ` (${leftovers} leftover processes killed)` : ''}`);
 writeFileSync(join(dir, 'report.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), seconds, scenarios: results }, null, 2));
 console.log(`report: ${join('results', 'cluster', 'report.json')}`);
 process.exit(jest.status === 0 && failed === 0 ? 0 : jest.status || 1);

@@ -50,10 +50,10 @@ if (report) {
     }
   }
   if (report.violations?.length) console.log(`violations: ${report.violations.join('; ')}`);
-  console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.convergedAfterSeconds ?? '?'} s, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
+  console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted, stuck booting: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
   console.log(report.ok ? 'verdict: ok' : `verdict: FAIL — replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);
 } else {
   console.log(`no report (${file}); replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);
 }
-if (leftovers) console.log(`(${leftovers} leftover node processes killed)`);
+if (leftovers) console.log(`(${leftovers} leftover processes killed)`);
 process.exit(jest.status === 0 && report?.ok ? 0 : jest.status || 1);

@@ -100,7 +100,7 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           await hold(5_000);
           await cluster.net.heal();
           system.notes.cutSeconds = (Date.now() - cutAt) / 1000;
-          system.notes.convergedAfterSeconds = await waitUntilConverged(cluster);
+          system.notes.converged = await waitUntilConverged(cluster);
           system.healed();
         },
       });
@@ -155,7 +155,7 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           } finally {
             await Promise.all(chaos.map((c) => c.healDatabase().catch(() => undefined)));
           }
-          system.notes.convergedAfterSeconds = await waitUntilConverged(cluster);
+          system.notes.converged = await waitUntilConverged(cluster);
           system.healed();
         },
       });
@@ -185,7 +185,7 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           system.notes.servicesDuringCut = await brokerNodes(system.services);
           await cluster.net.heal();
           system.notes.cutSeconds = (Date.now() - cutAt) / 1000;
-          system.notes.convergedAfterSeconds = await waitUntilConverged(cluster);
+          system.notes.converged = await waitUntilConverged(cluster);
           system.healed();
         },
       });
@@ -218,7 +218,7 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           }
           system.notes.flaps = flaps;
           system.notes.flappedSeconds = (Date.now() - started) / 1000;
-          system.notes.convergedAfterSeconds = await waitUntilConverged(cluster);
+          system.notes.converged = await waitUntilConverged(cluster);
           system.healed();
         },
       });

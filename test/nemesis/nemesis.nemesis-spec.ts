@@ -77,7 +77,7 @@ it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
     report.loadSeconds = (Date.now() - started) / 1000;
 
     await nemesis.healAll();
-    report.convergedAfterSeconds = await waitUntilConverged(cluster, 180_000);
+    report.converged = await waitUntilConverged(cluster, 240_000);
     const first = await waitForLedger(system, depths, SETTLE_MS);
     report.settledAfterSeconds = first.seconds;
     report.ledgerBeforeRedrive = summary(first.ledger);

@@ -31,29 +31,55 @@ export async function waitUntilPartitioned(cluster: RabbitCluster, observer: Rab
   return (Date.now() - started) / 1000;
 }
 
+export interface Convergence {
+  seconds: number;
+  /** Nodes found stuck booting and restarted (see below); empty when none was. */
+  revived: string[];
+}
+
 /**
  * The cluster after a heal: every node's Erlang VM sees the other two, no node remembers a
  * partition, and the rabbit application runs on each (a paused minority node has restarted it).
- * Returns the seconds it took.
+ *
+ * RabbitMQ 3.10.8 on Erlang 25.2 (Debian bookworm's pair) now and then never finishes that
+ * restart: its log ends in "Global hang workaround ... Faking nodedown/nodeup", a workaround
+ * that no longer works from OTP 25.1 on (rabbitmq-server#6034, fixed by #6046 after 3.10.8). An
+ * operator restarts such a node; so does this wait, for a node whose rabbit application has not
+ * run for `reviveAfterMs`, and it reports the node so the scenario's notes show it.
  */
-export async function waitUntilConverged(cluster: RabbitCluster, timeoutMs = 150_000): Promise<number> {
+export async function waitUntilConverged(cluster: RabbitCluster, timeoutMs = 180_000, reviveAfterMs = 60_000): Promise<Convergence> {
   const started = Date.now();
+  const revived: string[] = [];
+  const downSince = new Map<RabbitNode, number>();
   const others = (node: RabbitNode) => cluster.nodes.filter((n) => n !== node).map((n) => n.name);
   await waitFor(
     'every node to see the other two, with no partition recorded and rabbit running',
     async () => {
+      let converged = true;
       for (const node of cluster.nodes) {
+        const runs = await node.ctl(['eval', 'rabbit:is_running().'], 20_000).then((out) => out.trim() === 'true', () => false);
+        if (!runs) {
+          converged = false;
+          const since = downSince.get(node) ?? Date.now();
+          downSince.set(node, since);
+          if (Date.now() - since > reviveAfterMs) {
+            revived.push(node.name);
+            downSince.delete(node);
+            await node.kill();
+            await node.start();
+          }
+          continue;
+        }
+        downSince.delete(node);
         const peers = await cluster.peersOf(node);
-        if (!others(node).every((name) => peers.includes(name))) return undefined;
-        const partitions = (await node.ctl(['eval', 'rabbit_node_monitor:partitions().'], 20_000)).trim();
-        if (partitions !== '[]') return undefined;
-        await node.ctl(['await_startup', '--timeout', '5'], 15_000);
+        if (!others(node).every((name) => peers.includes(name))) converged = false;
+        else if ((await node.ctl(['eval', 'rabbit_node_monitor:partitions().'], 20_000)).trim() !== '[]') converged = false;
       }
-      return true;
+      return converged ? true : undefined;
     },
     timeoutMs,
   );
-  return (Date.now() - started) / 1000;
+  return { seconds: (Date.now() - started) / 1000, revived };
 }
 
 /** The broker node each service names in /health (host:port), by service name. */
