@@ -47,6 +47,8 @@ it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
   const rotate = { order: 0, coupon: 1, 'red-packet': 2 } as const;
   const system = clusterSystem(cluster, {
     scenario: `nemesis-${SEED}`,
+    // Service logs in results/nemesis/invariants/nemesis-<seed>/, the suites' invariant report beside them.
+    resultsDir: join(RESULTS, 'invariants'),
     orderInstances: 2,
     couponInstances: 2,
     redPacketInstances: 2,
