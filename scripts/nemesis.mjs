@@ -3,21 +3,24 @@
 // drawn from --seed hit brokers, links, databases and services; then the ledger. Prints the seed,
 // the schedule as it happened, the ledger, and on failure the orders concerned and the replay.
 //   npm run test:nemesis -- --seed=12345 --duration=180 [--rate=15] [extra Jest arguments]
+//   npm run soak -- --duration=1800 --rate=200 [--seed=S]   (faults every few minutes; each service's
+//     RSS, descriptors, sockets, handles and database connections sampled: results/nemesis/soak-<seed>.json + .svg)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeLeftovers } from './cluster-leftovers.mjs';
 
 const args = process.argv.slice(2);
-const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const option = (name) => args.findLast((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const seed = option('seed') ?? String(Math.floor(Math.random() * 2 ** 31));
 const duration = option('duration') ?? '180';
+const soak = args.includes('--soak');
 const rate = option('rate') ?? '15';
 if (!/^\d+$/.test(seed) || !/^\d+$/.test(duration) || !/^\d+$/.test(rate)) {
   console.error('usage: npm run test:nemesis -- --seed=<integer> --duration=<seconds> [--rate=<orders/s>]');
   process.exit(2);
 }
-const jestArgs = args.filter((a) => !/^--(seed|duration|rate)=/.test(a));
+const jestArgs = args.filter((a) => !/^--(seed|duration|rate)=/.test(a) && a !== '--soak');
 console.log(`nemesis: seed ${seed}, ${duration} s, ${rate} orders/s (replay: npm run test:nemesis -- --seed=${seed} --duration=${duration})`);
 
 const dir = join(process.cwd(), 'results', 'nemesis');
@@ -25,7 +28,7 @@ mkdirSync(dir, { recursive: true });
 const tag = `nm${process.pid}`;
 const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...jestArgs, '--selectProjects', 'nemesis'], {
   stdio: 'inherit',
-  env: { ...process.env, CLUSTER_TAG: tag, NEMESIS_SEED: seed, NEMESIS_DURATION: duration, NEMESIS_RATE: rate },
+  env: { ...process.env, CLUSTER_TAG: tag, NEMESIS_SEED: seed, NEMESIS_DURATION: duration, NEMESIS_RATE: rate, ...(soak ? { NEMESIS_SOAK: '1' } : {}) },
 });
 const leftovers = removeLeftovers(tag);
 
@@ -51,6 +54,11 @@ if (report) {
   }
   if (report.violations?.length) console.log(`violations: ${report.violations.join('; ')}`);
   console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted, stuck booting: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
+  if (report.soakGrowth) {
+    console.log('soak: growth, median of the last tenth over the median at 20-30 % (1 = flat):');
+    for (const [service, g] of Object.entries(report.soakGrowth)) console.log(`  ${service.padEnd(14)} ${Object.entries(g).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`  chart: results/nemesis/soak-${seed}.svg`);
+  }
   console.log(report.ok ? 'verdict: ok' : `verdict: FAIL — replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);
 } else {
   console.log(`no report (${file}); replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);

@@ -10,6 +10,8 @@ import { mysqlUrl, testMysql } from '../../tools/harness/test-servers';
 import { describeSchedule, planFaults } from '../../tools/nemesis/fault-schedule';
 import { Nemesis } from '../../tools/nemesis/nemesis';
 import { freshSeed, Prng } from '../../tools/nemesis/prng';
+import { soakChart } from '../../tools/nemesis/soak-chart';
+import { activeHandles, growth, processFigures, SoakSample } from '../../tools/nemesis/soak-sampler';
 import { queueDepths } from '../reliability/harness/broker';
 import { CLUSTER_ERL_ARGS, clusterSystem, HEARTBEAT } from '../cluster/harness/cluster-run';
 import { waitUntilConverged } from '../cluster/harness/partition-checks';
@@ -27,6 +29,10 @@ const RATE = Number(process.env.NEMESIS_RATE || 15);
 const RESULTS = join(__dirname, '..', '..', 'results', 'nemesis');
 const OPERATOR_TOKEN = `nemesis-${randomBytes(12).toString('hex')}`;
 const SETTLE_MS = 240_000;
+/** Soak mode (`npm run soak`): faults every few minutes, each service sampled throughout. */
+const SOAK = process.env.NEMESIS_SOAK === '1';
+const MEAN_GAP = Number(process.env.NEMESIS_MEAN_GAP || (SOAK ? 180 : 10));
+const SAMPLE_SECONDS = Number(process.env.NEMESIS_SAMPLE_SECONDS || 15);
 
 let cluster: RabbitCluster;
 let proxy: FaultProxy;
@@ -34,9 +40,11 @@ let proxy: FaultProxy;
 beforeAll(async () => {
   cluster = await RabbitCluster.create(3, `${process.env.CLUSTER_TAG ?? `rc${process.pid}`}p`, CLUSTER_ERL_ARGS, { netns: true });
   await cluster.start();
+  // A fresh 3.10 node now and then hangs booting (see waitUntilConverged): start on a whole cluster.
+  await waitUntilConverged(cluster, 180_000);
   const db = testMysql();
   proxy = await new FaultProxy({ host: db.host, port: db.port }).start();
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await proxy?.stop();
@@ -62,7 +70,7 @@ it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
     }),
   });
   const depths = () => queueDepths(system.queues(), cluster.urls());
-  const schedule = planFaults(SEED, DURATION, { brokerNodes: 3, services: ['order', 'order-2', 'coupon-1', 'coupon-2', 'red-packet-1', 'red-packet-2'] });
+  const schedule = planFaults(SEED, DURATION, { brokerNodes: 3, services: ['order', 'order-2', 'coupon-1', 'coupon-2', 'red-packet-1', 'red-packet-2'] }, { meanGapSeconds: MEAN_GAP });
   const nemesis = new Nemesis({ cluster, services: () => system.services, orderDbProxy: proxy, operatorToken: OPERATOR_TOKEN });
   const report: Record<string, unknown> = { seed: SEED, durationSeconds: DURATION, rate: RATE, planned: describeSchedule(schedule) };
   const write = () => {
@@ -73,9 +81,11 @@ it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
   try {
     await system.start();
     const repays = repayLoop(system, new Prng(SEED ^ 0x5eed));
+    const sampler = SOAK ? startSampler(system, started) : undefined;
     await Promise.all([system.load(RATE * DURATION, { rate: RATE, concurrency: 6 }), nemesis.run(schedule)]);
     repays.stop();
     report.repays = await repays.done;
+    if (sampler) writeSoak(sampler.stop(), nemesis.happened.filter((h) => h.action === 'inject').map((h) => h.t), report);
     report.loadSeconds = (Date.now() - started) / 1000;
 
     await nemesis.healAll();
@@ -117,6 +127,41 @@ it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
     await system.cleanup();
   }
 }, (DURATION + 1200) * 1000);
+
+/** Samples every service instance (RSS, descriptors, sockets, handles) and each database's connections every SAMPLE_SECONDS. */
+function startSampler(system: ReturnType<typeof clusterSystem>, started: number) {
+  const samples: SoakSample[] = [];
+  const databases = { [system.databases.order]: 'db:order', [system.databases.coupon]: 'db:coupon', [system.databases.redPacket]: 'db:red-packet' };
+  const tick = async () => {
+    const t = Math.round((Date.now() - started) / 1000);
+    for (const service of system.services) {
+      const figures = service.pid ? processFigures(service.pid) : undefined;
+      if (figures) samples.push({ t, service: service.name, ...figures, handles: await activeHandles(service) });
+    }
+    const rows = await system
+      .query<RowDataPacket & { db: string; n: number }>('order', 'SELECT db, COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db IN (?) GROUP BY db', [Object.keys(databases)])
+      .catch(() => []);
+    for (const row of rows) samples.push({ t, service: databases[row.db], rssMb: 0, fds: 0, sockets: 0, dbConnections: Number(row.n) });
+  };
+  const timer = setInterval(() => void tick().catch(() => undefined), SAMPLE_SECONDS * 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
+/** results/nemesis/soak-<seed>.json (samples, growth of each figure) and soak-<seed>.svg. */
+function writeSoak(samples: SoakSample[], faultTimes: number[], report: Record<string, unknown>): void {
+  const services = [...new Set(samples.map((s) => s.service))];
+  const figures = ['rssMb', 'fds', 'sockets', 'handles', 'dbConnections'] as const;
+  const growthBy = Object.fromEntries(services.map((service) => [service, Object.fromEntries(figures.map((f) => [f, growth(samples, service, f)]).filter(([, g]) => g !== undefined))]));
+  report.soakGrowth = growthBy;
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, `soak-${SEED}.json`), JSON.stringify({ seed: SEED, durationSeconds: DURATION, rate: RATE, sampleSeconds: SAMPLE_SECONDS, growth: growthBy, faultTimes, samples }, null, 2));
+  writeFileSync(join(RESULTS, `soak-${SEED}.svg`), soakChart(samples, faultTimes, `soak: seed ${SEED}, ${DURATION} s at ${RATE} orders/s`));
+}
 
 function summary(ledger: Ledger) {
   return {
