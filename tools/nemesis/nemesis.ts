@@ -129,10 +129,23 @@ export class Nemesis {
       case 'red-packet-db-slow': {
         const kind = fault.kind.startsWith('coupon') ? 'coupon' : 'red-packet';
         const mode = fault.kind.endsWith('down') ? 'down' : fault.kind.endsWith('hang') ? 'hang' : 'slow';
-        // Every instance of the service, through its own proxy: "the database" is down for all of them.
-        await Promise.all(this.chaosClients(kind).map((c) => c.injectDatabaseFault({ mode, latencyMs: fault.latencyMs })));
-        // An instance restarted meanwhile starts healthy; healing all running ones covers both.
-        return async () => void (await Promise.all(this.chaosClients(kind).map((c) => c.healDatabase())));
+        // Every instance of the service, through its own proxy: "the database" is down for all of
+        // them. An instance that is restarting does not answer: the fault holds for the others,
+        // and must be healed for them too (a failed inject that healed nothing left one instance's
+        // database hung until the final heal, seed 664986274).
+        const injected = await Promise.allSettled(this.chaosClients(kind).map((c) => c.injectDatabaseFault({ mode, latencyMs: fault.latencyMs })));
+        if (!injected.some((r) => r.status === 'fulfilled')) throw new Error(`no ${kind} instance took the fault`);
+        // An instance restarted meanwhile starts healthy; healing every running one covers both. Retried
+        // for a while: an instance may be restarting right now.
+        return async () => {
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const healed = await Promise.allSettled(this.chaosClients(kind).map((c) => c.healDatabase()));
+            if (healed.every((r) => r.status === 'fulfilled')) return;
+            if (Date.now() > deadline) throw new Error(`${healed.filter((r) => r.status === 'rejected').length} ${kind} instances did not heal`);
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+          }
+        };
       }
       case 'order-db-down': {
         this.world.orderDbProxy.setMode('down');
