@@ -53,7 +53,7 @@ if (report) {
     }
   }
   if (report.violations?.length) console.log(`violations: ${report.violations.join('; ')}`);
-  console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted, stuck booting: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
+  console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
   if (report.soakGrowth) {
     console.log('soak: growth, median of the last tenth over the median at 20-30 % (1 = flat):');
     for (const [service, g] of Object.entries(report.soakGrowth)) console.log(`  ${service.padEnd(14)} ${Object.entries(g).map(([k, v]) => `${k} ${v}`).join(', ')}`);
