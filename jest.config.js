@@ -43,6 +43,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
     {
+      // The nemesis (*.nemesis-spec.ts: seeded random faults on the cluster in namespaces; `npm run test:nemesis`).
+      ...shared,
+      displayName: 'nemesis',
+      testMatch: ['<rootDir>/test/nemesis/**/*.nemesis-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
       // The compose demo on a real Docker engine (`npm run compose:images && npm run test:compose`).
       ...shared,
       displayName: 'compose',

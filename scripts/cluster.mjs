@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { removeLeftovers } from './cluster-leftovers.mjs';
 
 const dir = join(process.cwd(), 'results', 'cluster');
 rmSync(dir, { recursive: true, force: true });
@@ -18,28 +18,8 @@ const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--ru
   env: { ...process.env, CLUSTER_TAG: tag },
 });
 
-// The suite removes its cluster itself; if Jest died first, stop this run's nodes (found by their
-// own node names in /proc/<pid>/environ, each killed by pid) and remove their directories.
-const leftovers = [];
-for (const entry of readdirSync('/proc')) {
-  if (!/^\d+$/.test(entry)) continue;
-  try {
-    // Only Erlang VMs: epmd may have been started by a node of ours and serves the system broker too.
-    if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('beam')) continue;
-    if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').some((v) => v.startsWith(`RABBITMQ_NODENAME=${tag}-`))) leftovers.push(Number(entry));
-  } catch {
-    // exited meanwhile, or not ours to read
-  }
-}
-for (const pid of leftovers) {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-// The nodes' directories live in /tmp/<tag>-… (RabbitCluster); remove what a dead run left there.
-for (const entry of readdirSync(tmpdir())) if (entry.startsWith(`${tag}-`)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+// The suite removes its clusters itself; if Jest died first, this run's leftovers go here.
+const leftovers = removeLeftovers(tag);
 
 const results = existsSync(dir)
   ? readdirSync(dir)
@@ -56,7 +36,7 @@ for (const r of results) {
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`Scenarios: ${failed ? `${failed} failed, ` : ''}${results.length - failed} passed, ${results.length} total`);
-console.log(`Time:      ${seconds} s${leftovers.length ? ` (${leftovers.length} leftover node processes killed)` : ''}`);
+console.log(`Time:      ${seconds} s${leftovers ? ` (${leftovers} leftover processes killed)` : ''}`);
 writeFileSync(join(dir, 'report.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), seconds, scenarios: results }, null, 2));
 console.log(`report: ${join('results', 'cluster', 'report.json')}`);
 process.exit(jest.status === 0 && failed === 0 ? 0 : jest.status || 1);

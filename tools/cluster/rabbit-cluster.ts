@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../process/service-process';
 import { RabbitNode } from './rabbit-node';
+import { NetnsNetwork } from './netns-network';
 
 /**
  * A fresh RabbitMQ cluster on this machine, beside the system broker: `size` nodes with ports and
@@ -18,19 +19,38 @@ export class RabbitCluster {
   constructor(
     private readonly baseDir: string,
     private readonly tag: string,
+    /** Set when each node runs in a network namespace of its own (`create(..., { netns: true })`). */
+    readonly network?: NetnsNetwork,
   ) {}
 
-  /** `erlArgs` go to every node (e.g. a shorter net_ticktime, a partition-handling mode). */
-  static async create(size = 3, tag = `rc${process.pid}`, erlArgs?: string): Promise<RabbitCluster> {
+  /**
+   * `erlArgs` go to every node (e.g. a shorter net_ticktime, a partition-handling mode). With
+   * `netns`, each node runs in a namespace of its own on a private bridge (NetnsNetwork), so the
+   * links between nodes can be cut while the host still reaches every node.
+   */
+  static async create(size = 3, tag = `rc${process.pid}`, erlArgs?: string, options: { netns?: boolean } = {}): Promise<RabbitCluster> {
     const baseDir = mkdtempSync(join(tmpdir(), `${tag}-`));
     chmodSync(baseDir, 0o755); // mkdtemp makes it 0700: the rabbitmq user must enter it
-    const cluster = new RabbitCluster(baseDir, tag);
+    const network = options.netns ? await NetnsNetwork.create(tag, size) : undefined;
+    const cluster = new RabbitCluster(baseDir, tag, network);
     for (let i = 1; i <= size; i++) {
+      const host = network ? network.members[i - 1].hostname : 'localhost';
+      const net = network ? { network, index: i - 1 } : undefined;
       cluster.nodes.push(
-        new RabbitNode({ name: `${tag}-${i}@localhost`, amqpPort: await freePort(), distPort: await freePort(), dir: join(baseDir, `node-${i}`), erlArgs }),
+        new RabbitNode({ name: `${tag}-${i}@${host}`, amqpPort: await freePort(), distPort: await freePort(), dir: join(baseDir, `node-${i}`), erlArgs, net }),
       );
     }
     return cluster;
+  }
+
+  /** The network of a namespaced cluster (throws for one on 127.0.0.1). */
+  get net(): NetnsNetwork {
+    if (!this.network) throw new Error('this cluster runs on 127.0.0.1, not in namespaces');
+    return this.network;
+  }
+
+  index(node: RabbitNode): number {
+    return this.nodes.indexOf(node);
   }
 
   /** Comma-separated URLs of all nodes, as RABBITMQ_URL takes them; `rotate` puts another node first, `query` is appended to each. */
@@ -85,7 +105,9 @@ export class RabbitCluster {
   }
 
   async destroy(): Promise<void> {
+    await this.network?.heal();
     await Promise.all(this.nodes.map((node) => node.kill().catch(() => undefined)));
+    await this.network?.destroy();
     rmSync(this.baseDir, { recursive: true, force: true });
   }
 

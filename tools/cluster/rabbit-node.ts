@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { NetnsNetwork } from './netns-network';
 
 const run = promisify(execFile);
 
@@ -17,6 +18,8 @@ export interface RabbitNodeSpec {
   dir: string;
   /** Extra Erlang VM arguments (RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS), e.g. `-kernel net_ticktime 15`. */
   erlArgs?: string;
+  /** Run the node inside member `index` of this network (its own address; links can be cut). */
+  net?: { network: NetnsNetwork; index: number };
 }
 
 function rabbitmqIds(): { uid: number; gid: number } {
@@ -41,13 +44,25 @@ export class RabbitNode {
     return this.spec.name;
   }
 
+  /** The address clients use: 127.0.0.1, or the node's own in its namespace. */
+  get address(): string {
+    const { net } = this.spec;
+    return net ? net.network.members[net.index].address : '127.0.0.1';
+  }
+
   get url(): string {
-    return `amqp://guest:guest@127.0.0.1:${this.spec.amqpPort}`;
+    return `amqp://guest:guest@${this.address}:${this.spec.amqpPort}`;
   }
 
   /** host:port, as the services' /health names the node they use. */
   get label(): string {
-    return `127.0.0.1:${this.spec.amqpPort}`;
+    return `${this.address}:${this.spec.amqpPort}`;
+  }
+
+  /** argv for `command` run where the node runs (inside its namespace, if it has one). */
+  private where(command: string, args: string[]): [string, string[]] {
+    const { net } = this.spec;
+    return net ? net.network.wrap(net.index, command, args) : [command, args];
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -56,7 +71,7 @@ export class RabbitNode {
       ...process.env,
       HOME: RABBITMQ_HOME,
       RABBITMQ_NODENAME: this.spec.name,
-      RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+      RABBITMQ_NODE_IP_ADDRESS: this.address,
       RABBITMQ_NODE_PORT: String(this.spec.amqpPort),
       RABBITMQ_DIST_PORT: String(this.spec.distPort),
       RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
@@ -66,7 +81,17 @@ export class RabbitNode {
       // Not inherited from a caller that set them for the system broker.
       RABBITMQ_PID_FILE: join(dir, 'pid'),
       ...(this.spec.erlArgs ? { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: this.spec.erlArgs } : {}),
+      ...this.envFileOverride(),
     };
+  }
+
+  /**
+   * The machine's /etc/rabbitmq/rabbitmq-env.conf pins epmd and the distribution to 127.0.0.1,
+   * which a node in a namespace cannot use to reach its peers: such a node (and rabbitmqctl for
+   * it) reads an env file of its own instead.
+   */
+  private envFileOverride(): NodeJS.ProcessEnv {
+    return this.spec.net ? { RABBITMQ_CONF_ENV_FILE: join(this.spec.dir, 'rabbitmq-env.conf') } : {};
   }
 
   /**
@@ -84,11 +109,16 @@ export class RabbitNode {
     }
     writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
     chownSync(join(dir, 'enabled_plugins'), uid, gid);
+    // A node in a namespace is reached over its own address, where `guest` may not log in by default.
+    if (this.spec.net) {
+      writeFileSync(join(dir, 'rabbitmq.conf'), 'loopback_users = none\n');
+      writeFileSync(join(dir, 'rabbitmq-env.conf'), '# epmd and the distribution listen on the namespace\'s own address\n');
+    }
     const deadline = Date.now() + timeoutMs;
     let lastError = '';
     for (let launch = 1; launch <= 3 && Date.now() < deadline; launch++) {
       if (this.pid()) await this.kill();
-      await run('rabbitmq-server', ['-detached'], { env: this.env() });
+      await run(...this.where('rabbitmq-server', ['-detached']), { env: this.env() });
       const stuckAt = Math.min(deadline, Date.now() + stuckAfterMs);
       // `-detached` returns before the node registers with epmd, and await_startup fails at once on
       // a node it cannot find yet: retry it until the node is up or counts as stuck.
@@ -107,7 +137,10 @@ export class RabbitNode {
 
   /** rabbitmqctl against this node only. */
   async ctl(args: string[], timeoutMs = 60_000): Promise<string> {
-    const { stdout } = await run('rabbitmqctl', ['-q', '-n', this.spec.name, ...args], { env: { ...process.env, HOME: RABBITMQ_HOME }, timeout: timeoutMs });
+    const { stdout } = await run(...this.where('rabbitmqctl', ['-q', '-n', this.spec.name, ...args]), {
+      env: { ...process.env, HOME: RABBITMQ_HOME, ...this.envFileOverride() },
+      timeout: timeoutMs,
+    });
     return stdout;
   }
 

@@ -8,7 +8,7 @@ import { ServiceClient } from '../../../tools/harness/service-client';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CLUSTER_RESULTS_DIR = join(ROOT, 'results', 'cluster');
-const HEARTBEAT = '?heartbeat=5';
+export const HEARTBEAT = '?heartbeat=5';
 
 /**
  * Every node of the suite's cluster: peers are declared down after ~15 s without a tick (the
@@ -22,11 +22,11 @@ export const CLUSTER_ERL_ARGS = '-kernel net_ticktime 15 -rabbit cluster_partiti
  * gets the node list in another order, so connections spread over the nodes and a node's death
  * always takes some of them (the others fail over to the next URL of their list).
  */
-export function clusterSystem(cluster: RabbitCluster, options: Omit<SystemOptions, 'amqpUrl' | 'resultsDir'>): ReliabilitySystem {
+export function clusterSystem(cluster: RabbitCluster, options: Omit<SystemOptions, 'amqpUrl'>): ReliabilitySystem {
   return new ReliabilitySystem({
     ...options,
     amqpUrl: cluster.urls(),
-    resultsDir: CLUSTER_RESULTS_DIR,
+    resultsDir: options.resultsDir ?? CLUSTER_RESULTS_DIR,
     env: { AMQP_QUEUE_TYPE: 'quorum', ...options.env },
     // Heartbeats of 5 s: a connection to a hung node (scenario 6) is given up within ~10 s.
     orderEnv: { RABBITMQ_URL: cluster.urls(0, HEARTBEAT), ...options.orderEnv },

@@ -29,6 +29,8 @@ export interface SystemOptions {
   orderEnv?: Record<string, string>;
   couponEnv?: Record<string, string>;
   redPacketEnv?: Record<string, string>;
+  /** Variables for one instance (index from 0), over the kind's own: e.g. a broker URL list per instance. */
+  instanceEnv?: (kind: ServiceKind, index: number) => Record<string, string>;
   orderInstances?: number;
   /** Broker URL, or a comma-separated list (a cluster); the system broker by default. */
   amqpUrl?: string;
@@ -98,7 +100,7 @@ export class ReliabilitySystem {
       ...this.options.env,
     };
     const instances = (kind: ServiceKind, count: number | undefined, name: (i: number) => string, own: Record<string, string> | undefined) =>
-      Array.from({ length: count ?? 1 }, (_, i) => new ServiceProcess(kind, name(i), { ...env, ...own }, this.logDir));
+      Array.from({ length: count ?? 1 }, (_, i) => new ServiceProcess(kind, name(i), { ...env, ...own, ...this.options.instanceEnv?.(kind, i) }, this.logDir));
     this.orders = instances('order', this.options.orderInstances, (i) => (i === 0 ? 'order' : `order-${i + 1}`), this.options.orderEnv);
     this.order = this.orders[0];
     this.coupons = instances('coupon', this.options.couponInstances, (i) => `coupon-${i + 1}`, this.options.couponEnv);
