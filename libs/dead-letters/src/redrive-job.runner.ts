@@ -36,8 +36,9 @@ export class RedriveJobRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.registry.deleteInterval('redrive-jobs');
     this.stop.abort();
+    // The scheduler may have cleared its intervals first (a SIGTERM): stopping must not depend on it.
+    if (this.registry.doesExist('interval', 'redrive-jobs')) this.registry.deleteInterval('redrive-jobs');
     await this.busy;
   }
 
