@@ -28,7 +28,19 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.rel-spec.ts', '**/*.cluster-spec.ts', '**/*.compose-spec.ts', 'test/**/*.ts', 'libs/*/test/**/*.ts', 'tools/harness/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  {
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.rel-spec.ts',
+      '**/*.cluster-spec.ts',
+      '**/*.compose-spec.ts',
+      'test/**/*.ts',
+      'libs/*/test/**/*.ts',
+      'tools/harness/**/*.ts',
+    ],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
   {
     // The console's browser code (bundled by scripts/build-console-assets.mjs): data goes into the
     // page as text only, so a payload holding markup can never become script (issue 21).
@@ -46,5 +58,8 @@ export default tseslint.config(
       'no-new-func': 'error',
     },
   },
-  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } } },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+  },
 );

@@ -79,7 +79,10 @@ export class BenchSystem {
 
   /** Coupons and red packets committed so far. */
   async grants(): Promise<number> {
-    return (await this.count(this.pools.coupon, 'SELECT COUNT(*) AS n FROM coupons')) + (await this.count(this.pools.redPacket, 'SELECT COUNT(*) AS n FROM red_packets'));
+    return (
+      (await this.count(this.pools.coupon, 'SELECT COUNT(*) AS n FROM coupons')) +
+      (await this.count(this.pools.redPacket, 'SELECT COUNT(*) AS n FROM red_packets'))
+    );
   }
 
   /** Polls until `target` grants are committed; the time it saw them. */

@@ -28,7 +28,9 @@ export function renderChart(samples: Sample[], latencies: Latency[], outage: { f
   parts.push(`<rect x="${x(outage.from)}" y="20" width="${Math.max(1, x(outage.to) - x(outage.from))}" height="${2 * panel + 80}" fill="#fbe3e3"/>`);
   parts.push(`<text x="${x(outage.from) + 4}" y="16" fill="#b00">coupon database down</text>`);
   parts.push(`<text x="${left}" y="26">grants committed per second (coupons + red packets), max ${Math.round(rateMax)}</text>`);
-  parts.push(`<polyline fill="none" stroke="#2060c0" stroke-width="1.5" points="${rates.map((r) => `${x(r.t).toFixed(1)},${y1(r.rate).toFixed(1)}`).join(' ')}"/>`);
+  parts.push(
+    `<polyline fill="none" stroke="#2060c0" stroke-width="1.5" points="${rates.map((r) => `${x(r.t).toFixed(1)},${y1(r.rate).toFixed(1)}`).join(' ')}"/>`,
+  );
   parts.push(`<line x1="${left}" y1="${30 + panel}" x2="${width - right}" y2="${30 + panel}" stroke="#999"/>`);
   const top2 = 30 + panel + 60;
   parts.push(`<text x="${left}" y="${top2 - 4}">pay response → both grants committed, ms (log scale, max ${Math.round(latMax)})</text>`);

@@ -33,7 +33,10 @@ export class GrantTimeline {
       sampling = true;
       system
         .grants()
-        .then((g) => this.samples.push({ t: this.seconds(), grants: g, outage: this.outage }), () => undefined)
+        .then(
+          (g) => this.samples.push({ t: this.seconds(), grants: g, outage: this.outage }),
+          () => undefined,
+        )
         .finally(() => (sampling = false));
     }, 250);
   }
@@ -46,7 +49,10 @@ export class GrantTimeline {
   async latenciesOf(respondedAt: Map<string, number>): Promise<number[]> {
     const ids = [...respondedAt.keys()];
     const issued = new Map<string, number>();
-    for (const [pool, table] of [[this.system.pools.coupon, 'coupons'], [this.system.pools.redPacket, 'red_packets']] as const) {
+    for (const [pool, table] of [
+      [this.system.pools.coupon, 'coupons'],
+      [this.system.pools.redPacket, 'red_packets'],
+    ] as const) {
       const [rows] = await pool.query<RowDataPacket[]>(`SELECT order_id, issued_at FROM ${table} WHERE order_id IN (?)`, [ids]);
       for (const row of rows) issued.set(row.order_id, Math.max(issued.get(row.order_id) ?? 0, new Date(row.issued_at).getTime()));
     }

@@ -103,7 +103,15 @@ export async function measureHttpLoad(contender: HttpContender, options: LoadOpt
     const requestFullLoad = percentiles(requestMs);
     const latencyFullLoad = percentiles(await contender.latencies(full.paid));
 
-    if (options.fullLoadOnly) return { ordersPerSecond: full.rate, cpuSecondsPer1000Orders, latencyFullLoad, requestFullLoad, latencyHalfLoad: { ...percentiles([]), rate: 0 }, warmupOrdersPerSecond };
+    if (options.fullLoadOnly)
+      return {
+        ordersPerSecond: full.rate,
+        cpuSecondsPer1000Orders,
+        latencyFullLoad,
+        requestFullLoad,
+        latencyHalfLoad: { ...percentiles([]), rate: 0 },
+        warmupOrdersPerSecond,
+      };
     const rate = Math.max(1, full.rate / 2);
     const half = await pay(Math.max(20, Math.floor(options.orders / 2)), rate);
     expected += 2 * half.size;

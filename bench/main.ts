@@ -29,7 +29,26 @@ import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
 const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck', tables: 'tables', profile: 'profile' } as const;
 
 function args(): Record<string, number> {
-  const defaults = { orders: 2000, warmup: 2000, concurrency: 32, prefetch: 64, batch: 500, window: 500, runs: 3, observabilityonly: 0, costpairs: 1, cluster: 0, quick: 0, warmupcheck: 0, tables: 0, profile: 0, inbox: 500_000, outbox: 200_000, deadletters: 100_000, backlog: 20_000 };
+  const defaults = {
+    orders: 2000,
+    warmup: 2000,
+    concurrency: 32,
+    prefetch: 64,
+    batch: 500,
+    window: 500,
+    runs: 3,
+    observabilityonly: 0,
+    costpairs: 1,
+    cluster: 0,
+    quick: 0,
+    warmupcheck: 0,
+    tables: 0,
+    profile: 0,
+    inbox: 500_000,
+    outbox: 200_000,
+    deadletters: 100_000,
+    backlog: 20_000,
+  };
   const parsed: Record<string, number> = { ...defaults };
   const given = new Set<string>();
   for (const arg of process.argv.slice(2)) {
@@ -39,7 +58,15 @@ function args(): Record<string, number> {
       continue;
     }
     const match = /^--([a-z]+)=(\d+)$/.exec(arg);
-    if (!match || !(match[1] in defaults)) throw new Error(`unknown argument ${arg}; use ${Object.keys(defaults).filter((k) => !Object.values(FLAGS).includes(k as never)).map((k) => `--${k}=N`).join(' ')} ${Object.keys(FLAGS).map((f) => `--${f}`).join(' ')}`);
+    if (!match || !(match[1] in defaults))
+      throw new Error(
+        `unknown argument ${arg}; use ${Object.keys(defaults)
+          .filter((k) => !Object.values(FLAGS).includes(k as never))
+          .map((k) => `--${k}=N`)
+          .join(' ')} ${Object.keys(FLAGS)
+          .map((f) => `--${f}`)
+          .join(' ')}`,
+      );
     parsed[match[1]] = Number(match[2]);
     given.add(match[1]);
   }
@@ -71,14 +98,26 @@ interface Target {
  */
 async function measure(p: Record<string, number>, target: Target, logDir: string): Promise<Run[]> {
   const runs: Run[] = [];
-  const load = { orders: p.orders, concurrency: p.concurrency, warmup: p.warmup, warmupPasses: p.warmupcheck ? 2 : 1, messages: Math.max(4 * p.orders, 10 * p.batch), brokerPids: target.brokerPids };
+  const load = {
+    orders: p.orders,
+    concurrency: p.concurrency,
+    warmup: p.warmup,
+    warmupPasses: p.warmupcheck ? 2 : 1,
+    messages: Math.max(4 * p.orders, 10 * p.batch),
+    brokerPids: target.brokerPids,
+  };
   const contenders: Record<Contender, () => Promise<unknown>> = {
     project: () => runProjectBench({ ...load, amqpUrl: target.amqpUrl, queueType: target.queueType, prefetch: p.prefetch, batch: p.batch, logDir }),
     raw: () => runRawBaseline({ ...load, amqpUrl: target.rawUrl, queueType: target.queueType, prefetch: p.prefetch, batch: p.batch, window: p.window }),
     rawHttp: () => runRawHttp({ ...load, amqpUrl: target.rawUrl, queueType: target.queueType, prefetch: p.prefetch, batch: p.batch, logDir }),
     peer: () => runPeer({ ...load, amqpUrl: target.rawUrl, prefetch: p.prefetch, logDir }),
   };
-  const names: Record<Contender, string> = { project: 'project (three services over REST)', raw: 'raw script (amqplib + mysql2 only)', rawHttp: 'raw job behind node:http', peer: 'NestJS-docs peer (TypeORM save + ClientProxy.emit)' };
+  const names: Record<Contender, string> = {
+    project: 'project (three services over REST)',
+    raw: 'raw script (amqplib + mysql2 only)',
+    rawHttp: 'raw job behind node:http',
+    peer: 'NestJS-docs peer (TypeORM save + ClientProxy.emit)',
+  };
   for (let i = 0; i < p.runs; i++) {
     const run: Partial<Record<Contender, unknown>> = {};
     for (let k = 0; k < CONTENDERS.length; k++) {
@@ -116,22 +155,79 @@ function report(title: string, runs: Run[], cost?: CostFigures): Array<{ goal: G
   const pick = (c: Contender, f: (r: any) => number) => runs.map((r) => f(r[c]));
   const e2e = (c: Contender) => pick(c, (r) => (c === 'project' || c === 'raw' ? r.endToEndOrdersPerSecond : r.ordersPerSecond));
   const cpuTotal = (c: Contender) =>
-    pick(c, (r) => (c === 'project' ? sum(r.cpuSecondsPer1000Orders, PROJECT_SERVICES) : c === 'peer' ? sum(r.cpuSecondsPer1000Orders, PEER_SERVICES) : c === 'rawHttp' ? r.cpuSecondsPer1000Orders.rawHttp : r.cpuSecondsPer1000Orders));
+    pick(c, (r) =>
+      c === 'project'
+        ? sum(r.cpuSecondsPer1000Orders, PROJECT_SERVICES)
+        : c === 'peer'
+          ? sum(r.cpuSecondsPer1000Orders, PEER_SERVICES)
+          : c === 'rawHttp'
+            ? r.cpuSecondsPer1000Orders.rawHttp
+            : r.cpuSecondsPer1000Orders,
+    );
   const half = (c: Exclude<Contender, 'raw'>, q: 'p50' | 'p99') => pick(c, (r) => r.latencyHalfLoad[q]);
   const ratio = (a: number[], b: number[]) => a.map((v, i) => v / b[i]);
   const widths = [44, 20, 20, 20, 20];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i] ?? 12))).join('  ');
-  process.stdout.write(`\n${title} (medians of ${runs.length} run(s), range in brackets)\n${line(['measure', 'project', 'raw script', 'raw HTTP', 'NestJS-docs peer'])}\n`);
+  process.stdout.write(
+    `\n${title} (medians of ${runs.length} run(s), range in brackets)\n${line(['measure', 'project', 'raw script', 'raw HTTP', 'NestJS-docs peer'])}\n`,
+  );
   const rows: string[][] = [
     ['end-to-end orders/s', ...CONTENDERS.map((c) => summary(e2e(c)))],
     ['CPU ms/order, own processes', ...CONTENDERS.map((c) => summary(cpuTotal(c), 2))],
-    ['  order service CPU ms/order', summary(pick('project', (r) => r.cpuSecondsPer1000Orders.order), 2), '', '(all in one)', summary(pick('peer', (r) => r.cpuSecondsPer1000Orders.peerOrder), 2)],
-    ['  mariadb + rabbitmq CPU ms/order', ...CONTENDERS.map((c) => (c === 'raw' ? '' : summary(pick(c, (r) => (r.cpuSecondsPer1000Orders.mariadb ?? 0) + (r.cpuSecondsPer1000Orders.rabbitmq ?? 0)), 2)))],
-    ['p99 ms create + pay, full load', summary(pick('project', (r) => r.requestFullLoad?.p99)), '', summary(pick('rawHttp', (r) => r.requestFullLoad.p99)), summary(pick('peer', (r) => r.requestFullLoad.p99))],
-    ['p50 / p99 ms at half load', summary(half('project', 'p50')) + ' / ' + summary(half('project', 'p99')), '', summary(half('rawHttp', 'p50')) + ' / ' + summary(half('rawHttp', 'p99')), summary(half('peer', 'p50')) + ' / ' + summary(half('peer', 'p99'))],
-    ['relay msg/s vs raw confirmed publish', summary(pick('project', (r) => r.relayPublishPerSecond)), summary(pick('raw', (r) => r.confirmedPublishPerSecond)), '', ''],
+    [
+      '  order service CPU ms/order',
+      summary(
+        pick('project', (r) => r.cpuSecondsPer1000Orders.order),
+        2,
+      ),
+      '',
+      '(all in one)',
+      summary(
+        pick('peer', (r) => r.cpuSecondsPer1000Orders.peerOrder),
+        2,
+      ),
+    ],
+    [
+      '  mariadb + rabbitmq CPU ms/order',
+      ...CONTENDERS.map((c) =>
+        c === 'raw'
+          ? ''
+          : summary(
+              pick(c, (r) => (r.cpuSecondsPer1000Orders.mariadb ?? 0) + (r.cpuSecondsPer1000Orders.rabbitmq ?? 0)),
+              2,
+            ),
+      ),
+    ],
+    [
+      'p99 ms create + pay, full load',
+      summary(pick('project', (r) => r.requestFullLoad?.p99)),
+      '',
+      summary(pick('rawHttp', (r) => r.requestFullLoad.p99)),
+      summary(pick('peer', (r) => r.requestFullLoad.p99)),
+    ],
+    [
+      'p50 / p99 ms at half load',
+      summary(half('project', 'p50')) + ' / ' + summary(half('project', 'p99')),
+      '',
+      summary(half('rawHttp', 'p50')) + ' / ' + summary(half('rawHttp', 'p99')),
+      summary(half('peer', 'p50')) + ' / ' + summary(half('peer', 'p99')),
+    ],
+    [
+      'relay msg/s vs raw confirmed publish',
+      summary(pick('project', (r) => r.relayPublishPerSecond)),
+      summary(pick('raw', (r) => r.confirmedPublishPerSecond)),
+      '',
+      '',
+    ],
     ['drain msg/s vs raw consumer', summary(pick('project', (r) => r.drainPerSecond)), summary(pick('raw', (r) => r.consumerPerSecond)), '', ''],
-    ['warm-up orders/s (pass 1, 2, …)', ...CONTENDERS.map((c) => pick(c, (r) => r.warmupOrdersPerSecond).length && runs.map((r) => (r[c] as { warmupOrdersPerSecond: number[] }).warmupOrdersPerSecond.map((v) => fmt(v)).join(',')).join(' | '))].map(String),
+    [
+      'warm-up orders/s (pass 1, 2, …)',
+      ...CONTENDERS.map(
+        (c) =>
+          pick(c, (r) => r.warmupOrdersPerSecond).length &&
+          runs.map((r) => (r[c] as { warmupOrdersPerSecond: number[] }).warmupOrdersPerSecond.map((v) => fmt(v)).join(',')).join(' | '),
+      ),
+    ].map(String),
   ];
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   if (runs[0].project.warmupOrdersPerSecond.length >= 2) {
@@ -152,8 +248,20 @@ function report(title: string, runs: Run[], cost?: CostFigures): Array<{ goal: G
   const goals: Array<[Goal, number[]]> = [
     [GOALS.endToEndVsRaw, ratio(e2e('project'), e2e('raw'))],
     [GOALS.endToEndVsRawHttp, ratio(e2e('project'), e2e('rawHttp'))],
-    [GOALS.relayVsRawPublish, ratio(pick('project', (r) => r.relayPublishPerSecond), pick('raw', (r) => r.confirmedPublishPerSecond))],
-    [GOALS.drainVsRawConsumer, ratio(pick('project', (r) => r.drainPerSecond), pick('raw', (r) => r.consumerPerSecond))],
+    [
+      GOALS.relayVsRawPublish,
+      ratio(
+        pick('project', (r) => r.relayPublishPerSecond),
+        pick('raw', (r) => r.confirmedPublishPerSecond),
+      ),
+    ],
+    [
+      GOALS.drainVsRawConsumer,
+      ratio(
+        pick('project', (r) => r.drainPerSecond),
+        pick('raw', (r) => r.consumerPerSecond),
+      ),
+    ],
     [GOALS.orderServiceCpu, pick('project', (r) => r.cpuSecondsPer1000Orders.order)],
     [GOALS.p99HalfLoad, half('project', 'p99')],
     ...(cost
@@ -170,7 +278,9 @@ function report(title: string, runs: Run[], cost?: CostFigures): Array<{ goal: G
     process.stdout.write(`${line([goal.label, summary(values, 2), goalText(goal), v])}\n`);
     return { goal, figure, verdict: v };
   });
-  process.stdout.write(`\nCPU seconds per 1000 orders, project: ${JSON.stringify(Object.fromEntries(Object.keys(runs[0].project.cpuSecondsPer1000Orders).map((k) => [k, Math.round(median(pick('project', (r) => r.cpuSecondsPer1000Orders[k])) * 100) / 100])))}\n`);
+  process.stdout.write(
+    `\nCPU seconds per 1000 orders, project: ${JSON.stringify(Object.fromEntries(Object.keys(runs[0].project.cpuSecondsPer1000Orders).map((k) => [k, Math.round(median(pick('project', (r) => r.cpuSecondsPer1000Orders[k])) * 100) / 100])))}\n`,
+  );
   process.stdout.write(`peak memory (MiB), project: ${JSON.stringify(runs[runs.length - 1].project.peakMemoryMb)}\n`);
   process.stdout.write(`drained backlog: ${runs[runs.length - 1].project.drainBacklog} coupon messages\n`);
   return verdicts;
@@ -215,14 +325,28 @@ async function main(): Promise<void> {
   }
   if (p.tables) {
     process.stdout.write(`bench --tables: ${JSON.stringify(p)}\n${loadBefore}\n`);
-    await runTablesBench({ amqpUrl, inbox: p.inbox, outbox: p.outbox, deadletters: p.deadletters, backlog: p.backlog, orders: p.orders, warmup: p.warmup, prefetch: p.prefetch, batch: p.batch, levels: [1, 8, 32, 128], dir });
+    await runTablesBench({
+      amqpUrl,
+      inbox: p.inbox,
+      outbox: p.outbox,
+      deadletters: p.deadletters,
+      backlog: p.backlog,
+      orders: p.orders,
+      warmup: p.warmup,
+      prefetch: p.prefetch,
+      batch: p.batch,
+      levels: [1, 8, 32, 128],
+      dir,
+    });
     process.stdout.write(`${machineLoad()}\nbench --tables took ${Math.round((Date.now() - started) / 1000)} s\n`);
     return;
   }
   process.stdout.write(`bench: ${JSON.stringify(p)}\n${loadBefore}\n`);
   // The cost of metrics and tracing, measured side by side in this run (every mode, there and back).
   const modes = p.quick ? (['off', 'metrics', 'sampled'] as const) : undefined;
-  process.stdout.write(`observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}${p.quick ? ', one way' : ', then in reverse'}; ${p.costpairs} time(s)...\n`);
+  process.stdout.write(
+    `observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}${p.quick ? ', one way' : ', then in reverse'}; ${p.costpairs} time(s)...\n`,
+  );
   const cost = await runObservabilityCost({
     amqpUrl,
     orders: p.orders,
@@ -284,7 +408,20 @@ async function main(): Promise<void> {
   const loadAfter = machineLoad();
   writeFileSync(
     file,
-    JSON.stringify({ parameters: p, machine: { before: loadBefore, after: loadAfter }, seconds, goals, observabilityCost: cost, runs: strip(runs), cluster: clusterRuns && strip(clusterRuns), lastRun: { project: figures, timeline } }, null, 2),
+    JSON.stringify(
+      {
+        parameters: p,
+        machine: { before: loadBefore, after: loadAfter },
+        seconds,
+        goals,
+        observabilityCost: cost,
+        runs: strip(runs),
+        cluster: clusterRuns && strip(clusterRuns),
+        lastRun: { project: figures, timeline },
+      },
+      null,
+      2,
+    ),
   );
   const chart = join(dir, `bench-${stamp}.svg`);
   writeFileSync(chart, renderChart(timeline.samples, timeline.latencies, timeline.outage));

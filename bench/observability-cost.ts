@@ -86,7 +86,11 @@ async function otlpSink(): Promise<{ server: Server; url: string; spans: () => n
  * typical settings 15 s): a measured run lasts seconds, and each run should pay for a few scrapes.
  * Fresh databases and services for each.
  */
-async function measure(options: CostOptions, mode: CostMode, sink: { url: string; spans: () => number }): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; spansPerOrder: number; scrapes: number }> {
+async function measure(
+  options: CostOptions,
+  mode: CostMode,
+  sink: { url: string; spans: () => number },
+): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; spansPerOrder: number; scrapes: number }> {
   const spansBefore = sink.spans();
   const on = mode !== 'off';
   const ns = new RunNamespace('o', MYSQL, options.amqpUrl);
@@ -107,7 +111,11 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
   const pools = [createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 2 }), createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 2 })];
   const grants = async () => {
     let n = 0;
-    for (const [pool, table] of [[pools[0], 'coupons'], [pools[1], 'red_packets']] as const) n += Number(((await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0] as RowDataPacket[])[0].n);
+    for (const [pool, table] of [
+      [pools[0], 'coupons'],
+      [pools[1], 'red_packets'],
+    ] as const)
+      n += Number(((await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`))[0] as RowDataPacket[])[0].n);
     return n;
   };
   const transport = new KeepAliveTransport(options.concurrency);
@@ -115,7 +123,13 @@ async function measure(options: CostOptions, mode: CostMode, sink: { url: string
   let scrapes = 0;
   const scraper = on
     ? setInterval(() => {
-        for (const s of services) void fetch(`${s.url}/metrics`).then((r) => r.text()).then(() => scrapes++, () => undefined);
+        for (const s of services)
+          void fetch(`${s.url}/metrics`)
+            .then((r) => r.text())
+            .then(
+              () => scrapes++,
+              () => undefined,
+            );
       }, 1_000)
     : undefined;
   const pay = (n: number) =>
@@ -182,7 +196,15 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     }
     const drainCount = options.drainCount ?? 5 * options.orders;
     const drain = drainCount > 0 ? await runDrainCost({ amqpUrl: options.amqpUrl, count: drainCount, sinkUrl: sink.url, logDir: options.logDir }) : undefined;
-    return { ordersPerSecond: medians(measured), cpuMsPerOrder: medians(cpu), spansPerOrder: medians(spans), turns: measured, spansExported: sink.spans(), scrapes, drain };
+    return {
+      ordersPerSecond: medians(measured),
+      cpuMsPerOrder: medians(cpu),
+      spansPerOrder: medians(spans),
+      turns: measured,
+      spansExported: sink.spans(),
+      scrapes,
+      drain,
+    };
   } finally {
     sink.server.close();
   }

@@ -42,10 +42,16 @@ export async function runRawBaseline(options: {
   const admin = await createConnection(MYSQL);
   const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
   for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
-  await admin.query(`CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`);
-  await admin.query(`CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`);
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`,
+  );
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`,
+  );
   for (const db of [dbs.a, dbs.b]) {
-    await admin.query(`CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`);
+    await admin.query(
+      `CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`,
+    );
   }
   const pools = {
     order: createPool({ ...MYSQL, database: dbs.order, connectionLimit: 16 }),
@@ -113,7 +119,9 @@ interface OutboxRow {
 
 function publishConfirmed(channel: ConfirmChannel, exchange: string, key: string, body: Buffer, messageId: string): Promise<void> {
   return new Promise((resolve, reject) =>
-    channel.publish(exchange, key, body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) => (error ? reject(error) : resolve())),
+    channel.publish(exchange, key, body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) =>
+      error ? reject(error) : resolve(),
+    ),
   );
 }
 
@@ -144,7 +152,12 @@ async function endToEndRun(
       if (!message) return;
       const event = JSON.parse(message.content.toString());
       void pools[q]
-        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.orderId, event.eventId, '1.00'])
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [
+          randomUUID(),
+          event.orderId,
+          event.eventId,
+          '1.00',
+        ])
         .catch((error: { errno?: number }) => {
           if (error.errno !== 1062) throw error;
         })
@@ -165,7 +178,9 @@ async function endToEndRun(
       try {
         await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
         await conn.beginTransaction();
-        const [rows] = (await conn.query('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [options.batch])) as unknown as [OutboxRow[]];
+        const [rows] = (await conn.query('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [
+          options.batch,
+        ])) as unknown as [OutboxRow[]];
         claimed = rows.length;
         await Promise.all(rows.map((r) => publishConfirmed(publisher, exchange, 'payment.succeeded', Buffer.from(r.payload), r.message_id)));
         if (claimed) await conn.query('UPDATE outbox SET sent_at = NOW(3) WHERE id IN (?)', [rows.map((r) => r.id)]);
@@ -202,7 +217,7 @@ async function endToEndRun(
     if (granted < expected) await allGranted;
     rates.push(orders / ((Date.now() - started) / 1000));
     const cpu = process.cpuUsage(cpuBefore);
-    cpuSecondsPer1000Orders = (cpu.user + cpu.system) / 1e6 / orders * 1000;
+    cpuSecondsPer1000Orders = ((cpu.user + cpu.system) / 1e6 / orders) * 1000;
   }
   relayStop = true;
   await relay;
@@ -241,7 +256,12 @@ async function consumerRate(connection: import('amqplib').ChannelModel, pool: Po
       if (taken++ >= count) return;
       const event = JSON.parse(message.content.toString());
       pool
-        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.data.orderId, event.eventId, '1.00'])
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [
+          randomUUID(),
+          event.data.orderId,
+          event.eventId,
+          '1.00',
+        ])
         .then(() => {
           channel.ack(message);
           if (++consumed === count) resolve();

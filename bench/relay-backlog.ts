@@ -45,7 +45,7 @@ export async function fillOutbox(pool: Pool, count: number, userId: string, perT
     return { messageId: event.eventId, exchange: PAYMENT_EVENTS_EXCHANGE, routingKey: PaymentSucceeded.routingKey, type: event.type, body: event };
   };
   try {
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const rows = Math.min(count - done, perTransaction);
       await conn.beginTransaction();
       for (let i = 0; i < rows; i += 500) await writer.addAll(sql, Array.from({ length: Math.min(500, rows - i) }, message), now);
@@ -63,9 +63,11 @@ export async function fillOutbox(pool: Pool, count: number, userId: string, perT
  * only. Too few marks to time: NaN (reported n/a).
  */
 export async function relayPublishRate(pool: Pool, backlog: number, userId = BACKLOG_USER): Promise<number> {
-  const marks = (await pool.query<RowDataPacket[]>('SELECT sent_at AS at, COUNT(*) AS n FROM outbox_messages WHERE payload LIKE ? GROUP BY sent_at ORDER BY sent_at', [
-    `%${userId}%`,
-  ]))[0] as Array<{ at: Date; n: number }>;
+  const marks = (
+    await pool.query<RowDataPacket[]>('SELECT sent_at AS at, COUNT(*) AS n FROM outbox_messages WHERE payload LIKE ? GROUP BY sent_at ORDER BY sent_at', [
+      `%${userId}%`,
+    ])
+  )[0] as Array<{ at: Date; n: number }>;
   const span = marks.length > 1 ? (new Date(marks[marks.length - 1].at).getTime() - new Date(marks[0].at).getTime()) / 1000 : 0;
   return marks.length >= 4 && span > 0 ? (backlog - Number(marks[0].n)) / span : Number.NaN;
 }

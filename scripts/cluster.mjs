@@ -28,7 +28,9 @@ const results = existsSync(dir)
   : [];
 const seconds = Math.round((Date.now() - started) / 1000);
 console.log('\ncluster scenarios (three RabbitMQ nodes, quorum queues)');
-console.log(`  ${'scenario'.padEnd(36)} ${'orders'.padStart(6)} ${'lost'.padStart(5)} ${'dup'.padStart(5)} ${'dead (c/r)'.padStart(11)} ${'recover s'.padStart(9)}  verdict`);
+console.log(
+  `  ${'scenario'.padEnd(36)} ${'orders'.padStart(6)} ${'lost'.padStart(5)} ${'dup'.padStart(5)} ${'dead (c/r)'.padStart(11)} ${'recover s'.padStart(9)}  verdict`,
+);
 for (const r of results) {
   console.log(
     `  ${r.scenario.padEnd(36)} ${String(r.orders).padStart(6)} ${String(r.lost).padStart(5)} ${String(r.duplicated).padStart(5)} ${`${r.deadLettered.coupon}/${r.deadLettered.redPacket}`.padStart(11)} ${String(r.recoverySeconds).padStart(9)}  ${r.ok ? 'ok' : `FAIL: ${r.violations.join('; ')}`}`,

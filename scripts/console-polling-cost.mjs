@@ -40,7 +40,13 @@ const ticks = (pid) => {
 const cpu = () => Object.fromEntries(Object.keys(services).map((name) => [name, ticks(children[name].pid)]));
 const waitUp = async (url) => {
   for (let i = 0; i < 120; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not come up`);
@@ -59,15 +65,32 @@ const measure = async (label) => {
 try {
   for (const port of [23000, 23001, 23002]) await waitUp(`http://127.0.0.1:${port}/health`);
   for (let i = 0; i < 200; i++) {
-    const order = await (await fetch('http://127.0.0.1:23000/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'cost', amount: '10.00' }) })).json();
+    const order = await (
+      await fetch('http://127.0.0.1:23000/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'cost', amount: '10.00' }),
+      })
+    ).json();
     await fetch(`http://127.0.0.1:23000/orders/${order.id}/pay`, { method: 'POST' });
   }
   await new Promise((r) => setTimeout(r, 5000)); // let the grants settle
   const idle = await measure('without the console');
-  start('console', 'dist/apps/console/src/main.js', { CONSOLE_PORT: '23003', ORDER_URL: 'http://127.0.0.1:23000', COUPON_URL: 'http://127.0.0.1:23001', RED_PACKET_URL: 'http://127.0.0.1:23002', OPERATOR_TOKEN: 'cost-measurement-token' });
+  start('console', 'dist/apps/console/src/main.js', {
+    CONSOLE_PORT: '23003',
+    ORDER_URL: 'http://127.0.0.1:23000',
+    COUPON_URL: 'http://127.0.0.1:23001',
+    RED_PACKET_URL: 'http://127.0.0.1:23002',
+    OPERATOR_TOKEN: 'cost-measurement-token',
+  });
   await waitUp('http://127.0.0.1:23003/api/ledger');
   const viewer = new AbortController();
-  fetch('http://127.0.0.1:23003/api/stream', { signal: viewer.signal }).then((r) => r.body.pipeTo(new WritableStream()), () => undefined).catch(() => undefined);
+  fetch('http://127.0.0.1:23003/api/stream', { signal: viewer.signal })
+    .then(
+      (r) => r.body.pipeTo(new WritableStream()),
+      () => undefined,
+    )
+    .catch(() => undefined);
   const polled = await measure('with the console (1 s poll)');
   viewer.abort();
   for (const n of Object.keys(services)) console.log(`  ${n}: +${(polled[n] - idle[n]).toFixed(2)} points`);
@@ -82,7 +105,12 @@ try {
   const channel = await broker.createChannel();
   channel.on('error', () => undefined);
   for (const queue of contracts.CONSUMERS.map(messaging.consumerQueue)) {
-    for (const suffix of ['', '.dlq', ...['1s', '5s', '10s', '30s', '1m', '2m', '3m', '4m', '5m', '6m', '7m', '8m', '9m', '10m', '20m', '30m'].map((d) => `.retry.${d}`)]) await channel.deleteQueue(`${run}.${queue}${suffix}`).catch(() => undefined);
+    for (const suffix of [
+      '',
+      '.dlq',
+      ...['1s', '5s', '10s', '30s', '1m', '2m', '3m', '4m', '5m', '6m', '7m', '8m', '9m', '10m', '20m', '30m'].map((d) => `.retry.${d}`),
+    ])
+      await channel.deleteQueue(`${run}.${queue}${suffix}`).catch(() => undefined);
   }
   await channel.deleteExchange(`${run}.payments.events`).catch(() => undefined);
   await broker.close().catch(() => undefined);

@@ -37,26 +37,44 @@ const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undef
 console.log(`\nnemesis: seed ${seed}, ${duration} s`);
 if (report) {
   console.log('fault schedule as it happened (seconds since start):');
-  for (const h of report.happened) console.log(`  ${h.t.toFixed(1).padStart(6)}  ${h.action.padEnd(6)} ${h.kind.padEnd(18)} ${h.target}${h.detail ? `  ${h.detail}` : ''}`);
+  for (const h of report.happened)
+    console.log(`  ${h.t.toFixed(1).padStart(6)}  ${h.action.padEnd(6)} ${h.kind.padEnd(18)} ${h.target}${h.detail ? `  ${h.detail}` : ''}`);
   const l = report.ledger ?? report.ledgerBeforeRedrive;
   if (l) {
     const dead = (g) => g.deadLettered.length;
-    console.log(`ledger: ${l.paid} paid; coupons ${l.coupon.granted}, red packets ${l.redPacket.granted}; lost ${l.lost}, duplicated ${l.duplicated}; dead-lettered ${dead(l.coupon)}/${dead(l.redPacket)}; outbox pending ${l.outboxPending}; queued ${JSON.stringify(l.queued)}`);
+    console.log(
+      `ledger: ${l.paid} paid; coupons ${l.coupon.granted}, red packets ${l.redPacket.granted}; lost ${l.lost}, duplicated ${l.duplicated}; dead-lettered ${dead(l.coupon)}/${dead(l.redPacket)}; outbox pending ${l.outboxPending}; queued ${JSON.stringify(l.queued)}`,
+    );
     if (report.ledgerBeforeRedrive && report.redriven) {
       const b = report.ledgerBeforeRedrive;
-      console.log(`  before re-drive: dead-lettered ${dead(b.coupon)}/${dead(b.redPacket)} (${[...b.coupon.deadLettered, ...b.redPacket.deadLettered].slice(0, 3).map((d) => `${d.reason}: ${d.error}`).join('; ')})`);
+      console.log(
+        `  before re-drive: dead-lettered ${dead(b.coupon)}/${dead(b.redPacket)} (${[...b.coupon.deadLettered, ...b.redPacket.deadLettered]
+          .slice(0, 3)
+          .map((d) => `${d.reason}: ${d.error}`)
+          .join('; ')})`,
+      );
     }
-    for (const [name, g] of [['coupon', l.coupon], ['red packet', l.redPacket]]) {
+    for (const [name, g] of [
+      ['coupon', l.coupon],
+      ['red packet', l.redPacket],
+    ]) {
       if (g.lost.length) console.log(`  ${name} lost: ${g.lost.join(' ')}`);
       if (g.duplicated.length) console.log(`  ${name} duplicated: ${g.duplicated.join(' ')}`);
       if (g.deadLettered.length) console.log(`  ${name} still dead-lettered: ${g.deadLettered.map((d) => d.orderId).join(' ')}`);
     }
   }
   if (report.violations?.length) console.log(`violations: ${report.violations.join('; ')}`);
-  console.log(`re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`);
+  console.log(
+    `re-pays: ${JSON.stringify(report.repays ?? {})}; converged after ${report.converged?.seconds ?? '?'} s${report.converged?.revived?.length ? ` (restarted: ${report.converged.revived.join(', ')})` : ''}, settled after ${report.settledAfterSeconds ?? '?'} s; run ${Math.round(report.seconds)} s`,
+  );
   if (report.soakGrowth) {
     console.log('soak: growth, median of the last tenth over the median at 20-30 % (1 = flat):');
-    for (const [service, g] of Object.entries(report.soakGrowth)) console.log(`  ${service.padEnd(14)} ${Object.entries(g).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const [service, g] of Object.entries(report.soakGrowth))
+      console.log(
+        `  ${service.padEnd(14)} ${Object.entries(g)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     console.log(`  chart: results/nemesis/soak-${seed}.svg`);
   }
   console.log(report.ok ? 'verdict: ok' : `verdict: FAIL — replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);

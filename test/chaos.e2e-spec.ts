@@ -63,7 +63,10 @@ describe('chaos toggle', () => {
       const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => createAndPay(order, `${80 + i}.00`, `hang-${i}`)));
       const health = await http(coupon, 'GET', '/health');
       expect(health).toMatchObject({ status: 503, body: { message: 'database down' } });
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 3, { timeoutMs: 30_000, message: 'coupons after the hang' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 3, {
+        timeoutMs: 30_000,
+        message: 'coupons after the hang',
+      });
       const rows = await system.query<any>('coupon', 'SELECT order_id, COUNT(*) AS n FROM coupons GROUP BY order_id HAVING n > 1');
       expect(rows).toEqual([]);
     });

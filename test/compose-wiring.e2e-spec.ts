@@ -70,7 +70,12 @@ describe('docker-compose.yml', () => {
     const definitions = brokerDefinitions();
     const credentials = (url: string) => {
       const parsed = new URL(url);
-      return { user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password), host: parsed.hostname, database: parsed.pathname.slice(1) };
+      return {
+        user: decodeURIComponent(parsed.username),
+        password: decodeURIComponent(parsed.password),
+        host: parsed.hostname,
+        database: parsed.pathname.slice(1),
+      };
     };
 
     it('publishes every port on 127.0.0.1 only', () => {
@@ -110,7 +115,7 @@ describe('docker-compose.yml', () => {
       expect(definitions.permissions.find((p) => p.user === 'order-service')).toMatchObject({ read: '^$' });
     });
 
-    it.each(CONSUMERS)('gives $name a broker user of that name, allowed to read its own queues and no other consumer\'s', (consumer) => {
+    it.each(CONSUMERS)("gives $name a broker user of that name, allowed to read its own queues and no other consumer's", (consumer) => {
       const permission = definitions.permissions.find((p) => p.user === consumer.name);
       for (const queue of CONSUMERS.map(consumerQueue)) {
         const own = queue === consumerQueue(consumer);
@@ -171,7 +176,11 @@ describe('docker-compose.yml', () => {
     const SERVERS = ['rabbitmq', 'rabbit-1', 'rabbit-2', 'rabbit-3', 'order-db', 'coupon-db', 'red-packet-db'];
     it('drops every capability and forbids privilege gains in every container', () => {
       for (const [name, service] of Object.entries(compose.services)) {
-        expect({ name, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({ name, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] });
+        expect({ name, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({
+          name,
+          cap_drop: ['ALL'],
+          security_opt: ['no-new-privileges:true'],
+        });
       }
     });
 
@@ -199,7 +208,10 @@ describe('docker-compose.yml', () => {
       for (const node of nodes) {
         expect(services[node]).toMatchObject({ image: 'rabbitmq:4.0-management', profiles: ['cluster'], hostname: node });
         expect(services[node].volumes).toEqual(
-          expect.arrayContaining(['./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro', './deploy/rabbitmq/cluster.conf:/etc/rabbitmq/conf.d/91-cluster.conf:ro']),
+          expect.arrayContaining([
+            './deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro',
+            './deploy/rabbitmq/cluster.conf:/etc/rabbitmq/conf.d/91-cluster.conf:ro',
+          ]),
         );
       }
       const conf = readFileSync(join(ROOT, 'deploy/rabbitmq/cluster.conf'), 'utf8');

@@ -15,7 +15,14 @@ async function exhausted(raw: RawPublisher, system: TestSystem, error: string, c
   await raw.publish('', `${system.queue('coupon')}.dlq`, body ?? JSON.stringify(event), {
     messageId: event.eventId,
     contentType: 'application/json',
-    headers: { 'retry-attempts': 3, 'dead-letter-reason': 'retries-exhausted', 'dead-letter-id': randomUUID(), 'last-error-code': code, 'last-error-class': 'transient', 'last-error': error },
+    headers: {
+      'retry-attempts': 3,
+      'dead-letter-reason': 'retries-exhausted',
+      'dead-letter-id': randomUUID(),
+      'last-error-code': code,
+      'last-error-class': 'transient',
+      'last-error': error,
+    },
   });
   return event;
 }
@@ -40,7 +47,12 @@ describe('dead-letter operations', () => {
     const { status, body } = await http(coupon, 'GET', '/dead-letters/groups', undefined, asOperator);
     expect(status).toBe(200);
     expect(body.groups).toHaveLength(2);
-    expect(body.groups[0]).toMatchObject({ errorCode: 'DB_UNAVAILABLE', count: 3, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), sampleError: expect.stringContaining('ECONNREFUSED') });
+    expect(body.groups[0]).toMatchObject({
+      errorCode: 'DB_UNAVAILABLE',
+      count: 3,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+      sampleError: expect.stringContaining('ECONNREFUSED'),
+    });
     expect(body.groups[1]).toMatchObject({ errorCode: 'DB_LOCK_TIMEOUT', count: 1 });
     expect(Date.parse(body.groups[0].firstAt)).toBeLessThanOrEqual(Date.parse(body.groups[0].lastAt));
     const sample = await http(coupon, 'GET', `/dead-letters/${body.groups[0].sampleId}`, undefined, asOperator);
@@ -76,11 +88,23 @@ describe('dead-letter operations', () => {
     expect(await system.count('coupon', 'dead_letters', "status = 'PENDING' AND message_id = ?", [event.eventId])).toBe(1);
 
     const discarded = await http(coupon, 'POST', `/dead-letters/${id}/discard`, { comment: 'campaign withdrawn; customer refunded (ticket 4711)' }, asOperator);
-    expect(discarded).toMatchObject({ status: 200, body: { id, status: 'DISCARDED', comment: 'campaign withdrawn; customer refunded (ticket 4711)', discardedAt: expect.any(String) } });
+    expect(discarded).toMatchObject({
+      status: 200,
+      body: { id, status: 'DISCARDED', comment: 'campaign withdrawn; customer refunded (ticket 4711)', discardedAt: expect.any(String) },
+    });
 
-    expect((await http(coupon, 'POST', `/dead-letters/${id}/redrive`, undefined, asOperator))).toMatchObject({ status: 409, body: { message: expect.stringContaining('discarded') } });
+    expect(await http(coupon, 'POST', `/dead-letters/${id}/redrive`, undefined, asOperator)).toMatchObject({
+      status: 409,
+      body: { message: expect.stringContaining('discarded') },
+    });
     expect((await http(coupon, 'POST', `/dead-letters/${id}/discard`, { comment: 'again' }, asOperator)).status).toBe(409);
-    const bulk = await http(coupon, 'POST', '/dead-letters/redrive', { includePoison: true, limit: 1000, reason: 'retries-exhausted', fingerprint: discarded.body.fingerprint }, asOperator);
+    const bulk = await http(
+      coupon,
+      'POST',
+      '/dead-letters/redrive',
+      { includePoison: true, limit: 1000, reason: 'retries-exhausted', fingerprint: discarded.body.fingerprint },
+      asOperator,
+    );
     expect(bulk.body).toMatchObject({ redriven: 0 });
     expect(await system.count('coupon', 'dead_letters', "status = 'DISCARDED'")).toBe(1);
 
@@ -96,7 +120,13 @@ describe('dead-letter operations', () => {
     const group = body.groups.find((g: { errorCode: string }) => g.errorCode === 'DB_UNAVAILABLE');
     expect((await http(coupon, 'POST', '/dead-letters/discard', { fingerprint: group.fingerprint }, asOperator)).status).toBe(400);
     expect((await http(coupon, 'POST', '/dead-letters/discard', { fingerprint: 'zz', comment: 'x' }, asOperator)).status).toBe(400);
-    const result = await http(coupon, 'POST', '/dead-letters/discard', { fingerprint: group.fingerprint, comment: 'replayed from the payment provider instead' }, asOperator);
+    const result = await http(
+      coupon,
+      'POST',
+      '/dead-letters/discard',
+      { fingerprint: group.fingerprint, comment: 'replayed from the payment provider instead' },
+      asOperator,
+    );
     expect(result).toMatchObject({ status: 200, body: { discarded: 3, skipped: 0 } });
     expect((await http(coupon, 'GET', '/dead-letters/groups', undefined, asOperator)).body.groups).toEqual([]);
     expect((await http(coupon, 'POST', '/dead-letters/redrive', {}, asOperator)).body).toMatchObject({ redriven: 0 });
@@ -115,10 +145,17 @@ describe('dead-letter operations', () => {
     expect(stillBad).toMatchObject({ status: 400, body: { message: expect.stringContaining('payload.data.amount') } });
     const otherId = await http(coupon, 'POST', route, { payload: { ...fixed, eventId: randomUUID() }, comment: 'fix amount' }, asOperator);
     expect(otherId).toMatchObject({ status: 400, body: { message: expect.stringContaining('payload.eventId') } });
-    for (const bad of [{ payload: fixed }, { payload: 'x', comment: 'c' }, { payload: fixed, comment: 'c', extra: true }, { payload: fixed, comment: 'c'.repeat(501) }]) {
+    for (const bad of [
+      { payload: fixed },
+      { payload: 'x', comment: 'c' },
+      { payload: fixed, comment: 'c', extra: true },
+      { payload: fixed, comment: 'c'.repeat(501) },
+    ]) {
       expect((await http(coupon, 'POST', route, bad, asOperator)).status).toBe(400);
     }
-    expect((await http(coupon, 'POST', route, { payload: { ...fixed, data: { ...fixed.data, userId: 'u'.repeat(20_000) } }, comment: 'c' }, asOperator)).status).toBe(413);
+    expect(
+      (await http(coupon, 'POST', route, { payload: { ...fixed, data: { ...fixed.data, userId: 'u'.repeat(20_000) } }, comment: 'c' }, asOperator)).status,
+    ).toBe(413);
     expect((await http(coupon, 'POST', route, { payload: fixed, comment: 'c' })).status).toBe(401);
     expect(await system.count('coupon', 'dead_letters', "id = ? AND status = 'PENDING'", [id])).toBe(1);
     expect(await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])).toBe(0);
@@ -143,7 +180,10 @@ describe('dead-letter operations', () => {
     const big = Buffer.alloc(4 * 1024 * 1024 - 64, ' ');
     Buffer.from(JSON.stringify(paymentEvent())).copy(big);
     for (let i = 0; i < 10; i++) await exhausted(raw, system, 'big', 'DB_UNAVAILABLE', big);
-    await waitFor(async () => (await system.count('coupon', 'dead_letters', "status = 'PENDING'")) === 10, { timeoutMs: 60_000, message: 'big letters stored' });
+    await waitFor(async () => (await system.count('coupon', 'dead_letters', "status = 'PENDING'")) === 10, {
+      timeoutMs: 60_000,
+      message: 'big letters stored',
+    });
     const timings: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();

@@ -16,7 +16,10 @@ async function grantCounts(system: TestSystem, service: 'coupon' | 'red-packet',
 
 async function expectExactlyOneGrantEach(system: TestSystem, ids: string[], timeoutMs = 30_000) {
   await waitFor(async () => (await grantCounts(system, 'coupon', 'coupons', ids)).length === ids.length, { timeoutMs, message: `${ids.length} coupons` });
-  await waitFor(async () => (await grantCounts(system, 'red-packet', 'red_packets', ids)).length === ids.length, { timeoutMs, message: `${ids.length} red packets` });
+  await waitFor(async () => (await grantCounts(system, 'red-packet', 'red_packets', ids)).length === ids.length, {
+    timeoutMs,
+    message: `${ids.length} red packets`,
+  });
   expect((await grantCounts(system, 'coupon', 'coupons', ids)).every((n) => n === 1)).toBe(true);
   expect((await grantCounts(system, 'red-packet', 'red_packets', ids)).every((n) => n === 1)).toBe(true);
 }
@@ -90,10 +93,15 @@ describe('delivery guarantees', () => {
       expect(health.body.checks.database.status).toBe('up');
       const pending = await system.count('order', 'outbox_messages', 'sent_at IS NULL');
       expect(pending).toBe(20);
-      await waitFor(async () => (await system.count('order', 'outbox_messages', 'attempts > 0 AND last_error IS NOT NULL')) > 0, { message: 'failed attempts recorded' });
+      await waitFor(async () => (await system.count('order', 'outbox_messages', 'attempts > 0 AND last_error IS NOT NULL')) > 0, {
+        message: 'failed attempts recorded',
+      });
 
       proxy.setMode('up');
-      await waitFor(async () => (await system.count('order', 'outbox_messages', 'sent_at IS NULL')) === 0, { timeoutMs: 45_000, message: 'all rows sent after reconnect' });
+      await waitFor(async () => (await system.count('order', 'outbox_messages', 'sent_at IS NULL')) === 0, {
+        timeoutMs: 45_000,
+        message: 'all rows sent after reconnect',
+      });
       expect((await http(order, 'GET', '/health')).status).toBe(200);
       await expectExactlyOneGrantEach(system, ids);
     });

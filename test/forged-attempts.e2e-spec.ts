@@ -71,7 +71,9 @@ describe('a forged attempt count', () => {
       headers: { 'retry-attempts': 5, 'attempt-history': '5@2000-01-01T00:00:00.000Z@FORGED' },
     });
     const [coupon] = await waitFor(async () => {
-      const rows = await system.query<RowDataPacket & { attempt_history: string | null }>('coupon', 'SELECT attempt_history FROM coupons WHERE order_id = ?', [event.data.orderId]);
+      const rows = await system.query<RowDataPacket & { attempt_history: string | null }>('coupon', 'SELECT attempt_history FROM coupons WHERE order_id = ?', [
+        event.data.orderId,
+      ]);
       return rows.length > 0 ? rows : undefined;
     });
     expect(coupon.attempt_history).toBeNull();

@@ -9,7 +9,10 @@ describe('liveness and readiness', () => {
     const { order, coupon, redPacket } = await system.startAll();
     for (const service of [order, coupon, redPacket]) {
       expect(await http(service, 'GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect(await http(service, 'GET', '/health/ready')).toEqual({ status: 200, body: { status: 'ok', checks: { database: { status: 'up' }, broker: { status: 'up', node: expect.stringMatching(/^[^@]+:\d+$/), inFlight: 0 } } } });
+      expect(await http(service, 'GET', '/health/ready')).toEqual({
+        status: 200,
+        body: { status: 'ok', checks: { database: { status: 'up' }, broker: { status: 'up', node: expect.stringMatching(/^[^@]+:\d+$/), inFlight: 0 } } },
+      });
     }
     await system.stopAll();
   });
@@ -19,7 +22,10 @@ describe('liveness and readiness', () => {
     const order = await system.start('order', { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1' });
     expect(await http(order, 'GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
     const ready = await http(order, 'GET', '/health/ready');
-    expect(ready).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'broker down', checks: { database: { status: 'up' }, broker: { status: 'down' } } } });
+    expect(ready).toMatchObject({
+      status: 503,
+      body: { statusCode: 503, error: 'Service Unavailable', message: 'broker down', checks: { database: { status: 'up' }, broker: { status: 'down' } } },
+    });
     expect(JSON.stringify(ready.body)).not.toContain('guest:guest');
     // A stable code, never the driver's text with the broker's host and port (issue 20, finding 10).
     expect(ready.body.checks.broker).toEqual({ status: 'down', code: 'BROKER_UNREACHABLE' });

@@ -36,9 +36,22 @@ describe('hostile input against the operator side', () => {
 
       it('is closed: every operator route answers 403 "operator API disabled", even with a bearer token', async () => {
         const coupon = await system.start('coupon');
-        for (const [method, path] of [['GET', '/dead-letters'], ['GET', '/dead-letters/1'], ['GET', '/dead-letters/1/payload'], ['POST', '/dead-letters/redrive'], ['POST', '/dead-letters/1/redrive'], ['GET', '/chaos'], ['POST', '/chaos/db'], ['DELETE', '/chaos/db']]) {
+        for (const [method, path] of [
+          ['GET', '/dead-letters'],
+          ['GET', '/dead-letters/1'],
+          ['GET', '/dead-letters/1/payload'],
+          ['POST', '/dead-letters/redrive'],
+          ['POST', '/dead-letters/1/redrive'],
+          ['GET', '/chaos'],
+          ['POST', '/chaos/db'],
+          ['DELETE', '/chaos/db'],
+        ]) {
           const res = await http(coupon, method, path, undefined, asOperator);
-          expect({ path, status: res.status, message: res.body.message }).toEqual({ path, status: 403, message: expect.stringContaining('operator API disabled') });
+          expect({ path, status: res.status, message: res.body.message }).toEqual({
+            path,
+            status: 403,
+            message: expect.stringContaining('operator API disabled'),
+          });
         }
         expect((await http(coupon, 'GET', '/health')).status).toBe(200);
       });
@@ -50,19 +63,36 @@ describe('hostile input against the operator side', () => {
 
       it('refuses a missing, wrong or malformed token with 401 and a JSON message, and takes the right one', async () => {
         const coupon = await system.start('coupon');
-        const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: `Basic ${TEST_OPERATOR_TOKEN}` }, { authorization: `Bearer ${TEST_OPERATOR_TOKEN.slice(0, -1)}` }, { 'x-chaos-token': TEST_OPERATOR_TOKEN }];
+        const attempts: Array<Record<string, string>> = [
+          {},
+          { authorization: 'Bearer wrong-token-of-some-length' },
+          { authorization: `Basic ${TEST_OPERATOR_TOKEN}` },
+          { authorization: `Bearer ${TEST_OPERATOR_TOKEN.slice(0, -1)}` },
+          { 'x-chaos-token': TEST_OPERATOR_TOKEN },
+        ];
         for (const headers of attempts) {
-          for (const [method, path] of [['GET', '/dead-letters'], ['POST', '/dead-letters/redrive'], ['GET', '/chaos']]) {
+          for (const [method, path] of [
+            ['GET', '/dead-letters'],
+            ['POST', '/dead-letters/redrive'],
+            ['GET', '/chaos'],
+          ]) {
             const res = await http(coupon, method, path, undefined, headers);
-            expect({ headers, path, res: { status: res.status, error: res.body.error } }).toEqual({ headers, path, res: { status: 401, error: 'Unauthorized' } });
+            expect({ headers, path, res: { status: res.status, error: res.body.error } }).toEqual({
+              headers,
+              path,
+              res: { status: 401, error: 'Unauthorized' },
+            });
           }
         }
         expect((await http(coupon, 'GET', '/dead-letters', undefined, asOperator)).status).toBe(200);
       });
 
-      it('lists grants of one order or one user only, never everybody\'s', async () => {
+      it("lists grants of one order or one user only, never everybody's", async () => {
         const { coupon, redPacket } = await system.startAll();
-        for (const [service, path] of [[coupon, '/coupons'], [redPacket, '/red-packets']] as const) {
+        for (const [service, path] of [
+          [coupon, '/coupons'],
+          [redPacket, '/red-packets'],
+        ] as const) {
           const all = await http(service, 'GET', path);
           expect(all).toMatchObject({ status: 400, body: { error: 'Bad Request', message: expect.stringContaining('orderId or userId is required') } });
           expect((await http(service, 'GET', `${path}?userId=`)).status).toBe(400);
@@ -92,16 +122,33 @@ describe('hostile input against the operator side', () => {
       const crafted: Array<Record<string, unknown>> = [
         { 'retry-attempts': 9_999_999_999, 'dead-letter-id': randomUUID() },
         { 'dead-letter-reason': 'r'.repeat(10_000), 'dead-letter-id': randomUUID() },
-        { 'last-failed-at': '+275760-09-13T00:00:00.000Z', 'first-failed-at': 'not a date', 'last-error-code': 'C'.repeat(5_000), 'last-error-class': 'x'.repeat(100) },
-        { 'original-queue': 'q'.repeat(2_000), 'last-error': 'e\n'.repeat(2_000), junk1: 'j'.repeat(24_000), junk2: 'k'.repeat(24_000), authorization: 'Bearer upstream-secret' },
+        {
+          'last-failed-at': '+275760-09-13T00:00:00.000Z',
+          'first-failed-at': 'not a date',
+          'last-error-code': 'C'.repeat(5_000),
+          'last-error-class': 'x'.repeat(100),
+        },
+        {
+          'original-queue': 'q'.repeat(2_000),
+          'last-error': 'e\n'.repeat(2_000),
+          junk1: 'j'.repeat(24_000),
+          junk2: 'k'.repeat(24_000),
+          authorization: 'Bearer upstream-secret',
+        },
       ];
       for (const [i, headers] of crafted.entries()) {
         await raw.publish('', dlq, `{"crafted":${i}}`, { messageId: i === 0 ? 'x'.repeat(255) : `crafted-${i}`, contentType: 'application/json', headers });
       }
-      await waitFor(async () => (await system.count('coupon', 'dead_letters')) === crafted.length, { timeoutMs: 15_000, message: 'all crafted letters stored' });
+      await waitFor(async () => (await system.count('coupon', 'dead_letters')) === crafted.length, {
+        timeoutMs: 15_000,
+        message: 'all crafted letters stored',
+      });
       await waitFor(async () => (await raw.queueDepth(dlq)) === 0, { message: 'DLQ drained' });
 
-      const rows = await system.query<any>('coupon', 'SELECT attempts, reason, error_code, error_class, last_failed_at, original_queue, CHAR_LENGTH(headers) AS headers_chars FROM dead_letters ORDER BY id');
+      const rows = await system.query<any>(
+        'coupon',
+        'SELECT attempts, reason, error_code, error_class, last_failed_at, original_queue, CHAR_LENGTH(headers) AS headers_chars FROM dead_letters ORDER BY id',
+      );
       expect(rows[0].attempts).toBe(2_147_483_647);
       expect(rows[1].reason.length).toBeLessThanOrEqual(32);
       expect(rows[2]).toMatchObject({ last_failed_at: null });
@@ -138,10 +185,13 @@ describe('hostile input against the operator side', () => {
       // Now the stub is refused as well: the handler holds the letter, backs off, and health says so.
       await system.query('coupon', "ALTER TABLE dead_letters ADD CONSTRAINT e2e_refuse_stub CHECK (message_id <> 'refused-2')");
       await raw.publish('', dlq, '{"refused":2}', { messageId: 'refused-2', headers: { 'last-error-code': 'E2E_REFUSED', 'dead-letter-id': randomUUID() } });
-      const unhealthy = await waitFor(async () => {
-        const h = await deadLetterHandler(coupon);
-        return h.status === 503 ? h : undefined;
-      }, { message: '503 while letters cannot be stored' });
+      const unhealthy = await waitFor(
+        async () => {
+          const h = await deadLetterHandler(coupon);
+          return h.status === 503 ? h : undefined;
+        },
+        { message: '503 while letters cannot be stored' },
+      );
       expect(unhealthy.body.message).toContain('dead-letter handler');
       const pausesWhileRefused = (await deadLetterHandler(coupon)).dlq.pauses;
 
@@ -174,7 +224,8 @@ describe('hostile input against the operator side', () => {
 
     it('leaves poison alone by default, and never feeds on its own output when asked to include it', async () => {
       const poison = 40;
-      for (let i = 0; i < poison; i++) await raw.publish('', system.queue('coupon'), `not json ${i}`, { messageId: `poison-${i}`, contentType: 'application/json' });
+      for (let i = 0; i < poison; i++)
+        await raw.publish('', system.queue('coupon'), `not json ${i}`, { messageId: `poison-${i}`, contentType: 'application/json' });
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === poison, { message: 'poison stored' });
 
       const byDefault = await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator);
@@ -265,7 +316,10 @@ describe('hostile input against the operator side', () => {
       const coupon = await system.start('coupon');
       const big = Buffer.alloc(5 * 1024 * 1024, 'a');
       for (let i = 0; i < 3; i++) {
-        await raw.publish('', `${system.queue('coupon')}.dlq`, big, { messageId: `big-${i}`, headers: { 'dead-letter-reason': 'permanent', 'dead-letter-id': randomUUID() } });
+        await raw.publish('', `${system.queue('coupon')}.dlq`, big, {
+          messageId: `big-${i}`,
+          headers: { 'dead-letter-reason': 'permanent', 'dead-letter-id': randomUUID() },
+        });
       }
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 3, { timeoutMs: 30_000, message: 'big letters stored' });
 

@@ -61,10 +61,13 @@ describe('the order database hangs', () => {
       timeoutMs: 30_000,
       message: 'a create succeeds after the hang ends',
     });
-    const health = await waitFor(async () => {
-      const res = await http(order, 'GET', '/health');
-      return res.status === 200 ? res : undefined;
-    }, { timeoutMs: 30_000, message: 'health 200 after the hang' });
+    const health = await waitFor(
+      async () => {
+        const res = await http(order, 'GET', '/health');
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 30_000, message: 'health 200 after the hang' },
+    );
     expect(health.body.checks.database.status).toBe('up');
   }
 

@@ -24,14 +24,24 @@ describe('JSON logs', () => {
   });
 
   it('logs a dead-lettered message as a JSON line with its id, queue, attempt and the service', async () => {
-    const coupon = await system.start('coupon', {}, new ServiceLogger({ service: 'coupon-service', format: 'json', logLevels: ['fatal', 'error', 'warn', 'log'] }));
+    const coupon = await system.start(
+      'coupon',
+      {},
+      new ServiceLogger({ service: 'coupon-service', format: 'json', logLevels: ['fatal', 'error', 'warn', 'log'] }),
+    );
     const publisher = await new RawPublisher().open();
     try {
-      await publisher.publish(`${system.prefix}payments.events`, 'payment.succeeded', '{"not":"an event"}', { contentType: 'application/json', messageId: 'json-log-poison-1' });
+      await publisher.publish(`${system.prefix}payments.events`, 'payment.succeeded', '{"not":"an event"}', {
+        contentType: 'application/json',
+        messageId: 'json-log-poison-1',
+      });
     } finally {
       await publisher.close();
     }
-    const line = await waitFor(() => lines.find((l) => l.includes('json-log-poison-1') && l.includes('dead-lettered')), { timeoutMs: 30_000, message: 'the dead-letter line' });
+    const line = await waitFor(() => lines.find((l) => l.includes('json-log-poison-1') && l.includes('dead-lettered')), {
+      timeoutMs: 30_000,
+      message: 'the dead-letter line',
+    });
     const record = JSON.parse(line) as Record<string, unknown>;
     expect(record).toMatchObject({
       level: 'error',

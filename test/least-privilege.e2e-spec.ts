@@ -74,7 +74,8 @@ describe('least privilege: the demo accounts', () => {
   it('dead-letters through its own exchange and re-drives with the consumer account', async () => {
     const coupon = system.service('coupon');
     const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-    const letters = async () => (await http(coupon, 'GET', '/dead-letters?status=PENDING', undefined, auth)).body.items as Array<{ id: string; messageId: string }>;
+    const letters = async () =>
+      (await http(coupon, 'GET', '/dead-letters?status=PENDING', undefined, auth)).body.items as Array<{ id: string; messageId: string }>;
     // Published with the order service's account: it may write to the payment events exchange.
     const connection = await connect(broker.url('order-service'));
     connection.on('error', () => undefined);

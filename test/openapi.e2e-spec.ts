@@ -25,7 +25,8 @@ describe('OpenAPI description', () => {
       const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
       const served = servedRoutes(service.app).map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
       expect(documented.sort()).toEqual([...new Set(served)].sort());
-      for (const route of ['GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /openapi.json', 'GET /docs']) expect(documented).toContain(route);
+      for (const route of ['GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /openapi.json', 'GET /docs'])
+        expect(documented).toContain(route);
     }
   });
 
@@ -34,7 +35,10 @@ describe('OpenAPI description', () => {
     const orderSchema: Record<string, unknown> = z.toJSONSchema(createOrderSchema, { io: 'input', unrepresentable: 'any' });
     delete orderSchema.$schema;
     expect(doc.paths['/orders'].post.requestBody.content['application/json'].schema).toEqual(orderSchema);
-    expect(doc.paths['/orders'].post.requestBody.content['application/json'].schema).toMatchObject({ required: ['userId', 'amount'], additionalProperties: false });
+    expect(doc.paths['/orders'].post.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['userId', 'amount'],
+      additionalProperties: false,
+    });
     const pay = doc.paths['/orders/{id}/pay'].post;
     expect(pay.requestBody).toBeUndefined();
     expect(pay.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ type: 'string', format: 'uuid' }) }]);
@@ -49,16 +53,27 @@ describe('OpenAPI description', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const op of Object.values(methods)) {
         // Operator routes: dead letters, chaos, and the id listings the console names lost orders from.
-        const operator = path.startsWith('/dead-letters') || path.startsWith('/chaos') || path === '/operator-actions' || /^\/ledger\/(paid-|owed-)?order-ids$/.test(path);
+        const operator =
+          path.startsWith('/dead-letters') || path.startsWith('/chaos') || path === '/operator-actions' || /^\/ledger\/(paid-|owed-)?order-ids$/.test(path);
         expect({ path, security: op.security }).toEqual({ path, security: operator ? [{ operatorToken: [] }] : undefined });
         if (operator) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
     // Issue 21's operator routes are there, as operator routes (checked by the loop above).
-    for (const [path, method] of [['/operator-actions', 'get'], ['/dead-letters/{id}/edit-and-redrive', 'post'], ['/dead-letters/groups', 'get'], ['/dead-letters/discard', 'post'], ['/dead-letters/{id}/discard', 'post']]) {
+    for (const [path, method] of [
+      ['/operator-actions', 'get'],
+      ['/dead-letters/{id}/edit-and-redrive', 'post'],
+      ['/dead-letters/groups', 'get'],
+      ['/dead-letters/discard', 'post'],
+      ['/dead-letters/{id}/discard', 'post'],
+    ]) {
       expect(doc.paths[path]?.[method]?.security).toEqual([{ operatorToken: [] }]);
     }
-    expect(doc.paths['/dead-letters'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:status', 'query:page', 'query:limit']);
+    expect(doc.paths['/dead-letters'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'query:status',
+      'query:page',
+      'query:limit',
+    ]);
   });
 
   it('serves a page at /docs that reads the document', async () => {

@@ -74,7 +74,7 @@ describe('operator actions', () => {
     expect(await system.count('coupon', 'operator_actions', "outcome = 'discarded'")).toBe(before);
   });
 
-  it('logs actions and refusals with the operator\'s name, not reads', async () => {
+  it("logs actions and refusals with the operator's name, not reads", async () => {
     logger.lines.length = 0;
     for (let i = 0; i < 5; i++) await http(coupon, 'GET', '/dead-letters', undefined, as(alice));
     expect(logger.lines).toEqual([]);
@@ -84,7 +84,7 @@ describe('operator actions', () => {
     expect(logger.lines.join('\n')).not.toContain(alice);
   });
 
-  it('lets the named operators into the order service\'s operator routes too, and no one else', async () => {
+  it("lets the named operators into the order service's operator routes too, and no one else", async () => {
     const order = await system.start('order', { OPERATOR_TOKENS: `alice:${alice},bob:${bob}` });
     expect((await http(order, 'GET', '/ledger/paid-order-ids', undefined, as(alice))).status).toBe(200);
     expect((await http(order, 'GET', '/ledger/paid-order-ids', undefined, asOperator)).status).toBe(200);

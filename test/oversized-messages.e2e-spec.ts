@@ -34,7 +34,11 @@ describe('oversized messages', () => {
   });
 
   const letters = (id: string) =>
-    system.query<RowDataPacket & { payload: Buffer; headers: string; error_code: string }>('coupon', 'SELECT payload, headers, error_code FROM dead_letters WHERE message_id = ?', [id]);
+    system.query<RowDataPacket & { payload: Buffer; headers: string; error_code: string }>(
+      'coupon',
+      'SELECT payload, headers, error_code FROM dead_letters WHERE message_id = ?',
+      [id],
+    );
 
   it('moves a 10 MB message to the DLQ truncated, with its original size, at attempt 1', async () => {
     const id = `${system.runId}-huge`;
@@ -73,7 +77,11 @@ describe('oversized messages', () => {
       const body = Buffer.alloc(LIMIT, 0x20);
       body[0] = 0x7b; // '{' then spaces: invalid JSON at the limit, so each one is dead-lettered whole
       // All 64 at once, so that the consumer holds up to its prefetch of them together.
-      await Promise.all(Array.from({ length: 64 }, (_, i) => raw.publish('', system.queue('coupon'), body, { messageId: `${system.runId}-at-limit-${i}`, contentType: 'application/json' })));
+      await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          raw.publish('', system.queue('coupon'), body, { messageId: `${system.runId}-at-limit-${i}`, contentType: 'application/json' }),
+        ),
+      );
       await waitFor(async () => (await system.count('coupon', 'dead_letters', 'message_id LIKE ?', [`${system.runId}-at-limit-%`])) === 64, {
         timeoutMs: 30_000,
         message: '64 letters at the limit stored',

@@ -21,7 +21,10 @@ async function plantExhausted(raw: RawPublisher, system: TestSystem, n: number):
 
 /** Most re-drives in any one-second window, from the letters' `redriven_at`. */
 async function busiestSecond(system: TestSystem): Promise<number> {
-  const rows = await system.query<RowDataPacket & { at: Date }>('coupon', "SELECT redriven_at AS at FROM dead_letters WHERE status = 'REDRIVEN' ORDER BY redriven_at");
+  const rows = await system.query<RowDataPacket & { at: Date }>(
+    'coupon',
+    "SELECT redriven_at AS at FROM dead_letters WHERE status = 'REDRIVEN' ORDER BY redriven_at",
+  );
   const times = rows.map((r) => r.at.getTime());
   return Math.max(0, ...times.map((t) => times.filter((s) => s >= t && s < t + 1000).length));
 }
@@ -60,7 +63,11 @@ describe('paced re-drive jobs', () => {
     const { jobId } = (await http(coupon, 'POST', '/dead-letters/redrive', { ratePerSecond: 4 }, asOperator)).body;
     await waitFor(async () => (await jobOf(coupon, jobId)).body.redriven >= 2, { message: 'job under way' });
     await coupon.stop();
-    const [stopped] = await system.query<RowDataPacket & { redriven: number; status: string }>('coupon', 'SELECT redriven, status FROM redrive_jobs WHERE id = ?', [jobId]);
+    const [stopped] = await system.query<RowDataPacket & { redriven: number; status: string }>(
+      'coupon',
+      'SELECT redriven, status FROM redrive_jobs WHERE id = ?',
+      [jobId],
+    );
     expect(stopped.status).toBe('running');
     expect(stopped.redriven).toBeLessThan(12);
 
@@ -75,7 +82,9 @@ describe('paced re-drive jobs', () => {
     const cancelled = await http(coupon, 'DELETE', `/dead-letters/redrive-jobs/${second}`, undefined, asOperator);
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
     // Cancelled is final: what was re-driven (a letter in flight at the cancel still counts) is granted, the rest stay pending.
-    await waitFor(async () => (await system.count('coupon', 'coupons')) - 12 === (await jobOf(coupon, second)).body.redriven, { message: 'the re-driven ones granted' });
+    await waitFor(async () => (await system.count('coupon', 'coupons')) - 12 === (await jobOf(coupon, second)).body.redriven, {
+      message: 'the re-driven ones granted',
+    });
     const at = (await jobOf(coupon, second)).body.redriven;
     expect(at).toBeLessThan(10);
     expect(await system.count('coupon', 'dead_letters', "status = 'PENDING'")).toBe(10 - at);

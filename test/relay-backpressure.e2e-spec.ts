@@ -110,7 +110,9 @@ async function insertBacklog(system: TestSystem): Promise<string[]> {
   const later = new Date(Date.now() + 24 * 3600_000);
   const padding = 'x'.repeat(PAYLOAD_BYTES);
   for (let i = 0; i < ROWS; i += 200) {
-    const rows = ids.slice(i, i + 200).map((id) => [id, PAYMENT_EVENTS_EXCHANGE, 'payment.succeeded', 'payment.succeeded', JSON.stringify({ eventId: id, padding }), new Date(), 0, later]);
+    const rows = ids
+      .slice(i, i + 200)
+      .map((id) => [id, PAYMENT_EVENTS_EXCHANGE, 'payment.succeeded', 'payment.succeeded', JSON.stringify({ eventId: id, padding }), new Date(), 0, later]);
     await system.query(
       'order',
       'INSERT INTO outbox_messages (message_id, exchange, routing_key, message_type, payload, created_at, attempts, next_attempt_at) VALUES ?',

@@ -17,7 +17,11 @@ describe('retention of inbox rows and dead letters', () => {
 
   const ago = (ms: number) => new Date(Date.now() - ms);
   const inboxRows = (ids: string[], at: Date) =>
-    system.query('coupon', `INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}`, ids.flatMap((id) => ['retention-test', id, at]));
+    system.query(
+      'coupon',
+      `INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}`,
+      ids.flatMap((id) => ['retention-test', id, at]),
+    );
   const deadLetter = (key: string, status: 'PENDING' | 'REDRIVEN', deadLetteredAt: Date, redrivenAt: Date | null) =>
     system.query(
       'coupon',
@@ -28,8 +32,7 @@ describe('retention of inbox rows and dead letters', () => {
     );
   const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   const inboxCount = (prefix: string) => system.count('coupon', 'inbox_messages', `consumer = 'retention-test' AND message_id LIKE ?`, [`${prefix}-%`]);
-  const letterIds = async () =>
-    (await system.query('coupon', 'SELECT message_id AS id FROM dead_letters ORDER BY message_id')).map((r) => r.id as string);
+  const letterIds = async () => (await system.query('coupon', 'SELECT message_id AS id FROM dead_letters ORDER BY message_id')).map((r) => r.id as string);
 
   it('deletes old inbox rows and old re-driven letters, keeps young rows and every pending letter', async () => {
     const coupon = await system.start('coupon');

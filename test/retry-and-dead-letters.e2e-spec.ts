@@ -103,7 +103,11 @@ describe('retry ladder and dead letters', () => {
       // Each stored dead letter raised one alert, posted to the webhook.
       await waitFor(() => alerts.length === poison.length, { message: 'webhook alerts' });
       expect(alerts.map((a) => a.errorCode).sort()).toEqual(poison.map((p) => p[0]).sort());
-      expect((await http(coupon, 'GET', '/health')).body.checks.deadLetters).toMatchObject({ pending: poison.length, alertsRaised: poison.length, webhookFailures: 0 });
+      expect((await http(coupon, 'GET', '/health')).body.checks.deadLetters).toMatchObject({
+        pending: poison.length,
+        alertsRaised: poison.length,
+        webhookFailures: 0,
+      });
     });
   });
 
@@ -173,7 +177,10 @@ describe('retry ladder and dead letters', () => {
 
       const redrive = await http(coupon, 'POST', '/dead-letters/redrive', undefined, asOperator);
       expect(redrive).toMatchObject({ status: 200, body: { redriven: 10, failed: 0 } });
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, { timeoutMs: 15_000, message: 'coupons after re-drive' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, {
+        timeoutMs: 15_000,
+        message: 'coupons after re-drive',
+      });
 
       // Re-driving again grants nothing twice.
       const first = (await http(coupon, 'GET', '/dead-letters?status=REDRIVEN', undefined, asOperator)).body;
@@ -213,7 +220,10 @@ describe('retry ladder and dead letters', () => {
       expect(whilePaused.retried).toBeLessThan(10);
 
       proxy.setMode('up');
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, { timeoutMs: 30_000, message: 'coupons after resume' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 10, {
+        timeoutMs: 30_000,
+        message: 'coupons after resume',
+      });
       const after = await consumerStats(coupon);
       expect(after.state).toBe('consuming');
       expect(after.pauses).toBeGreaterThanOrEqual(1);
@@ -242,7 +252,10 @@ describe('retry ladder and dead letters', () => {
         await raw.close();
       }
       // The 4s level no longer exists in the ladder; its messages still expire back into the main queue.
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 5, { timeoutMs: 15_000, message: 'coupons after ladder change' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 5, {
+        timeoutMs: 15_000,
+        message: 'coupons after ladder change',
+      });
       expect(await system.count('coupon', 'dead_letters')).toBe(0);
     });
   });
@@ -262,10 +275,16 @@ describe('retry ladder and dead letters', () => {
       const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => createAndPay(order, `${20 + i}.00`, `auto-${i}`)));
       await waitFor(async () => (await consumerStats(coupon)).deadLettered >= 3, { message: 'dead-lettered' });
       proxy.setMode('up');
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 3, { timeoutMs: 20_000, message: 'coupons after automatic re-drive' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id IN (?)', [ids])) === 3, {
+        timeoutMs: 20_000,
+        message: 'coupons after automatic re-drive',
+      });
       // The re-drive marks a letter REDRIVEN in the transaction that holds its lock, committed just
       // after the confirmed publish: a fast consumer can grant before that commit, so wait for it.
-      await waitFor(async () => (await system.count('coupon', 'dead_letters', "status = 'REDRIVEN'")) === 3, { timeoutMs: 5_000, message: 'three letters REDRIVEN' });
+      await waitFor(async () => (await system.count('coupon', 'dead_letters', "status = 'REDRIVEN'")) === 3, {
+        timeoutMs: 5_000,
+        message: 'three letters REDRIVEN',
+      });
     });
   });
 });

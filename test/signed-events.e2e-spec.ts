@@ -17,7 +17,11 @@ const signedWith = (secret: string, messageId: string, body: string) => ({
 async function publishSignedPoison(system: TestSystem, raw: RawPublisher) {
   const event = paymentEvent({ amount: '10' });
   const body = JSON.stringify(event);
-  await raw.publish('', system.queue('coupon'), body, { messageId: event.eventId, contentType: 'application/json', headers: signedWith(SECRET, event.eventId, body) });
+  await raw.publish('', system.queue('coupon'), body, {
+    messageId: event.eventId,
+    contentType: 'application/json',
+    headers: signedWith(SECRET, event.eventId, body),
+  });
   await waitFor(async () => (await system.count('coupon', 'dead_letters', 'message_id = ?', [event.eventId])) === 1, { message: 'signed poison stored' });
   const [letter] = await system.query<any>('coupon', 'SELECT id, error_code FROM dead_letters WHERE message_id = ?', [event.eventId]);
   return { event, letter };
@@ -47,7 +51,10 @@ describe('signed events (EVENT_SIGNING_KEYS)', () => {
 
     it('grants a paid order: the relay signs what it publishes', async () => {
       const orderId = await createAndPay(order, '88.00', 'signed-user');
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [orderId])) === 1, { timeoutMs: 15_000, message: 'coupon for the signed order' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [orderId])) === 1, {
+        timeoutMs: 15_000,
+        message: 'coupon for the signed order',
+      });
       expect(await system.count('coupon', 'dead_letters')).toBe(0);
     });
 
@@ -56,22 +63,35 @@ describe('signed events (EVENT_SIGNING_KEYS)', () => {
         const event = paymentEvent({ userId: `forger-${code}` });
         const body = JSON.stringify(event);
         const headers =
-          code === 'SIGNATURE_MISSING' ? {} : code === 'SIGNATURE_INVALID' ? forgedSignature(event.eventId, body) : { ...forgedSignature(event.eventId, body), 'signature-key-id': 'k-never-issued' };
+          code === 'SIGNATURE_MISSING'
+            ? {}
+            : code === 'SIGNATURE_INVALID'
+              ? forgedSignature(event.eventId, body)
+              : { ...forgedSignature(event.eventId, body), 'signature-key-id': 'k-never-issued' };
         return { code, event, body, headers };
       });
       // Straight onto the coupon queue's route, as anyone holding the shared broker user could.
-      for (const c of cases) await raw.publish('', system.queue('coupon'), c.body, { messageId: c.event.eventId, contentType: 'application/json', headers: c.headers });
+      for (const c of cases)
+        await raw.publish('', system.queue('coupon'), c.body, { messageId: c.event.eventId, contentType: 'application/json', headers: c.headers });
 
       await waitFor(async () => (await system.count('coupon', 'dead_letters')) === cases.length, { timeoutMs: 10_000, message: 'forged events dead-lettered' });
       const rows = await system.query<any>('coupon', 'SELECT message_id, error_code, attempts, reason FROM dead_letters');
-      expect(rows.map((r) => [r.message_id, r.error_code, r.attempts, r.reason]).sort()).toEqual(cases.map((c) => [c.event.eventId, c.code, 1, 'permanent']).sort());
+      expect(rows.map((r) => [r.message_id, r.error_code, r.attempts, r.reason]).sort()).toEqual(
+        cases.map((c) => [c.event.eventId, c.code, 1, 'permanent']).sort(),
+      );
       for (const c of cases) expect(await system.count('coupon', 'coupons', 'order_id = ?', [c.event.data.orderId])).toBe(0);
     });
 
     it('refuses to edit and re-drive a letter with 409 when this service has no key to sign the edit with', async () => {
       const [letter] = await system.query<any>('coupon', "SELECT id, message_id FROM dead_letters WHERE error_code = 'SIGNATURE_MISSING'");
       const payload = (await http(coupon, 'GET', `/dead-letters/${letter.id}/payload`, undefined, asOperator)).body;
-      const refused = await http(coupon, 'POST', `/dead-letters/${letter.id}/edit-and-redrive`, { payload: JSON.parse(payload.payload), comment: 'try to launder it' }, asOperator);
+      const refused = await http(
+        coupon,
+        'POST',
+        `/dead-letters/${letter.id}/edit-and-redrive`,
+        { payload: JSON.parse(payload.payload), comment: 'try to launder it' },
+        asOperator,
+      );
       expect(refused).toMatchObject({ status: 409, body: { message: expect.stringContaining('EVENT_SIGNING_KEY_ID') } });
       expect(await system.count('coupon', 'dead_letters', "id = ? AND status = 'PENDING'", [letter.id])).toBe(1);
     });
@@ -103,7 +123,13 @@ describe('signed events (EVENT_SIGNING_KEYS)', () => {
     it('re-signs an edited payload, which is then granted', async () => {
       const { event, letter } = await publishSignedPoison(system, raw);
       const fixed = { ...event, data: { ...event.data, amount: '10.00' } };
-      const edited = await http(coupon, 'POST', `/dead-letters/${letter.id}/edit-and-redrive`, { payload: fixed, comment: 'amount had no decimals' }, asOperator);
+      const edited = await http(
+        coupon,
+        'POST',
+        `/dead-letters/${letter.id}/edit-and-redrive`,
+        { payload: fixed, comment: 'amount had no decimals' },
+        asOperator,
+      );
       expect(edited).toMatchObject({ status: 200, body: { status: 'REDRIVEN' } });
       await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])) === 1, { message: 'edited event granted' });
       expect(await system.count('coupon', 'dead_letters', 'message_id = ?', [event.eventId])).toBe(1);
@@ -125,7 +151,10 @@ describe('signed events (EVENT_SIGNING_KEYS)', () => {
     it('grants an unsigned schema-valid event, as before', async () => {
       const event = paymentEvent({ userId: 'unsigned-user' });
       await raw.publish('', system.queue('coupon'), JSON.stringify(event), { messageId: event.eventId, contentType: 'application/json' });
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])) === 1, { timeoutMs: 10_000, message: 'unsigned event granted' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [event.data.orderId])) === 1, {
+        timeoutMs: 10_000,
+        message: 'unsigned event granted',
+      });
     });
   });
 });

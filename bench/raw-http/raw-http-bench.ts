@@ -12,15 +12,23 @@ const MYSQL = testMysql();
  * The raw job behind node:http (raw-http-server.ts) on databases and queues of its own: the same
  * tables as the raw script, the same warm-up and load as the project. Removes all it made.
  */
-export async function runRawHttp(options: LoadOptions & { amqpUrl: string; prefetch: number; batch: number; logDir: string; queueType?: 'classic' | 'quorum' }): Promise<LoadFigures> {
+export async function runRawHttp(
+  options: LoadOptions & { amqpUrl: string; prefetch: number; batch: number; logDir: string; queueType?: 'classic' | 'quorum' },
+): Promise<LoadFigures> {
   const run = `rawh${Date.now().toString(36)}`;
   const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
   const admin = await createConnection(MYSQL);
   for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
-  await admin.query(`CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`);
-  await admin.query(`CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`);
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`,
+  );
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`,
+  );
   for (const db of [dbs.a, dbs.b]) {
-    await admin.query(`CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`);
+    await admin.query(
+      `CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`,
+    );
   }
   const exchange = `${run}.events`;
   const queues = { a: `${run}.a`, b: `${run}.b` };
@@ -33,20 +41,28 @@ export async function runRawHttp(options: LoadOptions & { amqpUrl: string; prefe
     await setup.bindQueue(queue, exchange, 'payment.succeeded');
   }
   const port = await freePort();
-  const server = new BenchChild('raw-http', 'dist/bench/raw-http/raw-http-server.js', {
-    RABBITMQ_URL: options.amqpUrl,
-    RAW_DB_ORDER: dbs.order,
-    RAW_DB_A: dbs.a,
-    RAW_DB_B: dbs.b,
-    RAW_EXCHANGE: exchange,
-    RAW_QUEUE_A: queues.a,
-    RAW_QUEUE_B: queues.b,
-    RAW_PREFETCH: String(options.prefetch),
-    RAW_BATCH: String(options.batch),
-    RAW_HTTP_PORT: String(port),
-  }, options.logDir);
+  const server = new BenchChild(
+    'raw-http',
+    'dist/bench/raw-http/raw-http-server.js',
+    {
+      RABBITMQ_URL: options.amqpUrl,
+      RAW_DB_ORDER: dbs.order,
+      RAW_DB_A: dbs.a,
+      RAW_DB_B: dbs.b,
+      RAW_EXCHANGE: exchange,
+      RAW_QUEUE_A: queues.a,
+      RAW_QUEUE_B: queues.b,
+      RAW_PREFETCH: String(options.prefetch),
+      RAW_BATCH: String(options.batch),
+      RAW_HTTP_PORT: String(port),
+    },
+    options.logDir,
+  );
   const pools = { a: createPool({ ...MYSQL, database: dbs.a, connectionLimit: 2 }), b: createPool({ ...MYSQL, database: dbs.b, connectionLimit: 2 }) };
-  const grants: Array<[typeof pools.a, string]> = [[pools.a, 'grants'], [pools.b, 'grants']];
+  const grants: Array<[typeof pools.a, string]> = [
+    [pools.a, 'grants'],
+    [pools.b, 'grants'],
+  ];
   try {
     await server.start();
     return await measureHttpLoad(
@@ -63,4 +79,3 @@ export async function runRawHttp(options: LoadOptions & { amqpUrl: string; prefe
     await amqp.close().catch(() => undefined);
   }
 }
-

@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   const publisher = await connection.createConfirmChannel();
   publisher.on('error', () => undefined);
 
-  for (const [q, queue] of [['a', env('RAW_QUEUE_A')], ['b', env('RAW_QUEUE_B')]] as const) {
+  for (const [q, queue] of [
+    ['a', env('RAW_QUEUE_A')],
+    ['b', env('RAW_QUEUE_B')],
+  ] as const) {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     await channel.prefetch(prefetch);
@@ -38,7 +41,12 @@ async function main(): Promise<void> {
       if (!message) return;
       const event = JSON.parse(message.content.toString());
       pools[q]
-        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [randomUUID(), event.orderId, event.eventId, '1.00'])
+        .query('INSERT INTO grants (id, order_id, event_id, amount, issued_at) VALUES (?, ?, ?, ?, NOW(3))', [
+          randomUUID(),
+          event.orderId,
+          event.eventId,
+          '1.00',
+        ])
         .catch((error: { errno?: number }) => {
           if (error.errno !== 1062) throw error; // a duplicate is done already
         })
@@ -60,7 +68,10 @@ async function main(): Promise<void> {
       try {
         await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
         await conn.beginTransaction();
-        const [rows] = await conn.query<RowDataPacket[]>('SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED', [batch]);
+        const [rows] = await conn.query<RowDataPacket[]>(
+          'SELECT id, message_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
+          [batch],
+        );
         claimed = rows.length;
         await Promise.all(rows.map((r) => publishConfirmed(publisher, exchange, Buffer.from(r.payload), r.message_id)));
         if (claimed) await conn.query('UPDATE outbox SET sent_at = NOW(3) WHERE id IN (?)', [rows.map((r) => r.id)]);
@@ -127,7 +138,9 @@ async function main(): Promise<void> {
 
 function publishConfirmed(channel: ConfirmChannel, exchange: string, body: Buffer, messageId: string): Promise<void> {
   return new Promise((resolve, reject) =>
-    channel.publish(exchange, 'payment.succeeded', body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) => (error ? reject(error) : resolve())),
+    channel.publish(exchange, 'payment.succeeded', body, { messageId, persistent: true, contentType: 'application/json', mandatory: true }, (error) =>
+      error ? reject(error) : resolve(),
+    ),
   );
 }
 

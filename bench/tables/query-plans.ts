@@ -16,11 +16,33 @@ export const WATCHED: WatchedQuery[] = [
     db: 'order',
     sql: 'SELECT id, message_id, exchange, routing_key, message_type, payload, attempts, traceparent FROM outbox_messages WHERE sent_at IS NULL AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at, id LIMIT 500',
   },
-  { name: 'outbox backlog (health)', db: 'order', sql: 'SELECT COUNT(*) AS pending, COALESCE(SUM(created_at < NOW(3) - INTERVAL 1 MINUTE), 0) AS stuck, MIN(created_at) AS oldest FROM outbox_messages WHERE sent_at IS NULL' },
-  { name: 'outbox cleanup chunk', db: 'order', sql: 'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < NOW(3) - INTERVAL 12 HOUR ORDER BY sent_at LIMIT 1000', write: true },
-  { name: 'inbox retention chunk', db: 'coupon', sql: 'DELETE FROM inbox_messages WHERE processed_at < NOW(3) - INTERVAL 28 DAY ORDER BY processed_at LIMIT 1000', write: true },
-  { name: 'dead letters: first page', db: 'coupon', sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET 0" },
-  { name: 'dead letters: last page, plain OFFSET', db: 'coupon', sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET __LAST__" },
+  {
+    name: 'outbox backlog (health)',
+    db: 'order',
+    sql: 'SELECT COUNT(*) AS pending, COALESCE(SUM(created_at < NOW(3) - INTERVAL 1 MINUTE), 0) AS stuck, MIN(created_at) AS oldest FROM outbox_messages WHERE sent_at IS NULL',
+  },
+  {
+    name: 'outbox cleanup chunk',
+    db: 'order',
+    sql: 'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < NOW(3) - INTERVAL 12 HOUR ORDER BY sent_at LIMIT 1000',
+    write: true,
+  },
+  {
+    name: 'inbox retention chunk',
+    db: 'coupon',
+    sql: 'DELETE FROM inbox_messages WHERE processed_at < NOW(3) - INTERVAL 28 DAY ORDER BY processed_at LIMIT 1000',
+    write: true,
+  },
+  {
+    name: 'dead letters: first page',
+    db: 'coupon',
+    sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET 0",
+  },
+  {
+    name: 'dead letters: last page, plain OFFSET',
+    db: 'coupon',
+    sql: "SELECT d.id, d.message_id, LENGTH(d.payload) FROM dead_letters d WHERE d.status = 'PENDING' ORDER BY d.id ASC LIMIT 100 OFFSET __LAST__",
+  },
   {
     name: 'dead letters: last page, ids first',
     db: 'coupon',

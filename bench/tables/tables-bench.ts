@@ -50,11 +50,22 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 export async function runTablesBench(options: TablesOptions): Promise<void> {
   const token = randomBytes(16).toString('hex');
   const logDir = join(options.dir, `logs-tables-${Date.now()}`);
-  const system = await BenchSystem.start({ amqpUrl: options.amqpUrl, prefetch: options.prefetch, batch: options.batch, logDir, env: { OPERATOR_TOKEN: token } });
+  const system = await BenchSystem.start({
+    amqpUrl: options.amqpUrl,
+    prefetch: options.prefetch,
+    batch: options.batch,
+    logDir,
+    env: { OPERATOR_TOKEN: token },
+  });
   const timeline = new GrantTimeline(system);
   const transport = new KeepAliveTransport(4);
   const operator = new ServiceClient(system.services.coupon.url, { transport: transport.send, operatorToken: token });
-  const contender = { url: system.services.order.url, processes: system.services, grants: () => system.grants(), latencies: (r: Map<string, number>) => timeline.latenciesOf(r) };
+  const contender = {
+    url: system.services.order.url,
+    processes: system.services,
+    grants: () => system.grants(),
+    latencies: (r: Map<string, number>) => timeline.latenciesOf(r),
+  };
   const pools = { order: system.pools.order, coupon: system.pools.coupon };
   const report: Record<string, unknown> = { options: { ...options, dir: undefined } };
 
@@ -77,7 +88,9 @@ export async function runTablesBench(options: TablesOptions): Promise<void> {
       const orders = Math.max(200, Math.min(options.orders, clients * 25));
       const figures = await measureHttpLoad(contender, { orders, concurrency: clients, warmup: Math.min(200, orders), warmupPasses: 1, fullLoadOnly: true });
       curve.push({ clients, ordersPerSecond: figures.ordersPerSecond, p99: figures.requestFullLoad.p99, pairP99: figures.latencyFullLoad.p99 });
-      process.stdout.write(`  ${clients} clients: ${fmt(figures.ordersPerSecond)} orders/s, p99 create+pay ${fmt(figures.requestFullLoad.p99)} ms, pay→grants ${fmt(figures.latencyFullLoad.p99)} ms\n`);
+      process.stdout.write(
+        `  ${clients} clients: ${fmt(figures.ordersPerSecond)} orders/s, p99 create+pay ${fmt(figures.requestFullLoad.p99)} ms, pay→grants ${fmt(figures.latencyFullLoad.p99)} ms\n`,
+      );
     }
     const lastPage = Math.max(1, Math.ceil(deadLetters / 100));
     const api = {
@@ -93,21 +106,40 @@ export async function runTablesBench(options: TablesOptions): Promise<void> {
     const empty = await measureState('empty tables', 0);
     report.empty = empty;
 
-    const consumerOf = async (pool: typeof pools.coupon) => String(((await pool.query<RowDataPacket[]>('SELECT consumer FROM inbox_messages LIMIT 1'))[0] as RowDataPacket[])[0].consumer);
+    const consumerOf = async (pool: typeof pools.coupon) =>
+      String(((await pool.query<RowDataPacket[]>('SELECT consumer FROM inbox_messages LIMIT 1'))[0] as RowDataPacket[])[0].consumer);
     const [couponConsumer, redPacketConsumer] = [await consumerOf(system.pools.coupon), await consumerOf(system.pools.redPacket)];
     const couponQueue = `${system.ns.prefix}coupon.payment-succeeded`;
-    const [[queueRow]] = (await system.pools.coupon.query<RowDataPacket[]>('SELECT original_queue AS q FROM dead_letters LIMIT 1').catch(() => [[]])) as [RowDataPacket[], unknown];
-    process.stdout.write(`\nfilling: ${options.inbox} inbox rows in each consumer, ${options.outbox} sent outbox rows, ${options.deadletters} dead letters (INSERT ... SELECT)...\n`);
+    const [[queueRow]] = (await system.pools.coupon.query<RowDataPacket[]>('SELECT original_queue AS q FROM dead_letters LIMIT 1').catch(() => [[]])) as [
+      RowDataPacket[],
+      unknown,
+    ];
+    process.stdout.write(
+      `\nfilling: ${options.inbox} inbox rows in each consumer, ${options.outbox} sent outbox rows, ${options.deadletters} dead letters (INSERT ... SELECT)...\n`,
+    );
     const fill = {
       couponInboxS: await fillInbox(system.pools.coupon, couponConsumer, options.inbox),
       redPacketInboxS: await fillInbox(system.pools.redPacket, redPacketConsumer, options.inbox),
       outboxS: await fillSentOutbox(system.pools.order, options.outbox),
       deadLettersS: await fillDeadLetters(system.pools.coupon, queueRow?.q ?? couponQueue, options.deadletters),
     };
-    for (const [pool, table] of [[system.pools.coupon, 'inbox_messages'], [system.pools.redPacket, 'inbox_messages'], [system.pools.order, 'outbox_messages'], [system.pools.coupon, 'dead_letters']] as const) await pool.query(`ANALYZE TABLE ${table}`);
+    for (const [pool, table] of [
+      [system.pools.coupon, 'inbox_messages'],
+      [system.pools.redPacket, 'inbox_messages'],
+      [system.pools.order, 'outbox_messages'],
+      [system.pools.coupon, 'dead_letters'],
+    ] as const)
+      await pool.query(`ANALYZE TABLE ${table}`);
     const sizes: Record<string, number> = {};
-    for (const [name, db] of [['order', system.ns.databases.order], ['coupon', system.ns.databases.coupon], ['redPacket', system.ns.databases.redPacket]] as const) {
-      const [rows] = await system.pools.order.query<RowDataPacket[]>('SELECT table_name AS t, ROUND((data_length + index_length) / 1048576) AS mb FROM information_schema.tables WHERE table_schema = ?', [db]);
+    for (const [name, db] of [
+      ['order', system.ns.databases.order],
+      ['coupon', system.ns.databases.coupon],
+      ['redPacket', system.ns.databases.redPacket],
+    ] as const) {
+      const [rows] = await system.pools.order.query<RowDataPacket[]>(
+        'SELECT table_name AS t, ROUND((data_length + index_length) / 1048576) AS mb FROM information_schema.tables WHERE table_schema = ?',
+        [db],
+      );
       for (const row of rows) if (Number(row.mb) > 0) sizes[`${name}.${row.t}`] = Number(row.mb);
     }
     process.stdout.write(`  filled in ${JSON.stringify(fill)} s; MiB on disk (data + indexes): ${JSON.stringify(sizes)}\n`);
@@ -117,7 +149,10 @@ export async function runTablesBench(options: TablesOptions): Promise<void> {
     // Re-drive one failure group through the API: a synchronous bulk call of 200 letters (1,000,
     // the most it takes, ran past the 30 s request timeout at ~20 letters/s on the loaded machine).
     const started = Date.now();
-    const redrive = await operator.request<{ redriven: number }>('POST', '/dead-letters/redrive', { operator: true, body: { fingerprint: '0000000000000003', limit: 200 } });
+    const redrive = await operator.request<{ redriven: number }>('POST', '/dead-letters/redrive', {
+      operator: true,
+      body: { fingerprint: '0000000000000003', limit: 200 },
+    });
     const redriveSeconds = (Date.now() - started) / 1000;
     full.api.redriveLettersPerSecond = redrive.body.redriven / redriveSeconds;
     full.api.redriven = redrive.body.redriven;
@@ -154,7 +189,10 @@ export async function runTablesBench(options: TablesOptions): Promise<void> {
       { label: 'empty tables', color: '#2060c0', points: empty.curve },
       { label: `inbox ${options.inbox}/consumer, outbox ${options.outbox}, DLQ ${options.deadletters}`, color: '#c06020', points: full.curve },
     ];
-    writeFileSync(join(options.dir, `tables-${stamp}.svg`), renderCurves('the project: throughput and p99 by concurrent clients, empty vs grown tables', curves));
+    writeFileSync(
+      join(options.dir, `tables-${stamp}.svg`),
+      renderCurves('the project: throughput and p99 by concurrent clients, empty vs grown tables', curves),
+    );
     process.stdout.write(`\nresults: ${join(options.dir, `tables-${stamp}.json`)}\nchart:   ${join(options.dir, `tables-${stamp}.svg`)}\n`);
   } finally {
     timeline.stop();
@@ -175,7 +213,9 @@ function print(empty: StateFigures, full: StateFigures): void {
   for (const [i, point] of empty.curve.entries()) row(`${point.clients} clients orders/s (p99 ms)`, point.ordersPerSecond, full.curve[i].ordersPerSecond);
   for (const [i, point] of empty.curve.entries()) row(`${point.clients} clients p99 create+pay ms`, point.p99, full.curve[i].p99);
   for (const k of Object.keys(empty.api)) row(`API ${k}`, empty.api[k], full.api[k], 1);
-  if (full.api.redriveLettersPerSecond) process.stdout.write(`re-drive of one group through the API: ${fmt(full.api.redriven)} letters at ${fmt(full.api.redriveLettersPerSecond)}/s\n`);
+  if (full.api.redriveLettersPerSecond)
+    process.stdout.write(`re-drive of one group through the API: ${fmt(full.api.redriven)} letters at ${fmt(full.api.redriveLettersPerSecond)}/s\n`);
   process.stdout.write('\nstatements on the grown tables (ms, median of 3; EXPLAIN):\n');
-  for (const [i, plan] of full.plans.entries()) process.stdout.write(`  ${plan.name.padEnd(30)} empty ${fmt(empty.plans[i].ms, 2)} ms, full ${fmt(plan.ms, 2)} ms  ${plan.plan}\n`);
+  for (const [i, plan] of full.plans.entries())
+    process.stdout.write(`  ${plan.name.padEnd(30)} empty ${fmt(empty.plans[i].ms, 2)} ms, full ${fmt(plan.ms, 2)} ms  ${plan.plan}\n`);
 }

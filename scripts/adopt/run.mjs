@@ -55,12 +55,19 @@ async function main() {
     const tarballs = path.join(work, 'tarballs');
     fs.mkdirSync(tarballs);
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', tarballs, ...packages.map((p) => `--workspace=${p.dir}`)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+      execFileSync('npm', ['pack', '--json', '--pack-destination', tarballs, ...packages.map((p) => `--workspace=${p.dir}`)], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
     );
     const tarballOf = new Map(packed.map((p) => [p.name, path.join(tarballs, p.filename)]));
     for (const pkg of packed) {
       const problems = checkTarball(tarballOf.get(pkg.name), work);
-      expect(problems.length === 0, `${pkg.name}@${pkg.version}: ${pkg.entryCount} files, no monorepo path, every import declared${problems.length ? `\n      ${problems.join('\n      ')}` : ''}`);
+      expect(
+        problems.length === 0,
+        `${pkg.name}@${pkg.version}: ${pkg.entryCount} files, no monorepo path, every import declared${problems.length ? `\n      ${problems.join('\n      ')}` : ''}`,
+      );
     }
     if (failures.length) return;
 
@@ -85,7 +92,18 @@ async function main() {
     fs.mkdirSync(app, { recursive: true });
     fs.writeFileSync(
       path.join(app, 'package.json'),
-      JSON.stringify({ name: 'shop', version: '0.0.0', private: true, scripts: { build: 'tsc -p tsconfig.json' }, dependencies, devDependencies: { typescript: '~6.0', '@types/node': '^20' } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'shop',
+          version: '0.0.0',
+          private: true,
+          scripts: { build: 'tsc -p tsconfig.json' },
+          dependencies,
+          devDependencies: { typescript: '~6.0', '@types/node': '^20' },
+        },
+        null,
+        2,
+      ),
     );
     fs.writeFileSync(
       path.join(app, 'tsconfig.json'),
@@ -159,7 +177,10 @@ async function main() {
     const waitFor = async (what, probe, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        if (exited) throw new Error(`the app exited (${JSON.stringify(exited)}) while waiting for ${what}; see ${path.join(work, 'app.log')}:\n${fs.readFileSync(path.join(work, 'app.log'), 'utf8').slice(-4000)}`);
+        if (exited)
+          throw new Error(
+            `the app exited (${JSON.stringify(exited)}) while waiting for ${what}; see ${path.join(work, 'app.log')}:\n${fs.readFileSync(path.join(work, 'app.log'), 'utf8').slice(-4000)}`,
+          );
         const value = await probe().catch(() => undefined);
         if (value) return value;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -169,15 +190,28 @@ async function main() {
     await waitFor('the app to listen', async () => (await http('GET', '/dead-letters')).status === 200, 60_000);
 
     const mysql = require('mysql2/promise');
-    const db = await mysql.createConnection({ host: MYSQL_URL.hostname, port: Number(MYSQL_URL.port || 3306), user: MYSQL_URL.username || 'root', password: MYSQL_URL.password, database });
+    const db = await mysql.createConnection({
+      host: MYSQL_URL.hostname,
+      port: Number(MYSQL_URL.port || 3306),
+      user: MYSQL_URL.username || 'root',
+      password: MYSQL_URL.password,
+      database,
+    });
     const rows = async (sql, params = []) => (await db.query(sql, params))[0];
     try {
       const book = await http('POST', '/orders', { sku: 'book' });
       expect(book.status === 201, `POST /orders {sku: book} → ${book.status}`);
-      const shipment = await waitFor('the book to ship', async () => (await rows('SELECT * FROM shipments WHERE order_id = ?', [book.body.orderId]))[0], 30_000);
+      const shipment = await waitFor(
+        'the book to ship',
+        async () => (await rows('SELECT * FROM shipments WHERE order_id = ?', [book.body.orderId]))[0],
+        30_000,
+      );
       const outbox = await rows('SELECT message_id, sent_at FROM outbox_messages');
       expect(outbox.length === 1 && outbox[0].sent_at !== null, 'the outbox row committed with the order and was marked sent after the confirm');
-      expect(shipment.attempt === 3, `the warehouse failed twice: shipped at attempt ${shipment.attempt} after two retry levels (${LADDER_MS.join(' ms, ')} ms)`);
+      expect(
+        shipment.attempt === 3,
+        `the warehouse failed twice: shipped at attempt ${shipment.attempt} after two retry levels (${LADDER_MS.join(' ms, ')} ms)`,
+      );
 
       const poster = await http('POST', '/orders', { sku: 'poster' });
       expect(poster.status === 201, `POST /orders {sku: poster} → ${poster.status}`);
@@ -223,7 +257,9 @@ async function cleanUp(child, app) {
     });
   }
   const mysql = require('mysql2/promise');
-  const admin = await mysql.createConnection({ host: MYSQL_URL.hostname, port: Number(MYSQL_URL.port || 3306), user: MYSQL_URL.username || 'root', password: MYSQL_URL.password }).catch(() => undefined);
+  const admin = await mysql
+    .createConnection({ host: MYSQL_URL.hostname, port: Number(MYSQL_URL.port || 3306), user: MYSQL_URL.username || 'root', password: MYSQL_URL.password })
+    .catch(() => undefined);
   if (admin) {
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
     await admin.end();
@@ -263,4 +299,3 @@ main()
       process.exitCode = 1;
     } else console.log(`\nadopt: passed in ${seconds}s`);
   });
-

@@ -15,7 +15,10 @@ const DIRS = ['apps', 'libs', 'test', 'tools', 'bench'];
 const EXTENSIONS = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const check = process.argv.includes('--check');
 
-const libs = fs.readdirSync(path.join(root, 'libs'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+const libs = fs
+  .readdirSync(path.join(root, 'libs'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 // `@app/outbox` but not `@app/outboxes`; a deep path (`@app/messaging/src/x`) keeps its tail, and lint rejects it.
 const alias = new RegExp(`@app/(${libs.map((n) => n.replace(/[-]/g, '\\-')).join('|')})(?![a-z0-9-])`, 'g');
 

@@ -18,7 +18,9 @@ const BROKER_PORT = 5682;
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 type ComposeFile = { services: Record<string, { environment?: Record<string, string> }> };
-const composeFile = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8').replace(/\$\{OPERATOR_TOKEN:\?[^}]*\}/g, 'x'), { merge: true }) as ComposeFile;
+const composeFile = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8').replace(/\$\{OPERATOR_TOKEN:\?[^}]*\}/g, 'x'), {
+  merge: true,
+}) as ComposeFile;
 /** A service's broker account as docker-compose.yml gives it. */
 const brokerAccount = (service: string) => new URL(composeFile.services[service].environment?.RABBITMQ_URL?.split(',')[0] ?? '');
 
@@ -82,10 +84,13 @@ describe('docker compose: the demo on a real engine', () => {
 
   it('shows the console ledger settled and fresh, queue depths read as the monitor user', async () => {
     type Ledger = { paid: number; lost: number; duplicated: number; settled: boolean; fresh: boolean };
-    const ledger = await waitFor(async () => {
-      const body = (await (await fetch(`${url(3003)}/api/ledger`)).json()) as Ledger;
-      return body.settled && body.fresh && body;
-    }, { timeoutMs: 90_000, intervalMs: 1_000 });
+    const ledger = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${url(3003)}/api/ledger`)).json()) as Ledger;
+        return body.settled && body.fresh && body;
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000 },
+    );
     expect(ledger).toMatchObject({ paid, lost: 0, duplicated: 0 });
     const snapshot = (await (await fetch(`${url(3003)}/api/snapshot`)).json()) as { consumers: Record<string, { queues: { main: { depth: number | null } } }> };
     for (const consumer of Object.values(snapshot.consumers)) expect(consumer.queues.main.depth).toBe(0);
@@ -110,11 +115,14 @@ describe('docker compose: the demo on a real engine', () => {
 
   it('has Prometheus scraping the three services', async () => {
     type Targets = { data: { activeTargets: Array<{ labels: { instance: string }; health: string }> } };
-    const up = await waitFor(async () => {
-      const targets = (await (await fetch('http://127.0.0.1:9090/api/v1/targets')).json()) as Targets;
-      const healthy = targets.data.activeTargets.filter((t) => t.health === 'up').map((t) => t.labels.instance);
-      return healthy.length === 3 && healthy.sort();
-    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const up = await waitFor(
+      async () => {
+        const targets = (await (await fetch('http://127.0.0.1:9090/api/v1/targets')).json()) as Targets;
+        const healthy = targets.data.activeTargets.filter((t) => t.health === 'up').map((t) => t.labels.instance);
+        return healthy.length === 3 && healthy.sort();
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     expect(up).toEqual(['coupon-service:3001', 'order-service:3000', 'red-packet-service:3002']);
   }, 90_000);
 
@@ -138,10 +146,13 @@ describe('docker compose: the demo on a real engine', () => {
     expect(killed).toBe(true);
     await project.compose(['start', 'rabbit-1'], 180_000);
     const granted = async (id: string) => [(await coupons.coupons({ orderId: id })).length, (await redPackets.redPackets({ orderId: id })).length];
-    await waitFor(async () => {
-      for (const id of ids) if ((await granted(id)).some((n) => n === 0)) return false;
-      return true;
-    }, { timeoutMs: 240_000, intervalMs: 2_000 });
+    await waitFor(
+      async () => {
+        for (const id of ids) if ((await granted(id)).some((n) => n === 0)) return false;
+        return true;
+      },
+      { timeoutMs: 240_000, intervalMs: 2_000 },
+    );
     const counts = await Promise.all(ids.map(granted));
     expect(ids).toHaveLength(count);
     expect(counts.filter(([c, r]) => c !== 1 || r !== 1)).toEqual([]);

@@ -42,7 +42,12 @@ describe('console in a browser', () => {
     services = await system.startAll({ coupon: { COUPON_PORT: String(couponPort), COUPON_RETRY_LADDER: '1s,2s,4s,8s,16s' } });
     console = await startTestConsole(system, { order: services.order.url, coupon: services.coupon.url, redPacket: services.redPacket.url }, '300ms');
     userDataDir = await mkdtemp(join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -81,7 +86,10 @@ describe('console in a browser', () => {
   it('pays, breaks the coupon database, shows retry levels filling, heals, and ends with every order granted', async () => {
     await page.fill('#burst-n', '20');
     await page.click('[data-action=burst]');
-    await waitFor(() => ledgerIs({ 'ledger-paid': 20, 'ledger-granted-coupons': 20, 'ledger-granted-red-packets': 20 }), { timeoutMs: 30_000, message: '20 orders granted' });
+    await waitFor(() => ledgerIs({ 'ledger-paid': 20, 'ledger-granted-coupons': 20, 'ledger-granted-red-packets': 20 }), {
+      timeoutMs: 30_000,
+      message: '20 orders granted',
+    });
     await shot('03-paid');
 
     const coupons = page.locator('#chaos-rows [data-consumer=coupon-service]');
@@ -97,10 +105,22 @@ describe('console in a browser', () => {
     await shot('04-coupon-db-down-retrying');
 
     await page.click('[data-testid=heal-coupon-service]');
-    await waitFor(() => ledgerIs({ 'ledger-paid': 30, 'ledger-granted-coupons': 30, 'ledger-granted-red-packets': 30, 'ledger-in-flight': 0, 'ledger-dead-lettered': 0, 'ledger-lost': 0, 'ledger-duplicated': 0 }), {
-      timeoutMs: 60_000,
-      message: 'every order granted after the heal',
-    });
+    await waitFor(
+      () =>
+        ledgerIs({
+          'ledger-paid': 30,
+          'ledger-granted-coupons': 30,
+          'ledger-granted-red-packets': 30,
+          'ledger-in-flight': 0,
+          'ledger-dead-lettered': 0,
+          'ledger-lost': 0,
+          'ledger-duplicated': 0,
+        }),
+      {
+        timeoutMs: 60_000,
+        message: 'every order granted after the heal',
+      },
+    );
     await waitFor(async () => (await page.locator('#ledger-status').innerText()) === 'exact (quiet)', { timeoutMs: 10_000, message: 'ledger exact' });
     await shot('05-healed');
   });
@@ -120,16 +140,34 @@ describe('console in a browser', () => {
     await waitFor(async () => (await page.locator('#pipeline').innerText()).match(/DLQ\s+10/), { timeoutMs: 30_000, message: 'ten in the DLQ' });
     expect(await cellText('ledger-lost')).toBe('0');
     await page.click('[data-testid=heal-coupon-service]');
-    await waitFor(() => ledgerIs({ 'ledger-dead-lettered': 10, 'ledger-granted-coupons': 30, 'ledger-lost': 0 }), { timeoutMs: 30_000, message: 'ten dead letters stored' });
+    await waitFor(() => ledgerIs({ 'ledger-dead-lettered': 10, 'ledger-granted-coupons': 30, 'ledger-lost': 0 }), {
+      timeoutMs: 30_000,
+      message: 'ten dead letters stored',
+    });
     await page.waitForSelector('[data-testid=dead-letters-coupon-service]');
     await shot('06-dead-lettered');
 
     await page.click('[data-action=redrive-group][data-consumer=coupon-service]');
-    await waitFor(() => ledgerIs({ 'ledger-paid': 40, 'ledger-granted-coupons': 40, 'ledger-granted-red-packets': 40, 'ledger-in-flight': 0, 'ledger-dead-lettered': 0, 'ledger-lost': 0, 'ledger-duplicated': 0 }), {
-      timeoutMs: 30_000,
-      message: 'every order granted after the re-drive',
+    await waitFor(
+      () =>
+        ledgerIs({
+          'ledger-paid': 40,
+          'ledger-granted-coupons': 40,
+          'ledger-granted-red-packets': 40,
+          'ledger-in-flight': 0,
+          'ledger-dead-lettered': 0,
+          'ledger-lost': 0,
+          'ledger-duplicated': 0,
+        }),
+      {
+        timeoutMs: 30_000,
+        message: 'every order granted after the re-drive',
+      },
+    );
+    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service]').count()) === 0, {
+      timeoutMs: 10_000,
+      message: 'letters leave the table',
     });
-    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service]').count()) === 0, { timeoutMs: 10_000, message: 'letters leave the table' });
     await shot('07-redriven');
   });
 

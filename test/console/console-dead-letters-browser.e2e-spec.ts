@@ -47,11 +47,15 @@ describe('console dead-letters view in a browser', () => {
 
   // The overview and the audit as whole pages; a letter, an edit and a job as the dead-letters panel alone.
   const shot = (name: string, part?: string) =>
-    part ? page.locator(part).screenshot({ path: join(SHOTS, `console-dead-letters${name}.png`) }) : page.screenshot({ path: join(SHOTS, `console-dead-letters${name}.png`), fullPage: true });
+    part
+      ? page.locator(part).screenshot({ path: join(SHOTS, `console-dead-letters${name}.png`) })
+      : page.screenshot({ path: join(SHOTS, `console-dead-letters${name}.png`), fullPage: true });
   const ledger = async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body;
   const publish = (queue: string, event: unknown, headers: Record<string, unknown>, messageId: string) =>
     new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { persistent: true, messageId, contentType: 'application/json', headers }, (error) => (error ? reject(error) : resolve())),
+      channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { persistent: true, messageId, contentType: 'application/json', headers }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
 
   beforeAll(async () => {
@@ -59,7 +63,9 @@ describe('console dead-letters view in a browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     couponPort = await freePort();
     services = await system.startAll({ coupon: { COUPON_PORT: String(couponPort) } });
-    console = await startTestConsole(system, { order: services.order.url, coupon: services.coupon.url, redPacket: services.redPacket.url }, '300ms', { OPERATOR_TOKENS: `alice:${alice}` });
+    console = await startTestConsole(system, { order: services.order.url, coupon: services.coupon.url, redPacket: services.redPacket.url }, '300ms', {
+      OPERATOR_TOKENS: `alice:${alice}`,
+    });
     amqp = await connect(testAmqpUrl());
     amqp.on('error', () => undefined);
     channel = await amqp.createConfirmChannel();
@@ -94,7 +100,13 @@ describe('console dead-letters view in a browser', () => {
     // 2. Plain poison, through the consumer's own path: it fails validation and is dead-lettered.
     await publish(queue, { ...plain, data: { ...plain.data, amount: '7' } }, {}, plain.eventId);
     // 3. Four letters of an outage, valid events: what a paced re-drive is for.
-    for (const event of outage) await publish(dlq, event, { ...failure('retries-exhausted', 'DB_UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:3306'), 'last-error-class': 'transient' }, event.eventId);
+    for (const event of outage)
+      await publish(
+        dlq,
+        event,
+        { ...failure('retries-exhausted', 'DB_UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:3306'), 'last-error-class': 'transient' },
+        event.eventId,
+      );
     for (const message of messages) channel.ack(message);
     await channel.waitForConfirms();
 
@@ -103,7 +115,12 @@ describe('console dead-letters view in a browser', () => {
     await waitFor(async () => (await ledger()).deadLettered === 6, { timeoutMs: 20_000, message: 'the console sees six dead letters' });
 
     userDataDir = await mkdtemp(join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     page = await context.newPage();
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -140,7 +157,10 @@ describe('console dead-letters view in a browser', () => {
     await page.waitForSelector('[data-testid=operator-name]');
     expect(await page.locator('[data-testid=operator-name]').innerText()).toBe('alice');
     await page.waitForSelector('[data-testid=dead-letters-coupon-service]');
-    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 3, { timeoutMs: 10_000, message: 'three failure groups' });
+    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 3, {
+      timeoutMs: 10_000,
+      message: 'three failure groups',
+    });
     const outage = await groupRow('DB_UNAVAILABLE').innerText();
     expect(outage).toContain('4');
     await shot('');
@@ -184,7 +204,10 @@ describe('console dead-letters view in a browser', () => {
   });
 
   it('discards the other poison letter with a comment', async () => {
-    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 2, { timeoutMs: 10_000, message: 'two groups left' });
+    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 2, {
+      timeoutMs: 10_000,
+      message: 'two groups left',
+    });
     const poison = page.locator('[data-testid=dead-letters-coupon-service] tbody tr').filter({ hasNotText: 'DB_UNAVAILABLE' });
     await poison.locator('[data-action=open-group]').click();
     await page.waitForSelector('[data-testid=group-letters] [data-action=open-letter]');
@@ -198,13 +221,19 @@ describe('console dead-letters view in a browser', () => {
   });
 
   it('re-drives the outage group with a paced job and shows its progress to the end', async () => {
-    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 1, { timeoutMs: 10_000, message: 'one group left' });
+    await waitFor(async () => (await page.locator('[data-testid=dead-letters-coupon-service] tbody tr').count()) === 1, {
+      timeoutMs: 10_000,
+      message: 'one group left',
+    });
     const row = groupRow('DB_UNAVAILABLE');
     await row.locator('[data-role=rate]').fill('2');
     await row.locator('[data-action=paced-redrive]').click();
     const job = page.locator('#jobs [data-job]');
     await job.waitFor();
-    await waitFor(async () => (await job.getAttribute('data-status')) === 'running' && Number(await job.locator('progress').getAttribute('value')) >= 1, { timeoutMs: 10_000, message: 'job under way' });
+    await waitFor(async () => (await job.getAttribute('data-status')) === 'running' && Number(await job.locator('progress').getAttribute('value')) >= 1, {
+      timeoutMs: 10_000,
+      message: 'job under way',
+    });
     await shot('-paced-job', '#dead-letters-view');
     await waitFor(async () => (await job.getAttribute('data-status')) === 'done', { timeoutMs: 30_000, message: 'job done' });
     const progress = job.locator('progress');
@@ -226,8 +255,21 @@ describe('console dead-letters view in a browser', () => {
       },
       { timeoutMs: 30_000, message: 'ledger settled' },
     );
-    expect(exact).toMatchObject({ paid: 6, granted: { coupons: 5, redPackets: 6 }, inFlight: 0, deadLettered: 0, discarded: 1, lost: 0, duplicated: 0, settled: true });
-    await waitFor(async () => (await page.locator('[data-testid=ledger-discarded]').innerText()) === '1' && (await page.locator('#ledger-status').innerText()) === 'exact (quiet)', { timeoutMs: 10_000, message: 'page shows the ledger' });
+    expect(exact).toMatchObject({
+      paid: 6,
+      granted: { coupons: 5, redPackets: 6 },
+      inFlight: 0,
+      deadLettered: 0,
+      discarded: 1,
+      lost: 0,
+      duplicated: 0,
+      settled: true,
+    });
+    await waitFor(
+      async () =>
+        (await page.locator('[data-testid=ledger-discarded]').innerText()) === '1' && (await page.locator('#ledger-status').innerText()) === 'exact (quiet)',
+      { timeoutMs: 10_000, message: 'page shows the ledger' },
+    );
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(dialogs).toEqual([]);
     await shot('-audit');

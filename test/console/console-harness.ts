@@ -57,7 +57,14 @@ export async function startTestConsole(
 }
 
 /** JSON to the console; `operator` adds the Bearer token a script would send (OPERATOR_TOKEN, or the token given). */
-export async function consoleApi(url: string, method: string, path: string, body?: unknown, operator: boolean | string = false, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function consoleApi(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  operator: boolean | string = false,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (operator) headers.authorization = `Bearer ${operator === true ? OPERATOR_TOKEN : operator}`;

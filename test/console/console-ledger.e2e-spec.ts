@@ -9,7 +9,12 @@ import { consoleApi, startTestConsole } from './console-harness';
  * Then a real loss (a grant deleted behind the system's back) is shown and named.
  */
 describe('console ledger', () => {
-  const system = new TestSystem({ CHAOS_ENABLED: 'true', PAUSE_ON_DEPENDENCY_DOWN: 'false', HANDLER_TIMEOUT: '2s', COUPON_RETRY_LADDER: '500ms,1s,2s,4s,8s,16s' });
+  const system = new TestSystem({
+    CHAOS_ENABLED: 'true',
+    PAUSE_ON_DEPENDENCY_DOWN: 'false',
+    HANDLER_TIMEOUT: '2s',
+    COUPON_RETRY_LADDER: '500ms,1s,2s,4s,8s,16s',
+  });
   let console: { app: INestApplication; url: string };
 
   beforeAll(async () => {
@@ -34,11 +39,23 @@ describe('console ledger', () => {
     })();
     try {
       expect((await consoleApi(console.url, 'POST', '/api/actions/steady', { rate: 20 }, true)).status).toBe(200);
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 20, { timeoutMs: 30_000, message: 'flow started' });
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 20, {
+        timeoutMs: 30_000,
+        message: 'flow started',
+      });
       expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/coupon-service', { mode: 'down', durationSeconds: 3 }, true)).status).toBe(200);
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'down', { timeoutMs: 10_000, message: 'outage shown' });
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'up', { timeoutMs: 30_000, message: 'outage healed' });
-      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 120, { timeoutMs: 60_000, message: 'flow after the heal' });
+      await waitFor(
+        async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'down',
+        { timeoutMs: 10_000, message: 'outage shown' },
+      );
+      await waitFor(
+        async () => (await consoleApi(console.url, 'GET', '/api/snapshot', undefined, true)).body.consumers['coupon-service'].chaos?.mode === 'up',
+        { timeoutMs: 30_000, message: 'outage healed' },
+      );
+      await waitFor(async () => (await consoleApi(console.url, 'GET', '/api/ledger')).body.granted.coupons >= 120, {
+        timeoutMs: 60_000,
+        message: 'flow after the heal',
+      });
       expect((await consoleApi(console.url, 'DELETE', '/api/actions/steady', undefined, true)).status).toBe(200);
       const paid = await waitFor(
         async () => {
@@ -58,7 +75,8 @@ describe('console ledger', () => {
     expect(readings.some((r) => r.consumers['coupon-service'].inFlight > 0)).toBe(true);
     for (const r of readings) {
       expect({ at: r.at, lost: r.lost, duplicated: r.duplicated }).toEqual({ at: r.at, lost: 0, duplicated: 0 });
-      for (const c of [r.consumers['coupon-service'], r.consumers['red-packet-service']]) expect(c.granted + c.inFlight + c.deadLettered + c.lost).toBeGreaterThanOrEqual(c.paid);
+      for (const c of [r.consumers['coupon-service'], r.consumers['red-packet-service']])
+        expect(c.granted + c.inFlight + c.deadLettered + c.lost).toBeGreaterThanOrEqual(c.paid);
     }
     // The rows the poller saw agree with the databases at the end.
     expect(await system.count('coupon', 'coupons')).toBe(readings.at(-1).paid);
@@ -77,9 +95,15 @@ describe('console ledger', () => {
     expect(Object.keys(snapshot.consumers)).toEqual(['coupon-service', 'red-packet-service']);
 
     expect((await consoleApi(console.url, 'GET', '/api/orders/not-a-uuid/timeline', undefined, true)).status).toBe(400);
-    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline', undefined, true)).toMatchObject({ status: 404, body: { message: expect.stringContaining('not found') } });
+    expect(await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline', undefined, true)).toMatchObject({
+      status: 404,
+      body: { message: expect.stringContaining('not found') },
+    });
     expect((await consoleApi(console.url, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/timeline')).status).toBe(401); // an order's story is an operator's read
-    expect(await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).toMatchObject({ status: 401, body: { message: 'missing or wrong operator token (sign in, or send Authorization: Bearer <token>)' } });
+    expect(await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 })).toMatchObject({
+      status: 401,
+      body: { message: 'missing or wrong operator token (sign in, or send Authorization: Bearer <token>)' },
+    });
     expect((await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 0 }, true)).status).toBe(400);
     expect((await consoleApi(console.url, 'POST', '/api/actions/chaos/nope', { mode: 'down' }, true)).status).toBe(400);
     expect((await consoleApi(console.url, 'POST', '/api/session', { token: 'wrong-token-wrong' })).status).toBe(401);

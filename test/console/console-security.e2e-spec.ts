@@ -30,7 +30,11 @@ async function firstStreamEvent(url: string, headers: Record<string, string> = {
 }
 
 async function signIn(url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string | null; body: any }> {
-  const response = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ token }) });
+  const response = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ token }),
+  });
   return { status: response.status, cookie: response.headers.get('set-cookie'), body: await response.json() };
 }
 
@@ -53,7 +57,13 @@ describe('console security', () => {
   beforeAll(async () => {
     await raw.open();
     services = await system.startAll();
-    console = await startTestConsole(system, { order: services.order.url, coupon: services.coupon.url, redPacket: services.redPacket.url }, '200ms', { OPERATOR_TOKENS: `alice:${alice}` }, logger);
+    console = await startTestConsole(
+      system,
+      { order: services.order.url, coupon: services.coupon.url, redPacket: services.redPacket.url },
+      '200ms',
+      { OPERATOR_TOKENS: `alice:${alice}` },
+      logger,
+    );
     // Something identifying to leak: a paid order, a poison letter, a chaos fault.
     const paid = await consoleApi(console.url, 'POST', '/api/actions/pay', { count: 1 }, true);
     paidOrderId = paid.body.orderIds[0];
@@ -83,7 +93,21 @@ describe('console security', () => {
     const errorCode = full.deadLetterRows['coupon-service'][0].errorCode;
     expect(errorCode).toMatch(/\w+/);
     // Ids of letters are small numbers: look for the keys that carry them instead.
-    const secrets = [poisonEventId, paidOrderId, errorCode, '"id"', '"messageId"', '"sampleId"', 'chaos', 'deadLetterRows', 'recentOrders', 'named', 'groups', 'problem', 'lastError'];
+    const secrets = [
+      poisonEventId,
+      paidOrderId,
+      errorCode,
+      '"id"',
+      '"messageId"',
+      '"sampleId"',
+      'chaos',
+      'deadLetterRows',
+      'recentOrders',
+      'named',
+      'groups',
+      'problem',
+      'lastError',
+    ];
     const anonymous = await consoleApi(console.url, 'GET', '/api/snapshot');
     expect(anonymous.status).toBe(200);
     expect(anonymous.body).toMatchObject({ signedIn: false, ledger: { paid: 1, lost: 0, duplicated: 0 } });
@@ -116,7 +140,10 @@ describe('console security', () => {
     for (const header of [`Basic ${OPERATOR_TOKEN}`, 'Bearer', `Bearer ${OPERATOR_TOKEN} x`]) {
       const fromConsole = await consoleApi(console.url, 'GET', '/api/dead-letters/groups', undefined, false, { authorization: header });
       const fromService = await http(services.coupon, 'GET', '/dead-letters/groups', undefined, { authorization: header });
-      expect({ console: [fromConsole.status, fromConsole.body.message], service: [fromService.status, fromService.body.message] }).toEqual({ console: [401, REFUSED], service: [401, REFUSED] });
+      expect({ console: [fromConsole.status, fromConsole.body.message], service: [fromService.status, fromService.body.message] }).toEqual({
+        console: [401, REFUSED],
+        service: [401, REFUSED],
+      });
     }
     // A 600-character token is too long, not missing.
     expect(await signIn(console.url, 'x'.repeat(600))).toMatchObject({ status: 400, body: { message: 'token: must be at most 256 characters' } });
@@ -125,7 +152,7 @@ describe('console security', () => {
     expect(await signIn(console.url, alice)).toMatchObject({ status: 200, body: { signedIn: true, operator: 'alice' } });
   });
 
-  it('forwards the signed-in operator\'s own token, so the service\'s audit trail names them', async () => {
+  it("forwards the signed-in operator's own token, so the service's audit trail names them", async () => {
     const { cookie } = await signIn(console.url, alice);
     const response = await fetch(`${console.url}/api/dead-letters/coupon-service/${letterId}/discard`, {
       method: 'POST',
@@ -134,7 +161,15 @@ describe('console security', () => {
     });
     expect(response.status).toBe(200);
     const trail = (await consoleApi(console.url, 'GET', '/api/operator-actions?limit=20', undefined, alice)).body.items;
-    expect(trail).toContainEqual(expect.objectContaining({ source: 'coupon-service', operator: 'alice', action: 'discard', target: `dead-letter ${letterId}`, comment: 'planted by the security test' }));
+    expect(trail).toContainEqual(
+      expect.objectContaining({
+        source: 'coupon-service',
+        operator: 'alice',
+        action: 'discard',
+        target: `dead-letter ${letterId}`,
+        comment: 'planted by the security test',
+      }),
+    );
     expect(trail).toContainEqual(expect.objectContaining({ source: 'console', operator: 'alice', action: 'sign-in' }));
   });
 
@@ -193,10 +228,16 @@ describe('console sign-in: limit, record, Secure cookie', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await signIn(console.url, `wrong-token-${i}-0123456789`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
-    const limited = await fetch(`${console.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: OPERATOR_TOKEN }) });
+    const limited = await fetch(`${console.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: OPERATOR_TOKEN }),
+    });
     expect(limited.status).toBe(429); // while limited, even the right token waits: a guesser cannot tell a hit
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    const trail = (await consoleApi(console.url, 'GET', '/api/operator-actions?limit=50', undefined, true)).body.items.filter((i: any) => i.source === 'console');
+    const trail = (await consoleApi(console.url, 'GET', '/api/operator-actions?limit=50', undefined, true)).body.items.filter(
+      (i: any) => i.source === 'console',
+    );
     const actions = trail.map((i: any) => i.action);
     expect(actions.filter((a: string) => a === 'sign-in-failed')).toHaveLength(5);
     expect(actions.filter((a: string) => a === 'sign-in-limited').length).toBeGreaterThanOrEqual(3);

@@ -51,8 +51,13 @@ export async function readLedger(system: ReliabilitySystem, queueDepths: () => P
       granted: granted.size,
       lostCount: lost.length,
       lost: lost.slice(0, 50),
-      duplicated: rows.filter((r) => Number(r.n) > 1).map((r) => r.order_id).slice(0, 50),
-      deadLettered: missing.filter((id) => lettered.has(id)).map((id) => ({ orderId: id, reason: lettered.get(id)!.reason, error: lettered.get(id)!.error_message })),
+      duplicated: rows
+        .filter((r) => Number(r.n) > 1)
+        .map((r) => r.order_id)
+        .slice(0, 50),
+      deadLettered: missing
+        .filter((id) => lettered.has(id))
+        .map((id) => ({ orderId: id, reason: lettered.get(id)!.reason, error: lettered.get(id)!.error_message })),
     };
   }
   const [pending] = await system.query<RowDataPacket & { n: number }>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
@@ -69,7 +74,11 @@ export function isSettled(ledger: Ledger): boolean {
 }
 
 /** Polls the ledger until it settles or `timeoutMs` passes; the last ledger read. */
-export async function waitForLedger(system: ReliabilitySystem, queueDepths: () => Promise<Record<string, number>>, timeoutMs: number): Promise<{ ledger: Ledger; seconds: number }> {
+export async function waitForLedger(
+  system: ReliabilitySystem,
+  queueDepths: () => Promise<Record<string, number>>,
+  timeoutMs: number,
+): Promise<{ ledger: Ledger; seconds: number }> {
   const started = Date.now();
   for (;;) {
     const ledger = await readLedger(system, queueDepths).catch(() => undefined);

@@ -51,82 +51,103 @@ afterAll(async () => {
   await cluster?.destroy();
 }, 90_000);
 
-it(`nemesis: seed ${SEED}, ${DURATION} s`, async () => {
-  const rotate = { order: 0, coupon: 1, 'red-packet': 2 } as const;
-  const system = clusterSystem(cluster, {
-    scenario: `nemesis-${SEED}`,
-    // Service logs in results/nemesis/invariants/nemesis-<seed>/, the suites' invariant report beside them.
-    resultsDir: join(RESULTS, 'invariants'),
-    orderInstances: 2,
-    couponInstances: 2,
-    redPacketInstances: 2,
-    couponEnv: { CHAOS_ENABLED: 'true', OPERATOR_TOKEN },
-    redPacketEnv: { CHAOS_ENABLED: 'true', OPERATOR_TOKEN },
-    // Each instance lists the nodes in another order, so connections spread over the cluster; the
-    // order service reaches its database through the test's fault proxy.
-    instanceEnv: (kind, i): Record<string, string> => ({
-      RABBITMQ_URL: cluster.urls(rotate[kind] + i, HEARTBEAT),
-      ...(kind === 'order' ? { ORDER_DB_URL: mysqlUrl(testMysql(), system.databases.order, { host: '127.0.0.1', port: proxy.port }) } : {}),
-    }),
-  });
-  const depths = () => queueDepths(system.queues(), cluster.urls());
-  const schedule = planFaults(SEED, DURATION, { brokerNodes: 3, services: ['order', 'order-2', 'coupon-1', 'coupon-2', 'red-packet-1', 'red-packet-2'] }, { meanGapSeconds: MEAN_GAP });
-  const nemesis = new Nemesis({ cluster, services: () => system.services, orderDbProxy: proxy, operatorToken: OPERATOR_TOKEN });
-  const report: Record<string, unknown> = { seed: SEED, durationSeconds: DURATION, rate: RATE, planned: describeSchedule(schedule) };
-  const write = () => {
-    mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, `nemesis-${SEED}.json`), JSON.stringify({ ...report, happened: nemesis.happened }, null, 2));
-  };
-  const started = Date.now();
-  try {
-    await system.start();
-    const repays = repayLoop(system, new Prng(SEED ^ 0x5eed));
-    const sampler = SOAK ? startSampler(system, started) : undefined;
-    await Promise.all([system.load(RATE * DURATION, { rate: RATE, concurrency: 6 }), nemesis.run(schedule)]);
-    repays.stop();
-    report.repays = await repays.done;
-    if (sampler) writeSoak(sampler.stop(), nemesis.happened.filter((h) => h.action === 'inject').map((h) => h.t), report);
-    report.loadSeconds = (Date.now() - started) / 1000;
-
-    await nemesis.healAll();
-    report.converged = await waitUntilConverged(cluster, 240_000);
-    const first = await waitForLedger(system, depths, SETTLE_MS);
-    report.settledAfterSeconds = first.seconds;
-    report.ledgerBeforeRedrive = summary(first.ledger);
-    let final: Ledger = first.ledger;
-    const letters = first.ledger.coupon.deadLettered.length + first.ledger.redPacket.deadLettered.length;
-    if (letters > 0) {
-      // Dead letters with a reason are allowed under faults; re-driven, each must end as one grant.
-      const redriven = [];
-      for (const service of [system.coupons[0], system.redPackets[0]]) redriven.push(await new ServiceClient(service.url, { operatorToken: OPERATOR_TOKEN, transport: fetchTransport(30_000) }).redriveDeadLetters());
-      report.redriven = redriven;
-      final = (await waitForLedger(system, depths, SETTLE_MS)).ledger;
-    }
-    report.ledger = summary(final);
-    // The suites' invariants as well (told-paid is paid, no half-committed work, empty queues, no
-    // outbox row unsent, no exit the nemesis did not cause), with the dead letters the run made.
-    const [coupon, redPacket] = await Promise.all(
-      (['coupon', 'redPacket'] as const).map(async (db) => Number((await system.query<RowDataPacket & { n: number }>(db, 'SELECT COUNT(*) AS n FROM dead_letters'))[0].n)),
-    );
-    const checked = await system.check({ couponDeadLetters: coupon, redPacketDeadLetters: redPacket });
-    report.violations = checked.violations;
-    report.ok = final.lost === 0 && final.duplicated === 0 && checked.violations.length === 0 && final.coupon.deadLettered.length + final.redPacket.deadLettered.length === 0;
-    if (!report.ok) report.replay = `npm run test:nemesis -- --seed=${SEED} --duration=${DURATION}`;
-    write();
-    expect({ lost: final.lost, duplicated: final.duplicated, coupon: final.coupon, redPacket: final.redPacket, violations: checked.violations }).toEqual({
-      lost: 0,
-      duplicated: 0,
-      coupon: expect.objectContaining({ lost: [], duplicated: [], deadLettered: [] }),
-      redPacket: expect.objectContaining({ lost: [], duplicated: [], deadLettered: [] }),
-      violations: [],
+it(
+  `nemesis: seed ${SEED}, ${DURATION} s`,
+  async () => {
+    const rotate = { order: 0, coupon: 1, 'red-packet': 2 } as const;
+    const system = clusterSystem(cluster, {
+      scenario: `nemesis-${SEED}`,
+      // Service logs in results/nemesis/invariants/nemesis-<seed>/, the suites' invariant report beside them.
+      resultsDir: join(RESULTS, 'invariants'),
+      orderInstances: 2,
+      couponInstances: 2,
+      redPacketInstances: 2,
+      couponEnv: { CHAOS_ENABLED: 'true', OPERATOR_TOKEN },
+      redPacketEnv: { CHAOS_ENABLED: 'true', OPERATOR_TOKEN },
+      // Each instance lists the nodes in another order, so connections spread over the cluster; the
+      // order service reaches its database through the test's fault proxy.
+      instanceEnv: (kind, i): Record<string, string> => ({
+        RABBITMQ_URL: cluster.urls(rotate[kind] + i, HEARTBEAT),
+        ...(kind === 'order' ? { ORDER_DB_URL: mysqlUrl(testMysql(), system.databases.order, { host: '127.0.0.1', port: proxy.port }) } : {}),
+      }),
     });
-  } finally {
-    report.seconds = (Date.now() - started) / 1000;
-    write();
-    await nemesis.healAll(60_000).catch(() => undefined);
-    await system.cleanup();
-  }
-}, (DURATION + 1200) * 1000);
+    const depths = () => queueDepths(system.queues(), cluster.urls());
+    const schedule = planFaults(
+      SEED,
+      DURATION,
+      { brokerNodes: 3, services: ['order', 'order-2', 'coupon-1', 'coupon-2', 'red-packet-1', 'red-packet-2'] },
+      { meanGapSeconds: MEAN_GAP },
+    );
+    const nemesis = new Nemesis({ cluster, services: () => system.services, orderDbProxy: proxy, operatorToken: OPERATOR_TOKEN });
+    const report: Record<string, unknown> = { seed: SEED, durationSeconds: DURATION, rate: RATE, planned: describeSchedule(schedule) };
+    const write = () => {
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(join(RESULTS, `nemesis-${SEED}.json`), JSON.stringify({ ...report, happened: nemesis.happened }, null, 2));
+    };
+    const started = Date.now();
+    try {
+      await system.start();
+      const repays = repayLoop(system, new Prng(SEED ^ 0x5eed));
+      const sampler = SOAK ? startSampler(system, started) : undefined;
+      await Promise.all([system.load(RATE * DURATION, { rate: RATE, concurrency: 6 }), nemesis.run(schedule)]);
+      repays.stop();
+      report.repays = await repays.done;
+      if (sampler)
+        writeSoak(
+          sampler.stop(),
+          nemesis.happened.filter((h) => h.action === 'inject').map((h) => h.t),
+          report,
+        );
+      report.loadSeconds = (Date.now() - started) / 1000;
+
+      await nemesis.healAll();
+      report.converged = await waitUntilConverged(cluster, 240_000);
+      const first = await waitForLedger(system, depths, SETTLE_MS);
+      report.settledAfterSeconds = first.seconds;
+      report.ledgerBeforeRedrive = summary(first.ledger);
+      let final: Ledger = first.ledger;
+      const letters = first.ledger.coupon.deadLettered.length + first.ledger.redPacket.deadLettered.length;
+      if (letters > 0) {
+        // Dead letters with a reason are allowed under faults; re-driven, each must end as one grant.
+        const redriven = [];
+        for (const service of [system.coupons[0], system.redPackets[0]])
+          redriven.push(await new ServiceClient(service.url, { operatorToken: OPERATOR_TOKEN, transport: fetchTransport(30_000) }).redriveDeadLetters());
+        report.redriven = redriven;
+        final = (await waitForLedger(system, depths, SETTLE_MS)).ledger;
+      }
+      report.ledger = summary(final);
+      // The suites' invariants as well (told-paid is paid, no half-committed work, empty queues, no
+      // outbox row unsent, no exit the nemesis did not cause), with the dead letters the run made.
+      const [coupon, redPacket] = await Promise.all(
+        (['coupon', 'redPacket'] as const).map(async (db) =>
+          Number((await system.query<RowDataPacket & { n: number }>(db, 'SELECT COUNT(*) AS n FROM dead_letters'))[0].n),
+        ),
+      );
+      const checked = await system.check({ couponDeadLetters: coupon, redPacketDeadLetters: redPacket });
+      report.violations = checked.violations;
+      report.ok =
+        final.lost === 0 &&
+        final.duplicated === 0 &&
+        checked.violations.length === 0 &&
+        final.coupon.deadLettered.length + final.redPacket.deadLettered.length === 0;
+      if (!report.ok) report.replay = `npm run test:nemesis -- --seed=${SEED} --duration=${DURATION}`;
+      write();
+      expect({ lost: final.lost, duplicated: final.duplicated, coupon: final.coupon, redPacket: final.redPacket, violations: checked.violations }).toEqual({
+        lost: 0,
+        duplicated: 0,
+        coupon: expect.objectContaining({ lost: [], duplicated: [], deadLettered: [] }),
+        redPacket: expect.objectContaining({ lost: [], duplicated: [], deadLettered: [] }),
+        violations: [],
+      });
+    } finally {
+      report.seconds = (Date.now() - started) / 1000;
+      write();
+      await nemesis.healAll(60_000).catch(() => undefined);
+      await system.cleanup();
+    }
+  },
+  (DURATION + 1200) * 1000,
+);
 
 /** Samples every service instance (RSS, descriptors, sockets, handles) and each database's connections every SAMPLE_SECONDS. */
 function startSampler(system: ReturnType<typeof clusterSystem>, started: number) {
@@ -139,7 +160,9 @@ function startSampler(system: ReturnType<typeof clusterSystem>, started: number)
       if (figures) samples.push({ t, service: service.name, ...figures, handles: await activeHandles(service) });
     }
     const rows = await system
-      .query<RowDataPacket & { db: string; n: number }>('order', 'SELECT db, COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db IN (?) GROUP BY db', [Object.keys(databases)])
+      .query<RowDataPacket & { db: string; n: number }>('order', 'SELECT db, COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db IN (?) GROUP BY db', [
+        Object.keys(databases),
+      ])
       .catch(() => []);
     for (const row of rows) samples.push({ t, service: databases[row.db], rssMb: 0, fds: 0, sockets: 0, dbConnections: Number(row.n) });
   };
@@ -156,10 +179,15 @@ function startSampler(system: ReturnType<typeof clusterSystem>, started: number)
 function writeSoak(samples: SoakSample[], faultTimes: number[], report: Record<string, unknown>): void {
   const services = [...new Set(samples.map((s) => s.service))];
   const figures = ['rssMb', 'fds', 'sockets', 'handles', 'dbConnections'] as const;
-  const growthBy = Object.fromEntries(services.map((service) => [service, Object.fromEntries(figures.map((f) => [f, growth(samples, service, f)]).filter(([, g]) => g !== undefined))]));
+  const growthBy = Object.fromEntries(
+    services.map((service) => [service, Object.fromEntries(figures.map((f) => [f, growth(samples, service, f)]).filter(([, g]) => g !== undefined))]),
+  );
   report.soakGrowth = growthBy;
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, `soak-${SEED}.json`), JSON.stringify({ seed: SEED, durationSeconds: DURATION, rate: RATE, sampleSeconds: SAMPLE_SECONDS, growth: growthBy, faultTimes, samples }, null, 2));
+  writeFileSync(
+    join(RESULTS, `soak-${SEED}.json`),
+    JSON.stringify({ seed: SEED, durationSeconds: DURATION, rate: RATE, sampleSeconds: SAMPLE_SECONDS, growth: growthBy, faultTimes, samples }, null, 2),
+  );
   writeFileSync(join(RESULTS, `soak-${SEED}.svg`), soakChart(samples, faultTimes, `soak: seed ${SEED}, ${DURATION} s at ${RATE} orders/s`));
 }
 
@@ -188,7 +216,9 @@ function repayLoop(system: ReturnType<typeof clusterSystem>, rng: Prng) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const live = system.orders.filter((o) => o.pid);
       if (live.length === 0) continue;
-      const rows = await system.query<RowDataPacket & { id: string }>('order', "SELECT id FROM orders WHERE status = 'PAID' ORDER BY created_at DESC LIMIT 50").catch(() => []);
+      const rows = await system
+        .query<RowDataPacket & { id: string }>('order', "SELECT id FROM orders WHERE status = 'PAID' ORDER BY created_at DESC LIMIT 50")
+        .catch(() => []);
       if (rows.length === 0) continue;
       const client = new ServiceClient(rng.pick(live).url, { transport: fetchTransport(10_000) });
       await client.payOrder(rng.pick(rows).id).then(

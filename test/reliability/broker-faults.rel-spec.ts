@@ -57,7 +57,10 @@ describe('reliability: broker faults', () => {
             }),
           );
           await hold(3_000);
-          const [pending] = await system.query<any>('order', "SELECT COUNT(*) AS n, SUM(last_error LIKE 'unroutable%') AS returned FROM outbox_messages WHERE sent_at IS NULL");
+          const [pending] = await system.query<any>(
+            'order',
+            "SELECT COUNT(*) AS n, SUM(last_error LIKE 'unroutable%') AS returned FROM outbox_messages WHERE sent_at IS NULL",
+          );
           system.notes.pendingWhileUnbound = Number(pending.n);
           system.notes.returnedWhileUnbound = Number(pending.returned ?? 0);
           await system.withRelayHeld(() =>

@@ -18,7 +18,13 @@ describe('reliability: poison and lock conflicts', () => {
         fault: async () => {
           await withChannel(async (channel) => {
             const exchange = `${system.prefix}payments.events`;
-            const valid = () => ({ eventId: randomUUID(), type: 'payment.succeeded', version: 1, occurredAt: new Date().toISOString(), data: { orderId: randomUUID(), userId: 'u', amount: '1.00', currency: 'CNY' } });
+            const valid = () => ({
+              eventId: randomUUID(),
+              type: 'payment.succeeded',
+              version: 1,
+              occurredAt: new Date().toISOString(),
+              data: { orderId: randomUUID(), userId: 'u', amount: '1.00', currency: 'CNY' },
+            });
             const kinds: Array<[Buffer, object]> = [
               [Buffer.from('not json at all'), { contentType: 'application/json' }],
               [Buffer.from(JSON.stringify({ ...valid(), version: 99 })), { contentType: 'application/json' }],
@@ -42,7 +48,12 @@ describe('reliability: poison and lock conflicts', () => {
   });
 
   it('deadlocks and lock-wait timeouts: the whole transaction is retried, never half-committed', async () => {
-    const system = new ReliabilitySystem({ scenario: '8-deadlocks-and-lock-waits', dedicatedCouponDb: true, couponDbArgs: ['--innodb-lock-wait-timeout=1'], couponEnv: { HANDLER_TIMEOUT: '15s' } });
+    const system = new ReliabilitySystem({
+      scenario: '8-deadlocks-and-lock-waits',
+      dedicatedCouponDb: true,
+      couponDbArgs: ['--innodb-lock-wait-timeout=1'],
+      couponEnv: { HANDLER_TIMEOUT: '15s' },
+    });
     try {
       await system.start();
       let deadlocksProvoked = 0;
@@ -73,7 +84,10 @@ describe('reliability: poison and lock conflicts', () => {
             const recent = await system.query<any>('order', 'SELECT message_id FROM outbox_messages ORDER BY id DESC LIMIT 30');
             for (const row of recent as Array<{ message_id: string }>) {
               try {
-                await blocker.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, NOW(3))', [COUPON_CONSUMER.name, row.message_id]);
+                await blocker.query('INSERT INTO inbox_messages (consumer, message_id, processed_at) VALUES (?, ?, NOW(3))', [
+                  COUPON_CONSUMER.name,
+                  row.message_id,
+                ]);
               } catch (error) {
                 if ((error as { errno?: number }).errno === 1213) {
                   deadlocksProvoked++;

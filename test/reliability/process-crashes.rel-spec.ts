@@ -69,7 +69,9 @@ describe('reliability: process crashes', () => {
     try {
       await system.start();
       await system.load(300);
-      await waitFor(async () => Number((await system.query<any>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL'))[0].n) === 0, { timeoutMs: 30_000 });
+      await waitFor(async () => Number((await system.query<any>('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL'))[0].n) === 0, {
+        timeoutMs: 30_000,
+      });
       // Publish every event twice more, exactly as the relay did.
       system.notes.republished = await republish(system, 2);
       system.healed();

@@ -20,7 +20,9 @@ export default async function globalSetup(): Promise<void> {
     const connection = await createConnection({ ...mysql, connectTimeout: 3_000 });
     await connection.end();
   } catch (error) {
-    problems.push(`MySQL/MariaDB is not reachable at ${mysql.host}:${mysql.port} (${(error as Error).message}). Start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`);
+    problems.push(
+      `MySQL/MariaDB is not reachable at ${mysql.host}:${mysql.port} (${(error as Error).message}). Start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`,
+    );
   }
   if (problems.length > 0) throw new Error(`\n${problems.join('\n')}\n`);
 }

@@ -14,12 +14,16 @@ export interface BrokerDefinitions {
 }
 
 /** The compose demo's broker definitions (users and permissions), as the broker loads them at boot. */
-export const brokerDefinitions = (): BrokerDefinitions =>
-  JSON.parse(readFileSync(join(ROOT, 'deploy/rabbitmq/definitions.json'), 'utf8')) as BrokerDefinitions;
+export const brokerDefinitions = (): BrokerDefinitions => JSON.parse(readFileSync(join(ROOT, 'deploy/rabbitmq/definitions.json'), 'utf8')) as BrokerDefinitions;
 
 /** RabbitMQ's `rabbit_password_hashing_sha256`: base64(salt ‖ sha256(salt ‖ password)), 4-byte salt. */
 export function rabbitPasswordHash(password: string, salt = randomBytes(4)): string {
-  return Buffer.concat([salt, createHash('sha256').update(Buffer.concat([salt, Buffer.from(password, 'utf8')])).digest()]).toString('base64');
+  return Buffer.concat([
+    salt,
+    createHash('sha256')
+      .update(Buffer.concat([salt, Buffer.from(password, 'utf8')]))
+      .digest(),
+  ]).toString('base64');
 }
 
 export function matchesRabbitPasswordHash(password: string, hash: string): boolean {

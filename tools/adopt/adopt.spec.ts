@@ -37,7 +37,14 @@ describe('test:adopt fails a package that leaks the monorepo', () => {
   const pack = (files: Record<string, string>, pkg: Record<string, unknown> = {}) => {
     const dir = path.join(scratch, 'src', 'package');
     fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-    const manifest = { name: '@reliable-payments/x', version: '0.1.0', main: './dist/index.js', types: './dist/index.d.ts', dependencies: { zod: '^4' }, ...pkg };
+    const manifest = {
+      name: '@reliable-payments/x',
+      version: '0.1.0',
+      main: './dist/index.js',
+      types: './dist/index.d.ts',
+      dependencies: { zod: '^4' },
+      ...pkg,
+    };
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
     for (const [name, text] of Object.entries({ 'README.md': '#', 'CHANGELOG.md': '#', 'dist/index.d.ts': '', ...files })) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -63,9 +70,11 @@ describe('test:adopt fails a package that leaks the monorepo', () => {
   });
 
   it('fails a dependency on a path of this machine, and a source map out of the package', () => {
-    expect(pack({ 'dist/index.js': '', 'dist/index.js.map': JSON.stringify({ sources: ['../../../libs/x/src/index.ts'] }) }, { dependencies: { '@reliable-payments/y': 'file:../y' } })).toEqual([
-      expect.stringContaining('a path on this machine'),
-      expect.stringContaining('source map points outside the package'),
-    ]);
+    expect(
+      pack(
+        { 'dist/index.js': '', 'dist/index.js.map': JSON.stringify({ sources: ['../../../libs/x/src/index.ts'] }) },
+        { dependencies: { '@reliable-payments/y': 'file:../y' } },
+      ),
+    ).toEqual([expect.stringContaining('a path on this machine'), expect.stringContaining('source map points outside the package')]);
   });
 });

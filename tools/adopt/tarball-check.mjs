@@ -18,7 +18,11 @@ export function listPackages(root) {
 }
 
 const builtins = new Set(builtinModules);
-const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 function* walk(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -34,13 +38,21 @@ export function checkTarball(file, scratch) {
   execFileSync('tar', ['-xzf', file, '-C', into]);
   const dir = path.join(into, 'package');
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  const declared = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+  const declared = new Set([
+    pkg.name,
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ]);
   const problems = [];
   const inside = (from, target) => path.resolve(path.dirname(from), target).startsWith(dir + path.sep);
   for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
     if (/^(file|link|workspace):|\.\.\//.test(range)) problems.push(`package.json: dependency ${name} is "${range}", a path on this machine`);
   }
-  for (const [field, value] of [['main', pkg.main], ['types', pkg.types]]) {
+  for (const [field, value] of [
+    ['main', pkg.main],
+    ['types', pkg.types],
+  ]) {
     if (!value || !fs.existsSync(path.join(dir, value))) problems.push(`package.json: ${field} "${value}" is not in the tarball`);
   }
   if (!fs.existsSync(path.join(dir, 'README.md'))) problems.push('no README.md');
@@ -52,7 +64,8 @@ export function checkTarball(file, scratch) {
     const text = fs.readFileSync(full, 'utf8');
     if (/@app\/[a-z]/.test(text)) problems.push(`${rel}: names the monorepo alias @app/`);
     if (rel.endsWith('.map')) {
-      for (const source of JSON.parse(text).sources ?? []) if (!inside(full, source)) problems.push(`${rel}: source map points outside the package (${source})`);
+      for (const source of JSON.parse(text).sources ?? [])
+        if (!inside(full, source)) problems.push(`${rel}: source map points outside the package (${source})`);
       continue;
     }
     if (!/\.(js|d\.ts)$/.test(rel)) continue;

@@ -104,7 +104,10 @@ export class NetnsNetwork {
 
   /** Pids of every process still running in member i's namespace (nodes, epmd). */
   async pids(i: number): Promise<number[]> {
-    const out = await run('ip', ['netns', 'pids', this.members[i].netns]).then((r) => r.stdout, () => '');
+    const out = await run('ip', ['netns', 'pids', this.members[i].netns]).then(
+      (r) => r.stdout,
+      () => '',
+    );
     return out.split('\n').filter(Boolean).map(Number);
   }
 

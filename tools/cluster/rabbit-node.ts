@@ -112,7 +112,7 @@ export class RabbitNode {
     // A node in a namespace is reached over its own address, where `guest` may not log in by default.
     if (this.spec.net) {
       writeFileSync(join(dir, 'rabbitmq.conf'), 'loopback_users = none\n');
-      writeFileSync(join(dir, 'rabbitmq-env.conf'), '# epmd and the distribution listen on the namespace\'s own address\n');
+      writeFileSync(join(dir, 'rabbitmq-env.conf'), "# epmd and the distribution listen on the namespace's own address\n");
     }
     const deadline = Date.now() + timeoutMs;
     let lastError = '';

@@ -21,7 +21,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
         'The broker; or the nodes of a cluster, comma-separated (`amqp://u:p@r1:5672,amqp://u:p@r2:5672,…`): the first that answers is used, a lost connection or a failed attempt moves to the next (same backoff), and the topology is declared again on that node. `/health` names the node in use (`checks.broker.node`, host:port). `amqps://` is accepted. The console reads queue depths through it',
       AMQP_NAME_PREFIX: 'Prefix for every exchange and queue name (tests use a unique one; a new prefix is how a deployment moves to new queue names)',
       AMQP_QUEUE_TYPE:
-        '`quorum` on a cluster, `classic` on one node (see [Limits](guarantees.md#limits-what-is-not-guaranteed)). A queue\'s type cannot change in place: switching an existing deployment needs new queue names (`AMQP_NAME_PREFIX`)',
+        "`quorum` on a cluster, `classic` on one node (see [Limits](guarantees.md#limits-what-is-not-guaranteed)). A queue's type cannot change in place: switching an existing deployment needs new queue names (`AMQP_NAME_PREFIX`)",
       AMQP_CONFIRM_TIMEOUT: 'A publish without a confirm by then counts as failed (the wait for room in a full channel counts against it too)',
     },
   },
@@ -42,7 +42,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
   },
   {
     title: 'Operators',
-    intro: 'Operator routes, the console\'s sign-in and the audit trail: see [Security](security.md).',
+    intro: "Operator routes, the console's sign-in and the audit trail: see [Security](security.md).",
     variables: {
       OPERATOR_TOKEN:
         'The operator secret, at least 16 characters (the services also require at most 256, printable ASCII without spaces). On the services every operator route needs `Authorization: Bearer <token>`, and unset means the operator API is disabled (403: fail closed); it is the operator named `operator` in the audit trail. On the console it is the token an operator signs in with, also sent to the services for actions; unset, the console is read-only (actions 403). `CHAOS_TOKEN` / `X-Chaos-Token` are gone',
@@ -58,7 +58,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
       'Each service owns its database: created if missing, migrated at start (one instance at a time: a `GET_LOCK` named after the database). URLs are `mysql://user:password@host:port/database`; the password is never logged.',
     variables: {
       ORDER_DB_URL: 'Order database (the runtime account: row rights are enough when a migration URL is given)',
-      '<PREFIX>_DB_URL': 'The consumer service\'s database',
+      '<PREFIX>_DB_URL': "The consumer service's database",
       ORDER_DB_MIGRATION_URL:
         'Account with DDL rights, used only at start to create the database if missing and run migrations, then closed; must name the same host, port and database as `ORDER_DB_URL`. Unset: `ORDER_DB_URL` is used',
       '<PREFIX>_DB_MIGRATION_URL': 'The same for the consumer service (unset: its `*_DB_URL`)',
@@ -92,7 +92,7 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
     title: 'Consumers and the retry ladder',
     intro: 'How a failed message moves: [Architecture](architecture.md#retry-ladder-and-dead-letters).',
     variables: {
-      RETRY_LADDER: 'Delay of each retry level, comma-separated (the seeds\' 16 steps; each 100 ms to 24 h, at most 32 levels)',
+      RETRY_LADDER: "Delay of each retry level, comma-separated (the seeds' 16 steps; each 100 ms to 24 h, at most 32 levels)",
       '<PREFIX>_RETRY_LADDER': "This service's own ladder, instead of `RETRY_LADDER`",
       '<PREFIX>_PREFETCH': 'Unacknowledged messages per consumer (several commit groups in flight: see `*_BATCH_SIZE`)',
       '<PREFIX>_BATCH_SIZE': 'Most messages of one consumer committed together in one transaction (group commit); `1` = one transaction each',
@@ -123,9 +123,9 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
     intro: 'For a broker user shared by everyone: [Security](security.md#what-is-guarded-and-how).',
     variables: {
       EVENT_SIGNING_KEYS:
-        '`kid1:secret1,kid2:secret2` (key ids `[a-z0-9-]{1,32}`, unique; each secret ≥ 32 characters; a bad entry is named by its position, never quoted). On a consumer service, set = every event must carry a valid `signature` by one of these keys, else it is dead-lettered at attempt 1 (`SIGNATURE_MISSING`, `SIGNATURE_UNKNOWN_KEY`, `SIGNATURE_INVALID`). Rotation: give consumers old and new key, switch the order service\'s `EVENT_SIGNING_KEY_ID`, then drop the old key once its events have drained',
+        "`kid1:secret1,kid2:secret2` (key ids `[a-z0-9-]{1,32}`, unique; each secret ≥ 32 characters; a bad entry is named by its position, never quoted). On a consumer service, set = every event must carry a valid `signature` by one of these keys, else it is dead-lettered at attempt 1 (`SIGNATURE_MISSING`, `SIGNATURE_UNKNOWN_KEY`, `SIGNATURE_INVALID`). Rotation: give consumers old and new key, switch the order service's `EVENT_SIGNING_KEY_ID`, then drop the old key once its events have drained",
       EVENT_SIGNING_KEY_ID:
-        'The key a service signs with; one of `EVENT_SIGNING_KEYS`. Order service: required when the keys are set; every published event gets `signature-key-id` and `signature` = HMAC-SHA256 (base64url) of `<messageId>\\n<body bytes>`. Consumer service: optional, only to re-sign an operator\'s edited dead letter (without it, edit-and-redrive answers 409 while signing is on)',
+        "The key a service signs with; one of `EVENT_SIGNING_KEYS`. Order service: required when the keys are set; every published event gets `signature-key-id` and `signature` = HMAC-SHA256 (base64url) of `<messageId>\\n<body bytes>`. Consumer service: optional, only to re-sign an operator's edited dead letter (without it, edit-and-redrive answers 409 while signing is on)",
     },
   },
   {
@@ -150,7 +150,8 @@ export const CONFIG_SECTIONS: ConfigSection[] = [
       METRICS_ENABLED: 'Serve `GET /metrics` and feed it; `false` removes both',
       OTEL_SERVICE_NAME: 'Service name on traces, log lines and metrics (`service` label); a consumer service defaults to its consumer name',
       OTEL_SDK_DISABLED: '`true` keeps tracing off even with an endpoint',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector base URL (`/v1/traces` is appended), e.g. `http://jaeger:4318`; unset (and no traces endpoint): tracing off',
+      OTEL_EXPORTER_OTLP_ENDPOINT:
+        'OTLP/HTTP collector base URL (`/v1/traces` is appended), e.g. `http://jaeger:4318`; unset (and no traces endpoint): tracing off',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'Full traces URL, used as given (wins over the base URL)',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'Only `http/json` is shipped; anything else stops the service naming the variable',
       OTEL_EXPORTER_OTLP_HEADERS: "`key=value,…` (values URL-encoded) sent with every export, e.g. a vendor's API key; never logged",
@@ -175,7 +176,7 @@ export const OTHER_VARIABLES: Record<string, string> = {
   'OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY':
     "OpenTelemetry's batch span processor (defaults `2048`, `512`, `5000` ms): spans past a full queue are dropped, so raise the queue with SQL statement spans under load. Read by the SDK, not by this project's validation: a malformed value is ignored (the default applies) rather than stopping the service",
   TEST_MYSQL_URL:
-    'Tests, suites and bench: the MySQL/MariaDB account that creates and drops each run\'s databases (default `mysql://root@127.0.0.1:3306`; `tools/harness/test-servers.ts`)',
+    "Tests, suites and bench: the MySQL/MariaDB account that creates and drops each run's databases (default `mysql://root@127.0.0.1:3306`; `tools/harness/test-servers.ts`)",
   'TEST_AMQP_QUEUE_TYPE, TEST_RABBITMQCTL':
     'Tests: the queue type of a matrix cell, and the `rabbitmqctl` command that reaches the test broker (`scripts/containers/test-servers.sh up` prints them)',
   TEST_LOG_LEVELS: 'Tests: the service log levels to show, e.g. `TEST_LOG_LEVELS=error,warn npm test`',

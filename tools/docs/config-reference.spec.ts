@@ -17,11 +17,27 @@ describe('the generated configuration reference', () => {
   });
 
   it('reads defaults as written in the environment, and the values a field accepts', () => {
-    expect(describeField(z.string().default('10s').transform((v) => v.length))).toEqual({ fallback: '10s', accepts: undefined });
+    expect(
+      describeField(
+        z
+          .string()
+          .default('10s')
+          .transform((v) => v.length),
+      ),
+    ).toEqual({ fallback: '10s', accepts: undefined });
     expect(describeField(z.coerce.number().int().min(1).max(10_000).default(64))).toEqual({ fallback: '64', accepts: '1–10,000' });
     expect(describeField(z.enum(['classic', 'quorum']).default('classic'))).toEqual({ fallback: 'classic', accepts: '`classic`, `quorum`' });
     expect(describeField(z.string().optional())).toEqual({ fallback: undefined, accepts: undefined });
     expect(describeField(z.string().min(16).max(256).optional())).toEqual({ fallback: undefined, accepts: '16–256 characters' });
-    expect(describeField(z.string().default('1s').transform((v) => v.length).describe('a duration').optional())).toEqual({ fallback: '1s', accepts: 'a duration' });
+    expect(
+      describeField(
+        z
+          .string()
+          .default('1s')
+          .transform((v) => v.length)
+          .describe('a duration')
+          .optional(),
+      ),
+    ).toEqual({ fallback: '1s', accepts: 'a duration' });
   });
 });

@@ -7,7 +7,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { consoleEnvSchema, consumerEnvSchemas, ConsumerServiceConfig, Env, loadConsoleConfig, loadOrderServiceConfig, orderEnvSchema } from '@reliable-payments/config';
+import {
+  consoleEnvSchema,
+  consumerEnvSchemas,
+  ConsumerServiceConfig,
+  Env,
+  loadConsoleConfig,
+  loadOrderServiceConfig,
+  orderEnvSchema,
+} from '@reliable-payments/config';
 import { loadCouponServiceConfig } from '../../apps/coupon-service/src/coupon-service.app';
 import { loadRedPacketServiceConfig } from '../../apps/red-packet-service/src/red-packet-service.app';
 import { CONFIG_SECTIONS, OTHER_VARIABLES } from './config-descriptions';
@@ -159,7 +167,7 @@ export function renderConfigReference(): string {
     'and are logged with the password masked. An empty value counts as unset.',
     '',
     'Durations take `ms`, `s`, `m`, `h` and `d` (`500ms`, `10s`, `5m`, `24h`, `30d`). Variables read',
-    'under a prefix are the coupon service\'s (`COUPON_`) and the red-packet service\'s (`RED_PACKET_`)',
+    "under a prefix are the coupon service's (`COUPON_`) and the red-packet service's (`RED_PACKET_`)",
     'own; the rest are shared by every service that reads them. "Read by" names the services whose',
     'schema holds the variable.',
     '',
@@ -187,7 +195,13 @@ export function renderConfigReference(): string {
     '',
     '| Variable | Meaning |',
     '|---|---|',
-    ...Object.entries(OTHER_VARIABLES).map(([names, text]) => `| ${names.split(',').map((n) => `\`${n.trim()}\``).join(', ')} | ${cell(text)} |`),
+    ...Object.entries(OTHER_VARIABLES).map(
+      ([names, text]) =>
+        `| ${names
+          .split(',')
+          .map((n) => `\`${n.trim()}\``)
+          .join(', ')} | ${cell(text)} |`,
+    ),
     '',
   );
   return lines.join('\n');

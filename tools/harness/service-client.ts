@@ -54,7 +54,11 @@ export class ServiceClient {
    * Any route, whatever the status. An object body goes as JSON; a string goes as it is (malformed
    * input on purpose). `headers` are added last, so they may replace the content type.
    */
-  async request<T = any>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; operator?: boolean } = {}): Promise<HttpAnswer<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; operator?: boolean } = {},
+  ): Promise<HttpAnswer<T>> {
     const { body } = options;
     const headers: Record<string, string> = {};
     if (body !== undefined && typeof body !== 'string') headers['content-type'] = 'application/json';
@@ -126,7 +130,8 @@ export class ServiceClient {
 
   private async expect<T>(status: number, method: string, path: string, options: { body?: unknown; operator?: boolean } = {}): Promise<T> {
     const answer = await this.request<T>(method, path, options);
-    if (answer.status !== status) throw new UnexpectedAnswerError(answer.status, answer.body, `${method} ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== status)
+      throw new UnexpectedAnswerError(answer.status, answer.body, `${method} ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
 }

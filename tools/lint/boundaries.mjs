@@ -76,14 +76,16 @@ export function createImportsRule(layers = LIBRARY_LAYERS) {
           target = unitOf(root, path.resolve(path.dirname(file), source));
         }
         if (!self || !target) return;
-        if (target.kind === 'app' && target.name !== self.name && self.kind === 'app') return report(`apps never import other apps ("${source}" is in apps/${target.name})`);
+        if (target.kind === 'app' && target.name !== self.name && self.kind === 'app')
+          return report(`apps never import other apps ("${source}" is in apps/${target.name})`);
         if (target.kind === 'app' && self.kind === 'lib') return report(`libraries never import apps ("${source}" is in apps/${target.name})`);
         if (target.kind !== 'lib' || target.name === self.name) return;
         if (!target.alias) return report(`import "${source}": reach libs/${target.name} through "${SCOPE}/${target.name}", not a relative path`);
         if (self.kind === 'lib' && !test) {
           const allowed = layers[self.name];
           if (!allowed) return report(`libs/${self.name} is not declared in LIBRARY_LAYERS (tools/lint/boundaries.mjs)`);
-          if (!allowed.includes(target.name)) return report(`libs/${self.name} may not import ${SCOPE}/${target.name} (allowed: ${allowed.join(', ') || 'none'}; see tools/lint/boundaries.mjs)`);
+          if (!allowed.includes(target.name))
+            return report(`libs/${self.name} may not import ${SCOPE}/${target.name} (allowed: ${allowed.join(', ') || 'none'}; see tools/lint/boundaries.mjs)`);
         }
       };
       return {

@@ -25,19 +25,31 @@ describe('architecture boundaries (lint rule)', () => {
   });
 
   it('refuses a library importing one above it (the graph stays acyclic)', () => {
-    expect(violations('libs/messaging/src/message-consumer.ts', '@reliable-payments/dead-letters')).toEqual([expect.stringContaining('libs/messaging may not import @reliable-payments/dead-letters')]);
+    expect(violations('libs/messaging/src/message-consumer.ts', '@reliable-payments/dead-letters')).toEqual([
+      expect.stringContaining('libs/messaging may not import @reliable-payments/dead-letters'),
+    ]);
     expect(violations('libs/config/src/env.ts', '@reliable-payments/messaging')).toEqual([expect.stringContaining('may not import')]);
   });
 
   it('refuses deep and relative imports into another library', () => {
-    expect(violations('libs/outbox/src/outbox.relay.ts', '@reliable-payments/messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('public entry')]);
-    expect(violations('libs/outbox/src/outbox.relay.ts', '../../messaging/src/confirmed-publisher')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
-    expect(violations('apps/order-service/src/main.ts', '../../../libs/messaging/src')).toEqual([expect.stringContaining('through "@reliable-payments/messaging"')]);
+    expect(violations('libs/outbox/src/outbox.relay.ts', '@reliable-payments/messaging/src/confirmed-publisher')).toEqual([
+      expect.stringContaining('public entry'),
+    ]);
+    expect(violations('libs/outbox/src/outbox.relay.ts', '../../messaging/src/confirmed-publisher')).toEqual([
+      expect.stringContaining('through "@reliable-payments/messaging"'),
+    ]);
+    expect(violations('apps/order-service/src/main.ts', '../../../libs/messaging/src')).toEqual([
+      expect.stringContaining('through "@reliable-payments/messaging"'),
+    ]);
   });
 
   it('refuses apps importing apps and libraries importing apps', () => {
-    expect(violations('apps/coupon-service/src/main.ts', '../../order-service/src/orders/order.entity')).toEqual([expect.stringContaining('apps never import other apps')]);
-    expect(violations('libs/http/src/health.controller.ts', '../../../apps/order-service/src/outbox-health')).toEqual([expect.stringContaining('libraries never import apps')]);
+    expect(violations('apps/coupon-service/src/main.ts', '../../order-service/src/orders/order.entity')).toEqual([
+      expect.stringContaining('apps never import other apps'),
+    ]);
+    expect(violations('libs/http/src/health.controller.ts', '../../../apps/order-service/src/outbox-health')).toEqual([
+      expect.stringContaining('libraries never import apps'),
+    ]);
   });
 
   it('refuses a library that is not declared in the layer map', () => {

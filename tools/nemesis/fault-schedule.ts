@@ -102,5 +102,8 @@ export function planFaults(seed: number, durationSeconds: number, targets: Sched
 
 /** A schedule as lines for the report: `  12.3 s  partition  node-2  (20.1 s)`. */
 export function describeSchedule(faults: readonly PlannedFault[]): string[] {
-  return faults.map((f) => `${f.at.toFixed(1).padStart(6)} s  ${f.kind.padEnd(18)} ${f.target.padEnd(14)} (${f.holdSeconds.toFixed(1)} s${f.latencyMs ? `, ${f.latencyMs} ms` : ''})`);
+  return faults.map(
+    (f) =>
+      `${f.at.toFixed(1).padStart(6)} s  ${f.kind.padEnd(18)} ${f.target.padEnd(14)} (${f.holdSeconds.toFixed(1)} s${f.latencyMs ? `, ${f.latencyMs} ms` : ''})`,
+  );
 }

@@ -32,14 +32,16 @@ export function soakChart(samples: readonly SoakSample[], faultTimes: readonly n
     const y = (v: number) => y0 + panelHeight - (panelHeight * v) / vMax;
     parts.push(`<text x="${left}" y="${y0 - 6}" font-size="12">${escape(label)} (max ${Math.round(vMax / 1.1)})</text>`);
     parts.push(`<rect x="${left}" y="${y0}" width="${width - left - right}" height="${panelHeight}" fill="none" stroke="#ccc"/>`);
-    for (const t of faultTimes) parts.push(`<line x1="${x(t).toFixed(1)}" y1="${y0 + panelHeight - 6}" x2="${x(t).toFixed(1)}" y2="${y0 + panelHeight}" stroke="#999"/>`);
+    for (const t of faultTimes)
+      parts.push(`<line x1="${x(t).toFixed(1)}" y1="${y0 + panelHeight - 6}" x2="${x(t).toFixed(1)}" y2="${y0 + panelHeight}" stroke="#999"/>`);
     services.forEach((service, i) => {
       const points = samples
         .filter((s) => s.service === service && typeof s[key] === 'number')
         .map((s) => `${x(s.t).toFixed(1)},${y(s[key] as number).toFixed(1)}`)
         .join(' ');
       if (points) parts.push(`<polyline fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="1.2" points="${points}"/>`);
-      if (panel === 0) parts.push(`<text x="${width - right + 10}" y="${top + 14 + i * 16}" font-size="12" fill="${COLOURS[i % COLOURS.length]}">${escape(service)}</text>`);
+      if (panel === 0)
+        parts.push(`<text x="${width - right + 10}" y="${top + 14 + i * 16}" font-size="12" fill="${COLOURS[i % COLOURS.length]}">${escape(service)}</text>`);
     });
   });
   const height = top + FIGURES.length * (panelHeight + 30) + 20;

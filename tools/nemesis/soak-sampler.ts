@@ -37,7 +37,10 @@ export function processFigures(pid: number): Pick<SoakSample, 'rssMb' | 'fds' | 
 
 /** `nodejs_active_handles_total` from a service's Prometheus text, if it answers. */
 export async function activeHandles(service: ServiceProcess): Promise<number | undefined> {
-  const text = await fetch(`${service.url}/metrics`, { signal: AbortSignal.timeout(3_000) }).then((r) => (r.ok ? r.text() : ''), () => '');
+  const text = await fetch(`${service.url}/metrics`, { signal: AbortSignal.timeout(3_000) }).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
   const match = /^nodejs_active_handles_total(?:\{[^}]*\})?\s+([\d.]+)/m.exec(text);
   return match ? Number(match[1]) : undefined;
 }

@@ -12,8 +12,20 @@ describe('soak figures', () => {
   });
 
   it('growth is about 1 for a flat series and well above it for a leak', () => {
-    expect(growth(series('flat', () => 120), 'flat', 'rssMb')).toBe(1);
-    expect(growth(series('leak', (t) => 100 + t / 5), 'leak', 'rssMb')).toBeGreaterThan(1.5);
+    expect(
+      growth(
+        series('flat', () => 120),
+        'flat',
+        'rssMb',
+      ),
+    ).toBe(1);
+    expect(
+      growth(
+        series('leak', (t) => 100 + t / 5),
+        'leak',
+        'rssMb',
+      ),
+    ).toBeGreaterThan(1.5);
     expect(growth(series('flat', () => 120).slice(0, 5), 'flat', 'rssMb')).toBeUndefined();
   });
 

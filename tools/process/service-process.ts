@@ -78,7 +78,10 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.pid) throw new Error(`${this.name} exited while starting; see ${this.logDir}/${this.name}.log`);
-      const ok = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`${this.name} not healthy within ${timeoutMs}ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -21,7 +21,7 @@ function int(name: string, fallback: number): number {
 function operatorToken(): string {
   const fromFile = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')).OPERATOR_TOKEN : undefined;
   const token = process.env.OPERATOR_TOKEN || fromFile;
-  if (!token) throw new Error('OPERATOR_TOKEN is not set: export the demo\'s token, or run from the directory holding its .env');
+  if (!token) throw new Error("OPERATOR_TOKEN is not set: export the demo's token, or run from the directory holding its .env");
   return token;
 }
 

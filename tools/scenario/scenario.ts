@@ -109,7 +109,10 @@ export async function runScenario(options: ScenarioOptions): Promise<Verdict> {
     const s = await snapshot();
     const coupons = await refresh('coupon', state.outage !== 'down' && s.couponDb === 'up');
     const packets = await refresh('red-packet');
-    const levels = Object.entries(s.retriedByLevel).map(([level, n]) => `L${level}:${n}`).join(' ') || '-';
+    const levels =
+      Object.entries(s.retriedByLevel)
+        .map(([level, n]) => `L${level}:${n}`)
+        .join(' ') || '-';
     print(
       `[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] paid ${paid.length}/${options.orders}` +
         ` | coupons ${coupons} | red packets ${packets} | retries ${levels} | dead-lettered ${s.deadLettered}` +

@@ -81,7 +81,13 @@ export class DeadLettersView {
             { class: 'buttons' },
             el('button', { 'data-action': 'open-group', 'data-consumer': name, 'data-fingerprint': g.fingerprint }, 'Open'),
             el('button', { 'data-action': 'redrive-group', 'data-consumer': name, 'data-fingerprint': g.fingerprint }, 'Re-drive all'),
-            el('label', {}, ' paced ', el('input', { type: 'number', min: 1, max: 1000, value: 2, 'data-role': 'rate', 'aria-label': 'letters per second' }), '/s '),
+            el(
+              'label',
+              {},
+              ' paced ',
+              el('input', { type: 'number', min: 1, max: 1000, value: 2, 'data-role': 'rate', 'aria-label': 'letters per second' }),
+              '/s ',
+            ),
             el('button', { 'data-action': 'paced-redrive', 'data-consumer': name, 'data-fingerprint': g.fingerprint }, 'Start paced re-drive'),
           ),
         ),
@@ -93,7 +99,20 @@ export class DeadLettersView {
         el(
           'table',
           { 'data-testid': `dead-letters-${name}`, class: 'groups' },
-          el('thead', {}, el('tr', {}, el('th', {}, 'error code'), el('th', {}, 'letters'), el('th', {}, 'first seen'), el('th', {}, 'last seen'), el('th', {}, 'sample error'), el('th', {}, ''))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, 'error code'),
+              el('th', {}, 'letters'),
+              el('th', {}, 'first seen'),
+              el('th', {}, 'last seen'),
+              el('th', {}, 'sample error'),
+              el('th', {}, ''),
+            ),
+          ),
           el('tbody', {}, ...rows),
         ),
       );
@@ -110,7 +129,10 @@ export class DeadLettersView {
       return;
     }
     this.openGroup = { consumer, group };
-    const { items, truncated } = await send<{ items: LetterRow[]; truncated: boolean }>('GET', `/api/dead-letters/${consumer}/letters?fingerprint=${encodeURIComponent(fingerprint)}`);
+    const { items, truncated } = await send<{ items: LetterRow[]; truncated: boolean }>(
+      'GET',
+      `/api/dead-letters/${consumer}/letters?fingerprint=${encodeURIComponent(fingerprint)}`,
+    );
     const rows = items.map((l) =>
       el(
         'tr',
@@ -130,7 +152,21 @@ export class DeadLettersView {
       el(
         'table',
         { 'data-testid': 'group-letters' },
-        el('thead', {}, el('tr', {}, el('th', {}, 'id'), el('th', {}, 'message id'), el('th', {}, 'reason'), el('th', {}, 'attempts'), el('th', {}, 'dead-lettered'), el('th', {}, 'error'), el('th', {}, ''))),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            el('th', {}, 'id'),
+            el('th', {}, 'message id'),
+            el('th', {}, 'reason'),
+            el('th', {}, 'attempts'),
+            el('th', {}, 'dead-lettered'),
+            el('th', {}, 'error'),
+            el('th', {}, ''),
+          ),
+        ),
         el('tbody', {}, ...rows),
       ),
     );
@@ -164,11 +200,19 @@ export class DeadLettersView {
         void run(this.showLetter(consumer, id).then(() => `letter ${id} opened`));
         return true;
       case 'redrive-group':
-        void run(send<{ redriven: number; skipped: number; failed: number }>('POST', `/api/actions/redrive/${consumer}`, { fingerprint }).then((r) => `re-driven ${r.redriven}, skipped ${r.skipped}, failed ${r.failed}`));
+        void run(
+          send<{ redriven: number; skipped: number; failed: number }>('POST', `/api/actions/redrive/${consumer}`, { fingerprint }).then(
+            (r) => `re-driven ${r.redriven}, skipped ${r.skipped}, failed ${r.failed}`,
+          ),
+        );
         return true;
       case 'paced-redrive': {
         const rate = Number(target.closest('tr')?.querySelector<HTMLInputElement>('[data-role=rate]')?.value ?? 1);
-        void run(send<{ jobId: string }>('POST', `/api/dead-letters/${consumer}/redrive-jobs`, { fingerprint, ratePerSecond: rate }).then((r) => `paced re-drive ${r.jobId} started at ${rate}/s`));
+        void run(
+          send<{ jobId: string }>('POST', `/api/dead-letters/${consumer}/redrive-jobs`, { fingerprint, ratePerSecond: rate }).then(
+            (r) => `paced re-drive ${r.jobId} started at ${rate}/s`,
+          ),
+        );
         return true;
       }
       case 'cancel-job':
@@ -199,7 +243,11 @@ export class DeadLettersView {
           this.say('An edit needs a comment: what was wrong?', true);
           return true;
         }
-        void run(send('POST', `/api/dead-letters/${consumer}/${id}/edit-and-redrive`, { payload: value, comment }).then(() => this.afterLetterAction(`letter ${id} edited and re-driven`)));
+        void run(
+          send('POST', `/api/dead-letters/${consumer}/${id}/edit-and-redrive`, { payload: value, comment }).then(() =>
+            this.afterLetterAction(`letter ${id} edited and re-driven`),
+          ),
+        );
         return true;
       }
       default:

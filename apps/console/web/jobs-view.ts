@@ -11,7 +11,11 @@ export function renderJobs(jobs: RedriveJobView[]): void {
       { class: 'job row', 'data-job': job.jobId, 'data-status': job.status },
       el('span', {}, `Paced re-drive ${job.jobId} · ${LABELS[job.consumer]} · ${job.ratePerSecond}/s · by ${job.operator}`),
       el('progress', { 'data-testid': `job-progress-${job.jobId}`, max: Math.max(job.total, 1), value: done }),
-      el('span', { 'data-testid': `job-status-${job.jobId}` }, `${job.status}: ${job.redriven} re-driven, ${job.skipped} skipped, ${job.failed} failed of ${job.total}`),
+      el(
+        'span',
+        { 'data-testid': `job-status-${job.jobId}` },
+        `${job.status}: ${job.redriven} re-driven, ${job.skipped} skipped, ${job.failed} failed of ${job.total}`,
+      ),
       job.status === 'running' ? el('button', { 'data-action': 'cancel-job', 'data-consumer': job.consumer, 'data-id': job.jobId }, 'Cancel') : null,
     );
   });

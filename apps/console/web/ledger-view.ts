@@ -17,7 +17,10 @@ export function renderLedger(s: AnySnapshot): void {
   setCell('ledger-discarded', l.discarded);
   setCell('ledger-lost', l.lost);
   setCell('ledger-duplicated', l.duplicated);
-  for (const [id, value] of [['ledger-lost', l.lost], ['ledger-duplicated', l.duplicated]] as const) {
+  for (const [id, value] of [
+    ['ledger-lost', l.lost],
+    ['ledger-duplicated', l.duplicated],
+  ] as const) {
     document.querySelector(`[data-testid="${id}"]`)?.parentElement?.classList.toggle('alarm', value > 0);
   }
   byId('ledger-status').textContent = !l.fresh ? 'waiting on a source (gap in flight)' : l.settled ? 'exact (quiet)' : 'moving';

@@ -62,7 +62,11 @@ export function renderLetterDetail(consumer: ConsumerName, letter: LetterDetail)
       letter.comment ? el('dd', {}, letter.comment) : null,
     ),
     el('h4', {}, 'Headers'),
-    el('table', { 'data-testid': 'letter-headers' }, el('tbody', {}, ...Object.entries(letter.headers).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))),
+    el(
+      'table',
+      { 'data-testid': 'letter-headers' },
+      el('tbody', {}, ...Object.entries(letter.headers).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v)))),
+    ),
     el('h4', {}, `Payload (${letter.payloadEncoding})`),
     el('pre', { 'data-testid': 'letter-payload' }, pretty),
     letter.editedPayload ? el('h4', {}, 'Edited payload (sent instead)') : null,
@@ -81,7 +85,12 @@ export function renderLetterDetail(consumer: ConsumerName, letter: LetterDetail)
           el('h4', {}, 'Edit and retry'),
           editor,
           problems,
-          el('div', { class: 'row' }, el('input', { 'data-testid': 'edit-comment', placeholder: 'what was wrong (required)', maxlength: 500, size: 50 }), editButton),
+          el(
+            'div',
+            { class: 'row' },
+            el('input', { 'data-testid': 'edit-comment', placeholder: 'what was wrong (required)', maxlength: 500, size: 50 }),
+            editButton,
+          ),
         )
       : null,
   );

@@ -40,9 +40,17 @@ function render(s: AnySnapshot): void {
   replaceChildren(byId('chart-rate'), chart(s.series, 'grantsPerSecond', 'rate'));
   replaceChildren(byId('chart-lag'), chart(s.series, 'lagSeconds', 'lag'));
   const st = s.load.steady;
-  byId('steady-state').textContent = st.running ? `running at ${st.rate}/s · ${st.paid} paid${st.failed ? `, ${st.failed} failed` : ''}` : st.paid ? `stopped · ${st.paid} paid` : '';
+  byId('steady-state').textContent = st.running
+    ? `running at ${st.rate}/s · ${st.paid} paid${st.failed ? `, ${st.failed} failed` : ''}`
+    : st.paid
+      ? `stopped · ${st.paid} paid`
+      : '';
   const recent = s.signedIn ? s.load.recentOrders.slice(0, 8) : [];
-  replaceChildren(byId('recent-orders'), ...recent.flatMap((id) => [el('a', { href: '#', 'data-order': id }, id.slice(0, 8)), ' ']), s.signedIn ? null : el('span', { class: 'muted' }, 'sign in to see them'));
+  replaceChildren(
+    byId('recent-orders'),
+    ...recent.flatMap((id) => [el('a', { href: '#', 'data-order': id }, id.slice(0, 8)), ' ']),
+    s.signedIn ? null : el('span', { class: 'muted' }, 'sign in to see them'),
+  );
 }
 
 async function act<T>(method: string, url: string, body: unknown, describe: (answer: T) => string): Promise<void> {
@@ -62,7 +70,8 @@ interface Redriven {
   failed: number;
   errors?: string[];
 }
-const redriven = (r: Redriven) => `re-driven ${r.redriven}${r.skipped ? `, skipped ${r.skipped}` : ''}${r.failed ? `, failed ${r.failed}: ${(r.errors ?? []).join('; ')}` : ''}`;
+const redriven = (r: Redriven) =>
+  `re-driven ${r.redriven}${r.skipped ? `, skipped ${r.skipped}` : ''}${r.failed ? `, failed ${r.failed}: ${(r.errors ?? []).join('; ')}` : ''}`;
 
 document.addEventListener('click', (event) => {
   const target = (event.target as Element | null)?.closest<HTMLElement>('[data-action],[data-order]');
@@ -83,9 +92,19 @@ document.addEventListener('click', (event) => {
     case 'pay-one':
       return void act<{ orderIds: string[] }>('POST', '/api/actions/pay', { count: 1 }, (j) => `paid ${j.orderIds[0]}`);
     case 'burst':
-      return void act<{ paid: number; failed: number; error?: string }>('POST', '/api/actions/pay', { count: Number(byId<HTMLInputElement>('burst-n').value) }, (j) => `paid ${j.paid}${j.failed ? `, ${j.failed} failed: ${j.error}` : ''}`);
+      return void act<{ paid: number; failed: number; error?: string }>(
+        'POST',
+        '/api/actions/pay',
+        { count: Number(byId<HTMLInputElement>('burst-n').value) },
+        (j) => `paid ${j.paid}${j.failed ? `, ${j.failed} failed: ${j.error}` : ''}`,
+      );
     case 'steady-start':
-      return void act<{ rate: number }>('POST', '/api/actions/steady', { rate: Number(byId<HTMLInputElement>('steady-rate').value) }, (j) => `steady ${j.rate}/s started`);
+      return void act<{ rate: number }>(
+        'POST',
+        '/api/actions/steady',
+        { rate: Number(byId<HTMLInputElement>('steady-rate').value) },
+        (j) => `steady ${j.rate}/s started`,
+      );
     case 'steady-stop':
       return void act<{ paid: number }>('DELETE', '/api/actions/steady', undefined, (j) => `steady stopped after ${j.paid} orders`);
     case 'chaos': {

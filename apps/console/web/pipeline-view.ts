@@ -22,7 +22,17 @@ const depthOf = (n: number | null | undefined) => (n === null || n === undefined
 export function renderPipeline(s: AnySnapshot): void {
   const lane = 190;
   const root = svg('svg', { viewBox: `0 0 860 ${90 + 2 * lane}`, width: '100%', role: 'img', 'aria-label': 'pipeline' });
-  root.appendChild(svg('defs', {}, svg('marker', { id: 'a', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' }, svg('path', { d: 'M0,0L10,5L0,10z', class: 'arrow-head' }))));
+  root.appendChild(
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        { id: 'a', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' },
+        svg('path', { d: 'M0,0L10,5L0,10z', class: 'arrow-head' }),
+      ),
+    ),
+  );
   const o = s.order;
   const orderProblem = s.signedIn ? s.order.problem : null;
   root.append(
@@ -43,7 +53,16 @@ export function renderPipeline(s: AnySnapshot): void {
     root.append(
       box(12, y, 168, 60, `${LABELS[name]} queue`, depthOf(q.main.depth), `${depthOf(q.main.consumers)} consumer(s)`, (q.main.depth ?? 0) > 0 ? 'warn' : ''),
       arrow(180, y + 30, 210, y + 30),
-      box(210, y, 200, 60, c.service, c.state, `${c.unacked ? `${c.unacked} held · ` : ''}${db}${problem && problem !== 'database down' ? ` · ${problem}` : ''}`, !c.up ? 'bad' : c.state === 'consuming' ? 'ok' : 'warn'),
+      box(
+        210,
+        y,
+        200,
+        60,
+        c.service,
+        c.state,
+        `${c.unacked ? `${c.unacked} held · ` : ''}${db}${problem && problem !== 'database down' ? ` · ${problem}` : ''}`,
+        !c.up ? 'bad' : c.state === 'consuming' ? 'ok' : 'warn',
+      ),
       arrow(410, y + 30, 440, y + 30),
       box(440, y, 150, 60, 'Grants issued', c.granted, '', 'ok'),
       arrow(590, y + 30, 620, y + 30),
@@ -54,7 +73,18 @@ export function renderPipeline(s: AnySnapshot): void {
     const width = Math.min(120, Math.floor(840 / Math.max(q.retry.length, 1)) - 6);
     q.retry.forEach((r, j) => {
       const moved = c.retriedByLevel[String(j + 1)] ?? 0;
-      root.appendChild(box(10 + j * (width + 6), y + 92, width, 56, `L${j + 1} ${delay(r.delayMs)}`, depthOf(r.depth), moved ? `${moved} moved here` : '', (r.depth ?? 0) > 0 ? 'warn' : ''));
+      root.appendChild(
+        box(
+          10 + j * (width + 6),
+          y + 92,
+          width,
+          56,
+          `L${j + 1} ${delay(r.delayMs)}`,
+          depthOf(r.depth),
+          moved ? `${moved} moved here` : '',
+          (r.depth ?? 0) > 0 ? 'warn' : '',
+        ),
+      );
     });
   });
   replaceChildren(byId('pipeline'), root);

@@ -20,7 +20,17 @@ export async function showTimeline(): Promise<void> {
       const detail = Object.entries(row.detail ?? {})
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(' ');
-      list.appendChild(el('li', { 'data-event': row.event }, el('span', { class: 'muted' }, time(row.at)), ' ', el('span', { class: 'ev' }, row.event), ` · ${row.service} `, el('span', { class: 'muted' }, detail)));
+      list.appendChild(
+        el(
+          'li',
+          { 'data-event': row.event },
+          el('span', { class: 'muted' }, time(row.at)),
+          ' ',
+          el('span', { class: 'ev' }, row.event),
+          ` · ${row.service} `,
+          el('span', { class: 'muted' }, detail),
+        ),
+      );
     }
   } catch (error) {
     list.appendChild(el('li', { class: 'bad' }, (error as Error).message));

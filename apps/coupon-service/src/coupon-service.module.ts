@@ -19,11 +19,15 @@ export class CouponServiceModule {
       imports: [
         // Once per application: the dead-letter re-drive jobs and retention run on it.
         ScheduleModule.forRoot(),
-        ConsumerServiceModule.forRoot(config, {
-          consumer: COUPON_CONSUMER,
-          entities: [Coupon],
-          migrations: [CreateCoupons1763700000300, CouponAttemptHistory1763700000310, IndexCouponsUser1763800000300, CouponInboxConsumerName1764000000300],
-        }, chaos),
+        ConsumerServiceModule.forRoot(
+          config,
+          {
+            consumer: COUPON_CONSUMER,
+            entities: [Coupon],
+            migrations: [CreateCoupons1763700000300, CouponAttemptHistory1763700000310, IndexCouponsUser1763800000300, CouponInboxConsumerName1764000000300],
+          },
+          chaos,
+        ),
         CouponsModule,
         GrantLedgerModule.register({ consumer: COUPON_CONSUMER.name, grantTable: 'coupons' }),
       ],

@@ -50,7 +50,11 @@ export class OrderServiceModule {
         }),
         HealthModule.register({ contributor: OutboxHealth }),
         OrderLedgerModule,
-        OpenApiModule.register({ title: 'order-service', version: '1', description: 'Creates and pays orders; publishes payment.succeeded through a transactional outbox.' }),
+        OpenApiModule.register({
+          title: 'order-service',
+          version: '1',
+          description: 'Creates and pays orders; publishes payment.succeeded through a transactional outbox.',
+        }),
         ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [OutboxMetrics] })] : []),
       ],
     };

@@ -19,11 +19,20 @@ export class RedPacketServiceModule {
       imports: [
         // Once per application: the dead-letter re-drive jobs and retention run on it.
         ScheduleModule.forRoot(),
-        ConsumerServiceModule.forRoot(config, {
-          consumer: RED_PACKET_CONSUMER,
-          entities: [RedPacket],
-          migrations: [CreateRedPackets1763700000400, RedPacketAttemptHistory1763700000410, IndexRedPacketsUser1763800000400, RedPacketInboxConsumerName1764000000400],
-        }, chaos),
+        ConsumerServiceModule.forRoot(
+          config,
+          {
+            consumer: RED_PACKET_CONSUMER,
+            entities: [RedPacket],
+            migrations: [
+              CreateRedPackets1763700000400,
+              RedPacketAttemptHistory1763700000410,
+              IndexRedPacketsUser1763800000400,
+              RedPacketInboxConsumerName1764000000400,
+            ],
+          },
+          chaos,
+        ),
         RedPacketsModule,
         GrantLedgerModule.register({ consumer: RED_PACKET_CONSUMER.name, grantTable: 'red_packets' }),
       ],

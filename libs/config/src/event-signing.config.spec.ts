@@ -6,7 +6,8 @@ const SECRET_A = 'alpha-secret-alpha-secret-alpha-00';
 const SECRET_B = 'bravo-secret-bravo-secret-bravo-11';
 const KEYS = `k1:${SECRET_A},k2:${SECRET_B}`;
 
-const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
+const loadCoupon = (env: Record<string, string>) =>
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 
 /** The problems loading raises; fails the test if loading succeeds or throws anything else. */
 const problemsOf = (load: () => unknown): string[] => {
@@ -44,8 +45,16 @@ describe('event signing configuration', () => {
     ['a short secret', { EVENT_SIGNING_KEYS: `k1:${SECRET_A},k2:short-secret` }, 'EVENT_SIGNING_KEYS: entry 2: the secret must be at least 32 characters'],
     ['an entry without a colon', { EVENT_SIGNING_KEYS: SECRET_A }, 'EVENT_SIGNING_KEYS: entry 1 is not key-id:secret'],
     ['a bad key id', { EVENT_SIGNING_KEYS: `Key_1:${SECRET_A}` }, 'EVENT_SIGNING_KEYS: entry 1: the key id must match [a-z0-9-]{1,32}'],
-    ['a repeated key id', { EVENT_SIGNING_KEYS: `k1:${SECRET_A},k1:${SECRET_B}` }, 'EVENT_SIGNING_KEYS: entry 2: key id "k1" is already used by an earlier entry'],
-    ['an unknown signing key id', { EVENT_SIGNING_KEYS: KEYS, EVENT_SIGNING_KEY_ID: 'k9' }, 'EVENT_SIGNING_KEY_ID: must be one of the key ids in EVENT_SIGNING_KEYS'],
+    [
+      'a repeated key id',
+      { EVENT_SIGNING_KEYS: `k1:${SECRET_A},k1:${SECRET_B}` },
+      'EVENT_SIGNING_KEYS: entry 2: key id "k1" is already used by an earlier entry',
+    ],
+    [
+      'an unknown signing key id',
+      { EVENT_SIGNING_KEYS: KEYS, EVENT_SIGNING_KEY_ID: 'k9' },
+      'EVENT_SIGNING_KEY_ID: must be one of the key ids in EVENT_SIGNING_KEYS',
+    ],
     ['a key id without keys', { EVENT_SIGNING_KEY_ID: 'k1' }, 'EVENT_SIGNING_KEY_ID: set without EVENT_SIGNING_KEYS'],
   ])('refuses %s, naming the variable and never echoing a secret', (_, env, problem) => {
     for (const load of [() => loadCoupon(env), () => loadOrderServiceConfig({ EVENT_SIGNING_KEY_ID: 'k1', ...env })]) {
@@ -57,6 +66,8 @@ describe('event signing configuration', () => {
   });
 
   it('refuses keys on the order service without EVENT_SIGNING_KEY_ID (it would publish unsigned events)', () => {
-    expect(problemsOf(() => loadOrderServiceConfig({ EVENT_SIGNING_KEYS: KEYS }))).toEqual(['EVENT_SIGNING_KEY_ID: required on the order service when EVENT_SIGNING_KEYS is set']);
+    expect(problemsOf(() => loadOrderServiceConfig({ EVENT_SIGNING_KEYS: KEYS }))).toEqual([
+      'EVENT_SIGNING_KEY_ID: required on the order service when EVENT_SIGNING_KEYS is set',
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import { loadConsoleConfig } from './console.config';
 import { loadOrderServiceConfig } from './order-service.config';
 import { loadConsumerServiceConfig } from './consumer-service.config';
 
-const consumer = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: 'coupon-service' }, env);
+const consumer = (env: Record<string, string>) =>
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: 'coupon-service' }, env);
 
 describe('HTTP server settings (HOST, HTTP_*_TIMEOUT)', () => {
   it('default to loopback and a stalled request answered within 30 s, for every service', () => {
@@ -14,7 +15,11 @@ describe('HTTP server settings (HOST, HTTP_*_TIMEOUT)', () => {
   });
 
   it('take HOST and the time-outs from the environment', () => {
-    expect(loadOrderServiceConfig({ HOST: '0.0.0.0', HTTP_REQUEST_TIMEOUT: '5s', HTTP_HEADERS_TIMEOUT: '2s' }).http).toMatchObject({ host: '0.0.0.0', requestTimeoutMs: 5_000, headersTimeoutMs: 2_000 });
+    expect(loadOrderServiceConfig({ HOST: '0.0.0.0', HTTP_REQUEST_TIMEOUT: '5s', HTTP_HEADERS_TIMEOUT: '2s' }).http).toMatchObject({
+      host: '0.0.0.0',
+      requestTimeoutMs: 5_000,
+      headersTimeoutMs: 2_000,
+    });
   });
 
   it('refuse a bad value, naming the variable', () => {

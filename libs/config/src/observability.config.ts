@@ -29,11 +29,23 @@ export type Instrumentation = (typeof INSTRUMENTATIONS)[number];
 const instrumentationList = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(INSTRUMENTATIONS, { message: `may list ${INSTRUMENTATIONS.join(', ')}` })))
   .describe(`${INSTRUMENTATIONS.map((name) => `\`${name}\``).join(', ')}, comma-separated`);
 
-export const TRACES_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
 
 /**
@@ -70,7 +82,8 @@ function parseHeaders(text: string | undefined): Record<string, string> {
 
 export function observabilityConfig(e: ObservabilityEnv, defaultServiceName: string): ObservabilityConfig {
   // The signal-specific endpoint is used as given; the base one gets /v1/traces (OTLP/HTTP spec).
-  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
   return {
     serviceName: e.OTEL_SERVICE_NAME ?? defaultServiceName,
     logFormat: e.LOG_FORMAT,

@@ -3,7 +3,8 @@ import { ConfigError } from './env';
 import { loadConsumerServiceConfig, loadOrderServiceConfig } from './service.config';
 
 const SECRET = 'Mi9rat10nS3cret';
-const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
+const loadCoupon = (env: Record<string, string>) =>
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 
 const problemsOf = (load: () => unknown): string => {
   try {

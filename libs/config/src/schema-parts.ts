@@ -66,8 +66,10 @@ export const operatorTokens = z
       const colon = entry.indexOf(':');
       const name = colon < 0 ? '' : entry.slice(0, colon);
       const token = colon < 0 ? '' : entry.slice(colon + 1);
-      if (!/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/.test(name)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)` });
-      else if (!operatorToken.safeParse(token).success || token === '') ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${name}): the token must be 16–256 printable characters without spaces or commas` });
+      if (!/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/.test(name))
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)` });
+      else if (!operatorToken.safeParse(token).success || token === '')
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${name}): the token must be 16–256 printable characters without spaces or commas` });
       else if (result.some((r) => r.name === name)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: the name ${name} is given twice` });
       else if (result.some((r) => r.token === token)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${name}): the token is another operator's` });
       else result.push({ name, token });

@@ -15,15 +15,15 @@ const configErrorOf = (load: () => unknown): ConfigError => {
   throw new Error('loaded without error');
 };
 
-const loadCoupon = (env: Record<string, string>) => loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
+const loadCoupon = (env: Record<string, string>) =>
+  loadConsumerServiceConfig('COUPON', { port: 3001, database: 'coupon_service', serviceName: COUPON_CONSUMER.name }, env);
 const loadRedPacket = (env: Record<string, string>) =>
   loadConsumerServiceConfig('RED_PACKET', { port: 3002, database: 'red_packet_service', serviceName: RED_PACKET_CONSUMER.name }, env);
 
 describe('parseLadder', () => {
   it('parses the default ladder into its 16 levels', () => {
     expect(parseLadder(DEFAULT_RETRY_LADDER)).toEqual([
-      1000, 5000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 420_000, 480_000, 540_000, 600_000,
-      1_200_000, 1_800_000,
+      1000, 5000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 420_000, 480_000, 540_000, 600_000, 1_200_000, 1_800_000,
     ]);
   });
 
@@ -128,16 +128,15 @@ describe('loadOrderServiceConfig', () => {
     expect(error.message).toContain('OUTBOX_POLL_INTERVAL: must be at least 10ms');
   });
 
-  it.each([
-    [`postgres://app:${SECRET}@db/orders`],
-    [`mysql://app:${SECRET}@db/order-service`],
-    [`mysql://app:${SECRET}@db:99999/orders`],
-  ])('rejects the database URL %s without echoing its password', (url) => {
-    const error = configErrorOf(() => loadOrderServiceConfig({ ORDER_DB_URL: url }));
+  it.each([[`postgres://app:${SECRET}@db/orders`], [`mysql://app:${SECRET}@db/order-service`], [`mysql://app:${SECRET}@db:99999/orders`]])(
+    'rejects the database URL %s without echoing its password',
+    (url) => {
+      const error = configErrorOf(() => loadOrderServiceConfig({ ORDER_DB_URL: url }));
 
-    expect(error.message).toContain('ORDER_DB_URL: ');
-    expect(error.message).not.toContain(SECRET);
-  });
+      expect(error.message).toContain('ORDER_DB_URL: ');
+      expect(error.message).not.toContain(SECRET);
+    },
+  );
 
   it('rejects a RabbitMQ URL that is not amqp(s)', () => {
     expect(configErrorOf(() => loadOrderServiceConfig({ RABBITMQ_URL: 'http://rabbit:15672' })).problems).toEqual([
@@ -171,7 +170,15 @@ describe('loadConsumerServiceConfig', () => {
   });
 
   it('reads the variables carrying its own prefix', () => {
-    expect(loadRedPacket({ RED_PACKET_PORT: '4002', RED_PACKET_PREFETCH: '8', COUPON_PORT: '5555', RED_PACKET_DB_QUERY_TIMEOUT: '0', RED_PACKET_DB_POOL_QUEUE_LIMIT: '64' })).toMatchObject({
+    expect(
+      loadRedPacket({
+        RED_PACKET_PORT: '4002',
+        RED_PACKET_PREFETCH: '8',
+        COUPON_PORT: '5555',
+        RED_PACKET_DB_QUERY_TIMEOUT: '0',
+        RED_PACKET_DB_POOL_QUEUE_LIMIT: '64',
+      }),
+    ).toMatchObject({
       port: 4002,
       databaseLimits: { queryTimeoutMs: 0, poolQueueLimit: 64 },
       consumer: { prefetch: 8 },
@@ -220,7 +227,10 @@ describe('loadConsumerServiceConfig', () => {
     expect(configErrorOf(() => loadCoupon({ CHAOS_ENABLED: 'true' })).problems).toEqual([
       'OPERATOR_TOKEN: required when CHAOS_ENABLED=true, or OPERATOR_TOKENS (the chaos endpoints are operator routes)',
     ]);
-    expect(loadCoupon({ CHAOS_ENABLED: 'true', OPERATOR_TOKEN: 'a-long-operator-token' })).toMatchObject({ chaos: { enabled: true }, operatorToken: 'a-long-operator-token' });
+    expect(loadCoupon({ CHAOS_ENABLED: 'true', OPERATOR_TOKEN: 'a-long-operator-token' })).toMatchObject({
+      chaos: { enabled: true },
+      operatorToken: 'a-long-operator-token',
+    });
     expect(loadCoupon({}).operatorToken).toBeUndefined();
   });
 
@@ -228,7 +238,9 @@ describe('loadConsumerServiceConfig', () => {
     const short = configErrorOf(() => loadCoupon({ OPERATOR_TOKEN: 'short-secret' }));
     expect(short.problems).toEqual(['OPERATOR_TOKEN: must be at least 16 characters']);
     expect(short.message).not.toContain('short-secret');
-    expect(configErrorOf(() => loadOrderServiceConfig({ OPERATOR_TOKEN: 'has a space in it!!' })).problems).toEqual(['OPERATOR_TOKEN: must be printable ASCII without spaces']);
+    expect(configErrorOf(() => loadOrderServiceConfig({ OPERATOR_TOKEN: 'has a space in it!!' })).problems).toEqual([
+      'OPERATOR_TOKEN: must be printable ASCII without spaces',
+    ]);
     expect(loadOrderServiceConfig({ OPERATOR_TOKEN: 'x'.repeat(16) }).operatorToken).toBe('x'.repeat(16));
   });
 
@@ -246,10 +258,12 @@ describe('loadConsumerServiceConfig', () => {
     expect(bad.problems).toEqual([
       'OPERATOR_TOKENS: entry 1 (alice): the token must be 16–256 printable characters without spaces or commas',
       "OPERATOR_TOKENS: entry 2: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)",
-      'OPERATOR_TOKENS: entry 4 (bob): the token is another operator\'s',
+      "OPERATOR_TOKENS: entry 4 (bob): the token is another operator's",
       "OPERATOR_TOKENS: entry 5: must be name:token with a name of letters, digits, '_', '.', '-' (at most 32)",
     ]);
     expect(bad.message).not.toContain(b);
-    expect(configErrorOf(() => loadCoupon({ OPERATOR_TOKEN: a, OPERATOR_TOKENS: `alice:${a}` })).problems).toEqual(['OPERATOR_TOKENS: a token is also OPERATOR_TOKEN']);
+    expect(configErrorOf(() => loadCoupon({ OPERATOR_TOKEN: a, OPERATOR_TOKENS: `alice:${a}` })).problems).toEqual([
+      'OPERATOR_TOKENS: a token is also OPERATOR_TOKEN',
+    ]);
   });
 });

@@ -108,6 +108,8 @@ function imports(
     DeadLettersModule.forRoot({ consumer: name, event: definition.consumer.event, ...config.deadLetters }),
     HealthModule.register({ contributor: DeadLetterHealth }),
     OpenApiModule.register({ title: name, version: '1', description: 'Consumes payment.succeeded idempotently; operator routes for dead letters and chaos.' }),
-    ...(config.observability.metricsEnabled ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })] : []),
+    ...(config.observability.metricsEnabled
+      ? [MetricsModule.register({ service: config.observability.serviceName, exporters: [ConsumerMetricsExporter] })]
+      : []),
   ];
 }

@@ -37,7 +37,10 @@ export class GrantLedgerController {
 
   /** Error codes and times only; payloads stay behind the operator's `/dead-letters/:id`. */
   @Get('orders/:orderId/timeline')
-  async timeline(@Param('orderId', new ZodValidationPipe(uuid, 'orderId')) orderId: string, @Query(new ZodValidationPipe(timelineQuery, 'query')) query: z.infer<typeof timelineQuery>) {
+  async timeline(
+    @Param('orderId', new ZodValidationPipe(uuid, 'orderId')) orderId: string,
+    @Query(new ZodValidationPipe(timelineQuery, 'query')) query: z.infer<typeof timelineQuery>,
+  ) {
     return { rows: await this.ledger.timeline(orderId, query.eventId) };
   }
 }

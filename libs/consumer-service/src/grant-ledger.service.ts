@@ -19,7 +19,16 @@ export interface TimelineRow {
   detail: Record<string, unknown>;
 }
 
-type DeadLetterRow = { id: string; reason: string; error_code: string; attempts: number; dead_lettered_at: Date; status: string; redriven_at: Date | null; headers: string };
+type DeadLetterRow = {
+  id: string;
+  reason: string;
+  error_code: string;
+  attempts: number;
+  dead_lettered_at: Date;
+  status: string;
+  redriven_at: Date | null;
+  headers: string;
+};
 
 /**
  * One consumer's side of the console's ledger: grants issued, dead letters still owed a grant, and
@@ -64,14 +73,21 @@ export class GrantLedgerService {
       deadLettered: Number(owed.n),
       discarded: Number(discarded.n),
       deadLetterGroups: groups.map((g) => ({ errorCode: g.error_code, count: Number(g.n) })),
-      queues: { main: routes.queue, retry: routes.retryQueues.map((queue, i) => ({ queue, delayMs: routes.retryDelaysMs[i] })), deadLetter: routes.deadLetterQueue },
+      queues: {
+        main: routes.queue,
+        retry: routes.retryQueues.map((queue, i) => ({ queue, delayMs: routes.retryDelaysMs[i] })),
+        deadLetter: routes.deadLetterQueue,
+      },
       at,
     };
   }
 
   /** Granted order ids in id order, one page after `after` (unique index `order_id`). */
   async grantedOrderIds(after: string, limit: number): Promise<string[]> {
-    const rows: Array<{ order_id: string }> = await this.dataSource.query(`SELECT order_id FROM ${this.options.grantTable} WHERE order_id > ? ORDER BY order_id LIMIT ?`, [after, limit]);
+    const rows: Array<{ order_id: string }> = await this.dataSource.query(
+      `SELECT order_id FROM ${this.options.grantTable} WHERE order_id > ? ORDER BY order_id LIMIT ?`,
+      [after, limit],
+    );
     return rows.map((row) => row.order_id);
   }
 
@@ -107,12 +123,22 @@ export class GrantLedgerService {
     const addFailures = (history: unknown) => {
       for (const a of parseAttemptHistory(history)) {
         // The same failure can be stored twice (a re-driven message keeps its history): keep one.
-        failures.set(`${a.at}|${a.attempt}|${a.code}`, { at: a.at, service, event: 'delivery.failed', detail: { attempt: a.attempt, errorCode: a.code, next: nextStep(levels, a.attempt) } });
+        failures.set(`${a.at}|${a.attempt}|${a.code}`, {
+          at: a.at,
+          service,
+          event: 'delivery.failed',
+          detail: { attempt: a.attempt, errorCode: a.code, next: nextStep(levels, a.attempt) },
+        });
       }
     };
     for (const letter of letters) {
       addFailures(headerOf(letter.headers, 'attempt-history'));
-      rows.push({ at: letter.dead_lettered_at.toISOString(), service, event: 'dead-lettered', detail: { deadLetterId: String(letter.id), reason: letter.reason, errorCode: letter.error_code, attempts: letter.attempts } });
+      rows.push({
+        at: letter.dead_lettered_at.toISOString(),
+        service,
+        event: 'dead-lettered',
+        detail: { deadLetterId: String(letter.id), reason: letter.reason, errorCode: letter.error_code, attempts: letter.attempts },
+      });
       if (letter.redriven_at) rows.push({ at: letter.redriven_at.toISOString(), service, event: 'redriven', detail: { deadLetterId: String(letter.id) } });
     }
     if (grant) {

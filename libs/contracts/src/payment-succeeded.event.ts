@@ -31,10 +31,6 @@ export const PaymentSucceeded: EventContract<PaymentSucceededV1> = {
 /** The topic exchange payment events are published to (before the configured name prefix). */
 export const PAYMENT_EVENTS_EXCHANGE = 'payments.events';
 
-export function paymentSucceededV1(
-  data: PaymentSucceededV1['data'],
-  now: Date = new Date(),
-  eventId: string = randomUUID(),
-): PaymentSucceededV1 {
+export function paymentSucceededV1(data: PaymentSucceededV1['data'], now: Date = new Date(), eventId: string = randomUUID()): PaymentSucceededV1 {
   return { eventId, type: 'payment.succeeded', version: 1, occurredAt: now.toISOString(), data };
 }

@@ -32,12 +32,19 @@ export class ClassifyDeadLetters1765100000100 implements MigrationInterface {
       UPDATE dead_letters SET order_id = CASE WHEN JSON_VALID(CONVERT(payload USING utf8mb4))
         THEN JSON_VALUE(CONVERT(payload USING utf8mb4), '$.data.orderId') END
       WHERE LENGTH(payload) BETWEEN 1 AND 1048576`);
-    await queryRunner.query("UPDATE dead_letters SET order_id = NULL WHERE order_id NOT REGEXP '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'");
+    await queryRunner.query(
+      "UPDATE dead_letters SET order_id = NULL WHERE order_id NOT REGEXP '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'",
+    );
     let afterId = '0';
     for (;;) {
-      const rows = (await queryRunner.query('SELECT id, error_code, error_message FROM dead_letters WHERE id > ? ORDER BY id LIMIT 500', [afterId])) as Array<{ id: string | number; error_code: string; error_message: string }>;
+      const rows = (await queryRunner.query('SELECT id, error_code, error_message FROM dead_letters WHERE id > ? ORDER BY id LIMIT 500', [afterId])) as Array<{
+        id: string | number;
+        error_code: string;
+        error_message: string;
+      }>;
       if (rows.length === 0) break;
-      for (const row of rows) await queryRunner.query('UPDATE dead_letters SET fingerprint = ? WHERE id = ?', [failureFingerprint(row.error_code, row.error_message), row.id]);
+      for (const row of rows)
+        await queryRunner.query('UPDATE dead_letters SET fingerprint = ? WHERE id = ?', [failureFingerprint(row.error_code, row.error_message), row.id]);
       afterId = String(rows[rows.length - 1].id);
     }
   }

@@ -48,13 +48,19 @@ export class DeadLetterDiscarder {
    */
   async discardGroup(fingerprint: string, comment: string, operator: string): Promise<BulkDiscardResult> {
     const result = await runInTransaction(this.dataSource, async (manager) => {
-      const [{ n }] = (await manager.query("SELECT COUNT(*) AS n FROM dead_letters WHERE status = 'PENDING' AND fingerprint = ?", [fingerprint])) as Array<{ n: string | number }>;
-      const rows = (await manager.query(
-        "SELECT id FROM dead_letters WHERE status = 'PENDING' AND fingerprint = ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-        [fingerprint, MAX_BULK_LIMIT],
-      )) as Array<{ id: string | number }>;
+      const [{ n }] = (await manager.query("SELECT COUNT(*) AS n FROM dead_letters WHERE status = 'PENDING' AND fingerprint = ?", [fingerprint])) as Array<{
+        n: string | number;
+      }>;
+      const rows = (await manager.query("SELECT id FROM dead_letters WHERE status = 'PENDING' AND fingerprint = ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED", [
+        fingerprint,
+        MAX_BULK_LIMIT,
+      ])) as Array<{ id: string | number }>;
       if (rows.length > 0) {
-        await manager.query("UPDATE dead_letters SET status = 'DISCARDED', discarded_at = ?, operator_comment = ? WHERE id IN (?)", [new Date(), comment, rows.map((r) => String(r.id))]);
+        await manager.query("UPDATE dead_letters SET status = 'DISCARDED', discarded_at = ?, operator_comment = ? WHERE id IN (?)", [
+          new Date(),
+          comment,
+          rows.map((r) => String(r.id)),
+        ]);
       }
       const counts = { discarded: rows.length, skipped: Math.max(0, Number(n) - rows.length) };
       await this.actions?.record(manager, { operator, action: 'discard-group', target: `group ${fingerprint}`, comment, outcome: JSON.stringify(counts) });

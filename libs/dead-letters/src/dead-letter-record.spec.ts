@@ -36,16 +36,20 @@ describe('dead letter record (untrusted headers clamped to their columns)', () =
 
   it('fits every column whatever the headers say', () => {
     const letter = letterFromMessage(
-      message({
-        [FailureHeaders.attempts]: 9_999_999_999,
-        [FailureHeaders.deadLetterReason]: 'r'.repeat(10_000),
-        [FailureHeaders.errorCode]: 'C'.repeat(1_000),
-        [FailureHeaders.errorClass]: 'transient-but-very-long',
-        [FailureHeaders.errorMessage]: 'm'.repeat(100_000),
-        [FailureHeaders.originalQueue]: 'q'.repeat(1_000),
-        [FailureHeaders.firstFailedAt]: '+275760-09-13T00:00:00.000Z',
-        [FailureHeaders.lastFailedAt]: 12,
-      }, Buffer.from('{}'), 'i'.repeat(1_000)),
+      message(
+        {
+          [FailureHeaders.attempts]: 9_999_999_999,
+          [FailureHeaders.deadLetterReason]: 'r'.repeat(10_000),
+          [FailureHeaders.errorCode]: 'C'.repeat(1_000),
+          [FailureHeaders.errorClass]: 'transient-but-very-long',
+          [FailureHeaders.errorMessage]: 'm'.repeat(100_000),
+          [FailureHeaders.originalQueue]: 'q'.repeat(1_000),
+          [FailureHeaders.firstFailedAt]: '+275760-09-13T00:00:00.000Z',
+          [FailureHeaders.lastFailedAt]: 12,
+        },
+        Buffer.from('{}'),
+        'i'.repeat(1_000),
+      ),
       'svc.dlq',
       new Date(),
     );
@@ -87,7 +91,11 @@ describe('dead letter record (what the service decides when it stores a letter)'
   const body = Buffer.from(JSON.stringify({ data: { orderId } }));
 
   it('classifies by an allow-list, reads the order id once and names the failure group', () => {
-    const exhausted = letterFromMessage(message({ [FailureHeaders.deadLetterReason]: 'retries-exhausted', [FailureHeaders.errorCode]: 'DB_UNAVAILABLE' }, body), 'q', new Date());
+    const exhausted = letterFromMessage(
+      message({ [FailureHeaders.deadLetterReason]: 'retries-exhausted', [FailureHeaders.errorCode]: 'DB_UNAVAILABLE' }, body),
+      'q',
+      new Date(),
+    );
     expect(exhausted).toMatchObject({ redriveClass: 'exhausted', orderId, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
     const planted = letterFromMessage(message({ [FailureHeaders.deadLetterReason]: 'totally-fine' }, body), 'q', new Date());
     expect(planted.redriveClass).toBe('poison');

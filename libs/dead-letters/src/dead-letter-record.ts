@@ -26,7 +26,9 @@ export type DeadLetterRow = Omit<DeadLetter, 'id' | 'editedPayload'>;
 /** Printable text of at most `max` characters (code points), on one line. */
 export function clampText(value: unknown, max: number): string {
   // Control characters (a header is any bytes a publisher chose) become spaces.
-  const text = Array.from(String(value), (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch)).join('').trim();
+  const text = Array.from(String(value), (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch))
+    .join('')
+    .trim();
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
@@ -76,7 +78,8 @@ export function letterFromMessage(message: ConsumeMessage, queue: string, now: D
   const { headers = {}, ...properties } = message.properties;
   const messageId = message.properties.messageId ? clampText(message.properties.messageId, 128) : null;
   const xDeath = (headers['x-death'] as Array<{ reason?: unknown }> | undefined)?.[0];
-  const ownHeaders = () => Object.fromEntries(Object.values(FailureHeaders).flatMap((k) => (headers[k] === undefined ? [] : [[k, clampText(headers[k], 512)]])));
+  const ownHeaders = () =>
+    Object.fromEntries(Object.values(FailureHeaders).flatMap((k) => (headers[k] === undefined ? [] : [[k, clampText(headers[k], 512)]])));
   const reason = text(message, FailureHeaders.deadLetterReason, 32) ?? (xDeath?.reason ? clampText(`broker-${String(xDeath.reason)}`, 32) : 'unknown');
   const errorCode = text(message, FailureHeaders.errorCode, 64) ?? 'UNKNOWN';
   const errorClass = text(message, FailureHeaders.errorClass, 16) ?? 'unknown';
@@ -112,7 +115,11 @@ export function letterFromMessage(message: ConsumeMessage, queue: string, now: D
  * could not be stored. No payload, so it cannot be re-driven; the alert still goes out.
  */
 export function stubLetter(message: ConsumeMessage, queue: string, now: Date, error: unknown): DeadLetterRow {
-  const asciiId = message.properties.messageId ? String(message.properties.messageId).replace(/[^\x20-\x7e]/g, '?').slice(0, 128) : null;
+  const asciiId = message.properties.messageId
+    ? String(message.properties.messageId)
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 128)
+    : null;
   return {
     deadLetterKey: deadLetterKey(message),
     messageId: asciiId,

@@ -5,7 +5,13 @@ import { OperatorActions } from '@reliable-payments/http';
 import { MessagingService, redriveHeaders, signatureHeaders } from '@reliable-payments/messaging';
 import { runInTransaction } from '@reliable-payments/persistence';
 import { DeadLetter } from './dead-letter.entity';
-import { DeadLetterAlreadyRedrivenError, DeadLetterDiscardedError, DeadLetterEditUnsignableError, DeadLetterNotFoundError, DeadLetterNotRedrivableError } from './dead-letters.errors';
+import {
+  DeadLetterAlreadyRedrivenError,
+  DeadLetterDiscardedError,
+  DeadLetterEditUnsignableError,
+  DeadLetterNotFoundError,
+  DeadLetterNotRedrivableError,
+} from './dead-letters.errors';
 import { validateEditedPayload } from './edited-payload';
 import { EXHAUSTED_REASONS } from './redrive-class';
 
@@ -130,7 +136,9 @@ export class DeadLetterRedriver {
 
   /** The highest pending id now: a bulk call or job takes no letter above it (never its own output). */
   async snapshotBound(): Promise<string | null> {
-    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{ upTo: string | number | null }>;
+    const [{ upTo }] = (await this.dataSource.query("SELECT MAX(id) AS upTo FROM dead_letters WHERE status = 'PENDING'")) as Array<{
+      upTo: string | number | null;
+    }>;
     return upTo === null ? null : String(upTo);
   }
 
@@ -200,7 +208,9 @@ export class DeadLetterRedriver {
       persistent: true,
     });
     const redrivenAt = new Date();
-    const changes = edit ? { status: 'REDRIVEN' as const, redrivenAt, editedPayload: edit.payload, operatorComment: edit.comment } : { status: 'REDRIVEN' as const, redrivenAt };
+    const changes = edit
+      ? { status: 'REDRIVEN' as const, redrivenAt, editedPayload: edit.payload, operatorComment: edit.comment }
+      : { status: 'REDRIVEN' as const, redrivenAt };
     await manager.update(DeadLetter, { id: letter.id }, changes);
     return toView(summaryOf({ ...letter, ...changes }));
   }

@@ -51,11 +51,14 @@ export class DeadLetterAlerts implements OnApplicationShutdown {
 
   private scheduleSummary(): void {
     if (this.summaryTimer) return;
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = undefined;
-      const suppressed = this.limiter.roll(Date.now());
-      if (suppressed > 0) this.emitSummary(suppressed);
-    }, Math.max(0, this.limiter.windowEndsAt - Date.now()));
+    this.summaryTimer = setTimeout(
+      () => {
+        this.summaryTimer = undefined;
+        const suppressed = this.limiter.roll(Date.now());
+        if (suppressed > 0) this.emitSummary(suppressed);
+      },
+      Math.max(0, this.limiter.windowEndsAt - Date.now()),
+    );
     this.summaryTimer.unref();
   }
 

@@ -102,7 +102,9 @@ export function toView(letter: DeadLetterSummary): DeadLetterView {
     exhausted: letter.redriveClass === 'exhausted',
     payloadBytes: payloadBytesOf(letter),
     redrivable: notRedrivableReason(letter) === undefined,
-    headers: Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (SHOWN_HEADERS.has(k) && v !== null && v !== undefined ? [[k, String(v).slice(0, 512)]] : []))),
+    headers: Object.fromEntries(
+      Object.entries(headers).flatMap(([k, v]) => (SHOWN_HEADERS.has(k) && v !== null && v !== undefined ? [[k, String(v).slice(0, 512)]] : [])),
+    ),
     properties: Object.fromEntries(SHOWN_PROPERTIES.flatMap((k) => (properties[k] === undefined ? [] : [[k, properties[k]]]))),
   };
 }

@@ -11,8 +11,19 @@ import { RecordDeadLetterEdits1765100000200 } from './record-edits.migration';
 
 // The test server (TEST_MYSQL_URL, as tools/harness/test-servers.ts reads it).
 const SERVER = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
-const MYSQL = { host: SERVER.hostname, port: Number(SERVER.port || 3306), user: decodeURIComponent(SERVER.username || 'root'), password: decodeURIComponent(SERVER.password) };
-const MIGRATIONS = [CreateDeadLetters1763700000500, IndexDeadLettersRedrivenAt1763800000200, ClassifyDeadLetters1765100000100, RecordDeadLetterEdits1765100000200, IndexDeadLetterGroups1765200000100];
+const MYSQL = {
+  host: SERVER.hostname,
+  port: Number(SERVER.port || 3306),
+  user: decodeURIComponent(SERVER.username || 'root'),
+  password: decodeURIComponent(SERVER.password),
+};
+const MIGRATIONS = [
+  CreateDeadLetters1763700000500,
+  IndexDeadLettersRedrivenAt1763800000200,
+  ClassifyDeadLetters1765100000100,
+  RecordDeadLetterEdits1765100000200,
+  IndexDeadLetterGroups1765200000100,
+];
 
 /**
  * The listing reads a page's ids from the (status, id) index, then their rows (a deferred join),
@@ -29,7 +40,15 @@ describe('DeadLettersService on grown tables', () => {
     admin = await createConnection(MYSQL);
     await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     await admin.query(`USE \`${database}\``);
-    dataSource = await new DataSource({ type: 'mysql', ...MYSQL, username: MYSQL.user, database, timezone: 'Z', entities: [DeadLetter], migrations: MIGRATIONS }).initialize();
+    dataSource = await new DataSource({
+      type: 'mysql',
+      ...MYSQL,
+      username: MYSQL.user,
+      database,
+      timezone: 'Z',
+      entities: [DeadLetter],
+      migrations: MIGRATIONS,
+    }).initialize();
     await dataSource.runMigrations();
     // 250 letters in 7 groups, every third one re-driven.
     await admin.query(
@@ -48,7 +67,8 @@ describe('DeadLettersService on grown tables', () => {
     await admin?.end();
   });
 
-  const scan = async (where: string) => ((await admin.query<RowDataPacket[]>(`SELECT id FROM dead_letters ${where} ORDER BY id`))[0] as RowDataPacket[]).map((r) => String(r.id));
+  const scan = async (where: string) =>
+    ((await admin.query<RowDataPacket[]>(`SELECT id FROM dead_letters ${where} ORDER BY id`))[0] as RowDataPacket[]).map((r) => String(r.id));
 
   it.each([
     ['PENDING', "WHERE status = 'PENDING'"],
@@ -75,12 +95,22 @@ describe('DeadLettersService on grown tables', () => {
     const byFingerprint = new Map(groups.map((g) => [g.fingerprint, g]));
     expect(groups).toHaveLength(rows.length);
     for (const row of rows) {
-      expect(byFingerprint.get(row.fingerprint)).toMatchObject({ count: Number(row.n), firstAt: new Date(row.firstAt).toISOString(), lastAt: new Date(row.lastAt).toISOString(), sampleId: String(row.sampleId) });
+      expect(byFingerprint.get(row.fingerprint)).toMatchObject({
+        count: Number(row.n),
+        firstAt: new Date(row.firstAt).toISOString(),
+        lastAt: new Date(row.lastAt).toISOString(),
+        sampleId: String(row.sampleId),
+      });
     }
   });
 
   it('the groups query reads the covering index alone, and the migration goes down and up again', async () => {
-    const explain = async () => (await admin.query<RowDataPacket[]>("EXPLAIN SELECT fingerprint, COUNT(*), MIN(dead_lettered_at), MAX(dead_lettered_at), MIN(id) FROM dead_letters WHERE status = 'PENDING' GROUP BY fingerprint"))[0] as RowDataPacket[];
+    const explain = async () =>
+      (
+        await admin.query<RowDataPacket[]>(
+          "EXPLAIN SELECT fingerprint, COUNT(*), MIN(dead_lettered_at), MAX(dead_lettered_at), MIN(id) FROM dead_letters WHERE status = 'PENDING' GROUP BY fingerprint",
+        )
+      )[0] as RowDataPacket[];
     expect(String((await explain())[0].Extra)).toContain('Using index');
     const runner = dataSource.createQueryRunner();
     try {

@@ -95,14 +95,22 @@ export class DeadLettersController {
   /** `{comment}` → the letter, DISCARDED: never re-driven afterwards; the ledger counts it `discarded`. */
   @Post(':id/discard')
   @HttpCode(200)
-  discard(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(discardBody)) body: z.infer<typeof discardBody>, @OperatorName() operator: string) {
+  discard(
+    @Param('id', new ZodValidationPipe(idParam, 'id')) id: string,
+    @Body(new ZodValidationPipe(discardBody)) body: z.infer<typeof discardBody>,
+    @OperatorName() operator: string,
+  ) {
     return this.discarder.discard(id, body.comment, operator).catch(this.refused(operator, 'discard', `dead-letter ${id}`, body.comment));
   }
 
   /** `{reason?, fingerprint?, includePoison?, limit?}` → `{redriven, skipped, failed, errors}`. */
   @Post('redrive')
   @HttpCode(200)
-  async redriveMany(@Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>, @OperatorName() operator: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async redriveMany(
+    @Body(new ZodValidationPipe(bulkBody)) body: z.infer<typeof bulkBody>,
+    @OperatorName() operator: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { ratePerSecond, ...filter } = body;
     if (ratePerSecond === undefined) return this.redriver.redriveMany(filter, operator);
     // Paced: a job kept in the database, worked by RedriveJobRunner; 202 with its id.
@@ -125,8 +133,14 @@ export class DeadLettersController {
   /** `{payload, comment}` → the letter, REDRIVEN with its edit: the edited event goes to the main queue (same message id, `edited-from`). */
   @Post(':id/edit-and-redrive')
   @HttpCode(200)
-  editAndRedrive(@Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @Body(new ZodValidationPipe(editBody)) body: z.infer<typeof editBody>, @OperatorName() operator: string) {
-    return this.redriver.redriveEdited(id, body.payload, body.comment, operator).catch(this.refused(operator, 'edit-and-redrive', `dead-letter ${id}`, body.comment));
+  editAndRedrive(
+    @Param('id', new ZodValidationPipe(idParam, 'id')) id: string,
+    @Body(new ZodValidationPipe(editBody)) body: z.infer<typeof editBody>,
+    @OperatorName() operator: string,
+  ) {
+    return this.redriver
+      .redriveEdited(id, body.payload, body.comment, operator)
+      .catch(this.refused(operator, 'edit-and-redrive', `dead-letter ${id}`, body.comment));
   }
 
   @Post(':id/redrive')

@@ -13,11 +13,14 @@ import { RedriveJobRunner } from './redrive-job.runner';
 import { RedriveJobs } from './redrive-jobs.service';
 
 /** `forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`, global unless `isGlobal: false`. */
-export const { ConfigurableModuleClass: DeadLettersModuleBase, OPTIONS_TYPE: DEAD_LETTERS_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE: DEAD_LETTERS_ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<DeadLettersOptions>({ optionsInjectionToken: DEAD_LETTERS_OPTIONS })
-    .setClassMethodName('forRoot')
-    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-    .build();
+export const {
+  ConfigurableModuleClass: DeadLettersModuleBase,
+  OPTIONS_TYPE: DEAD_LETTERS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: DEAD_LETTERS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<DeadLettersOptions>({ optionsInjectionToken: DEAD_LETTERS_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
 
 /**
  * The dead-letter queue's handler (store, alert, ack after commit) and the operator API for one

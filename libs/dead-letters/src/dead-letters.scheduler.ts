@@ -21,7 +21,10 @@ export class DeadLettersScheduler implements OnApplicationBootstrap, BeforeAppli
 
   onApplicationBootstrap(): void {
     if (this.options.redriveIntervalMs <= 0) return;
-    this.registry.addInterval('dead-letter-redrive', setInterval(() => this.tick(), this.options.redriveIntervalMs));
+    this.registry.addInterval(
+      'dead-letter-redrive',
+      setInterval(() => this.tick(), this.options.redriveIntervalMs),
+    );
   }
 
   private tick(): void {

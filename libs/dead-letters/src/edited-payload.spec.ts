@@ -9,7 +9,9 @@ describe('validateEditedPayload', () => {
   });
 
   it('names the field that fails the contract', () => {
-    expect(() => validateEditedPayload(PaymentSucceeded, { ...event, data: { ...event.data, amount: '10' } }, event.eventId)).toThrow(/payload\.data\.amount: /);
+    expect(() => validateEditedPayload(PaymentSucceeded, { ...event, data: { ...event.data, amount: '10' } }, event.eventId)).toThrow(
+      /payload\.data\.amount: /,
+    );
     expect(() => validateEditedPayload(PaymentSucceeded, { ...event, extra: 1 }, event.eventId)).toThrow(DeadLetterEditInvalidError);
   });
 

@@ -18,6 +18,7 @@ export function validateEditedPayload(contract: EventContract<unknown>, payload:
     throw new DeadLetterEditInvalidError(problems.join('; '));
   }
   const eventId = (payload as { eventId?: unknown }).eventId;
-  if (messageId === null || eventId !== messageId) throw new DeadLetterEditInvalidError(`payload.eventId: must stay the letter's message id (${messageId ?? 'none'})`);
+  if (messageId === null || eventId !== messageId)
+    throw new DeadLetterEditInvalidError(`payload.eventId: must stay the letter's message id (${messageId ?? 'none'})`);
   return Buffer.from(JSON.stringify(payload), 'utf8');
 }

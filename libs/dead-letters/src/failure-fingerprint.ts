@@ -20,7 +20,10 @@ export function normaliseErrorMessage(message: string): string {
 
 /** 16 hex characters (64 bits) of SHA-256 over code and normalised message. */
 export function failureFingerprint(errorCode: string, errorMessage: string): string {
-  return createHash('sha256').update(`${errorCode}\n${normaliseErrorMessage(errorMessage)}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${errorCode}\n${normaliseErrorMessage(errorMessage)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export const FINGERPRINT_PATTERN = /^[0-9a-f]{16}$/;

@@ -11,7 +11,9 @@ export class IndexDeadLetterGroups1765200000100 implements MigrationInterface {
   name = 'IndexDeadLetterGroups1765200000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE dead_letters DROP KEY ix_dead_letters_fingerprint, ADD KEY ix_dead_letters_fingerprint (status, fingerprint, dead_lettered_at)');
+    await queryRunner.query(
+      'ALTER TABLE dead_letters DROP KEY ix_dead_letters_fingerprint, ADD KEY ix_dead_letters_fingerprint (status, fingerprint, dead_lettered_at)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -31,7 +31,10 @@ export class RedriveJobRunner implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.jobs.onStart(() => this.tick());
-    this.registry.addInterval('redrive-jobs', setInterval(() => this.tick(), POLL_MS));
+    this.registry.addInterval(
+      'redrive-jobs',
+      setInterval(() => this.tick(), POLL_MS),
+    );
     this.tick();
   }
 
@@ -88,7 +91,11 @@ export class RedriveJobRunner implements OnApplicationBootstrap, BeforeApplicati
 
   private async save(id: string, afterId: string, counts: BulkRedriveResult, status?: 'done'): Promise<void> {
     // Counts always (a letter sent while a cancel landed still counts); `done` only over `running`, never over `cancelled`.
-    await this.dataSource.manager.update(RedriveJob, { id }, { afterId, redriven: counts.redriven, skipped: counts.skipped, failed: counts.failed, updatedAt: new Date() });
+    await this.dataSource.manager.update(
+      RedriveJob,
+      { id },
+      { afterId, redriven: counts.redriven, skipped: counts.skipped, failed: counts.failed, updatedAt: new Date() },
+    );
     if (status) await this.dataSource.manager.update(RedriveJob, { id, status: 'running' }, { status });
   }
 }

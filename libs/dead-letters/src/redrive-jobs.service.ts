@@ -64,7 +64,12 @@ export class RedriveJobs {
         updatedAt: now,
       });
       const id = String(inserted.identifiers[0]?.id ?? inserted.raw?.insertId);
-      await this.actions?.record(manager, { operator, action: 'redrive-job-start', target: `job ${id} filter ${JSON.stringify(filter)}`, outcome: `${total} letters at ${ratePerSecond}/s` });
+      await this.actions?.record(manager, {
+        operator,
+        action: 'redrive-job-start',
+        target: `job ${id} filter ${JSON.stringify(filter)}`,
+        outcome: `${total} letters at ${ratePerSecond}/s`,
+      });
       return id;
     });
     for (const wake of this.listeners) wake();
@@ -74,7 +79,15 @@ export class RedriveJobs {
   async get(id: string) {
     const job = await this.dataSource.manager.findOne(RedriveJob, { where: { id } });
     if (!job) throw new RedriveJobNotFoundError(id);
-    return { jobId: job.id, status: job.status, ratePerSecond: job.ratePerSecond, total: job.total, redriven: job.redriven, skipped: job.skipped, failed: job.failed };
+    return {
+      jobId: job.id,
+      status: job.status,
+      ratePerSecond: job.ratePerSecond,
+      total: job.total,
+      redriven: job.redriven,
+      skipped: job.skipped,
+      failed: job.failed,
+    };
   }
 
   /** Cancels between letters: the runner reads the status before each one. */
@@ -84,7 +97,12 @@ export class RedriveJobs {
       if (!job) throw new RedriveJobNotFoundError(id);
       if (job.status !== 'running') throw new RedriveJobNotRunningError(id, job.status);
       await manager.update(RedriveJob, { id }, { status: 'cancelled', updatedAt: new Date() });
-      await this.actions?.record(manager, { operator, action: 'redrive-job-cancel', target: `job ${id}`, outcome: `cancelled after ${job.redriven} of ${job.total}` });
+      await this.actions?.record(manager, {
+        operator,
+        action: 'redrive-job-cancel',
+        target: `job ${id}`,
+        outcome: `cancelled after ${job.redriven} of ${job.total}`,
+      });
     });
     return this.get(id);
   }

@@ -54,7 +54,7 @@ describe('classifyError', () => {
     });
   });
 
-  it("finds ECONNREFUSED in a TypeORM-style driverError", () => {
+  it('finds ECONNREFUSED in a TypeORM-style driverError', () => {
     const error = Object.assign(new Error('query failed'), { driverError: refused() });
 
     expect(classifyError(error)).toMatchObject({ kind: 'transient', code: 'ECONNREFUSED', dependencyDown: true });

@@ -52,7 +52,7 @@ describe('HTTP app: request bodies and error shape', () => {
     expect(await send('POST', '/things/7/act', { 'content-type': 'application/x-www-form-urlencoded' }, '')).toEqual({ status: 200, body: { acted: '7' } });
   });
 
-  it('answers a malformed URL in the one error shape, without Fastify\'s extra `code`', async () => {
+  it("answers a malformed URL in the one error shape, without Fastify's extra `code`", async () => {
     const res = await fetch(`${url}/things/%E0%A4%A`);
     expect(res.status).toBe(400);
     expect(Object.keys((await res.json()) as object).sort()).toEqual(['error', 'message', 'statusCode']);

@@ -51,14 +51,18 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1024;
   const root: Type<unknown> | DynamicModule = options.imports?.length ? { module: class ServiceRoot {}, imports: [module, ...options.imports] } : module;
   const http = options.http ?? DEFAULT_HTTP_SERVER;
-  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit, ...fastifyTimeouts(http), frameworkErrors: answerFrameworkError }), {
-    // Fastify's own JSON parser (size limit, prototype-poisoning checks); no other body type.
-    bodyParser: false,
-    logger:
-      options.logger === undefined
-        ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
-        : options.logger,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    root,
+    new FastifyAdapter({ bodyLimit, ...fastifyTimeouts(http), frameworkErrors: answerFrameworkError }),
+    {
+      // Fastify's own JSON parser (size limit, prototype-poisoning checks); no other body type.
+      bodyParser: false,
+      logger:
+        options.logger === undefined
+          ? new ServiceLogger({ service: options.service ?? 'service', format: options.logFormat ?? 'pretty', logLevels: options.logLevels })
+          : options.logger,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   // On every response, errors and 404s included: a browser never guesses a type (issue 21).
   const headers = { 'x-content-type-options': 'nosniff', ...options.responseHeaders };

@@ -16,7 +16,12 @@ export interface ServiceAppConfig {
  * every line), and the tracer the application made (`new Tracing(config.observability)`: off
  * unless configured). The tracer is the application's, never this library's: one per process.
  */
-export function startServiceApp(module: Type<unknown> | DynamicModule, config: ServiceAppConfig, tracing: Tracing, logger?: LoggerService | false): Promise<INestApplication> {
+export function startServiceApp(
+  module: Type<unknown> | DynamicModule,
+  config: ServiceAppConfig,
+  tracing: Tracing,
+  logger?: LoggerService | false,
+): Promise<INestApplication> {
   return startHttpApp(module, {
     port: config.port,
     http: config.http,

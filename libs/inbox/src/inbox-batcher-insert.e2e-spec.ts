@@ -22,7 +22,10 @@ describe('InboxBatcher insert', () => {
   const insertGrant = (batcher: InboxBatcher, row: Granted) => batcher.insert(row.messageId, Granted, row, { orderId: row.orderId });
 
   async function rowsOfOrders(orderIds: string[]): Promise<Granted[]> {
-    const [rows] = await db.admin.query<RowDataPacket[]>('SELECT id, order_id AS orderId, message_id AS messageId FROM rows_granted WHERE order_id IN (?) ORDER BY order_id', [orderIds]);
+    const [rows] = await db.admin.query<RowDataPacket[]>(
+      'SELECT id, order_id AS orderId, message_id AS messageId FROM rows_granted WHERE order_id IN (?) ORDER BY order_id',
+      [orderIds],
+    );
     return rows.map(({ id, orderId, messageId }) => ({ id, orderId, messageId }) as Granted);
   }
 
@@ -166,7 +169,7 @@ describe('InboxBatcher insert', () => {
       (batcher: InboxBatcher, id: string) => insertGrant(batcher, { ...grantRow(id), orderId: undefined as unknown as string }),
     ],
     [
-      "goes to a table that is missing",
+      'goes to a table that is missing',
       'ER_NO_SUCH_TABLE',
       (batcher: InboxBatcher, id: string) => {
         const row = { id: randomUUID() };

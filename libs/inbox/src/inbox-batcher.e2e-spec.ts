@@ -112,5 +112,4 @@ describe('InboxBatcher', () => {
     expect(await inboxRows(consumer, [id])).toEqual([id]);
     expect(await grantedMessages([id])).toEqual([id]);
   });
-
 });

@@ -67,7 +67,11 @@ async function runItem(manager: EntityManager, item: InboxItem): Promise<unknown
 
 /** A group's statements: inbox rows, declared rows per table, then the other work in turn. */
 async function runGroup(manager: EntityManager, consumer: string, items: InboxItem[], faults: FaultHooks): Promise<unknown[]> {
-  await insertInboxRows(manager, consumer, items.map((item) => item.messageId));
+  await insertInboxRows(
+    manager,
+    consumer,
+    items.map((item) => item.messageId),
+  );
   const results: unknown[] = new Array(items.length);
   const rowsByEntity = new Map<EntityTarget<ObjectLiteral>, number[]>();
   items.forEach((item, i) => {
@@ -77,7 +81,11 @@ async function runGroup(manager: EntityManager, consumer: string, items: InboxIt
     else rowsByEntity.set(item.entity, [i]);
   });
   for (const [entity, indices] of rowsByEntity) {
-    await insertRows(manager, entity, indices.map((i) => (items[i] as Extract<InboxItem, { kind: 'row' }>).row));
+    await insertRows(
+      manager,
+      entity,
+      indices.map((i) => (items[i] as Extract<InboxItem, { kind: 'row' }>).row),
+    );
     for (const i of indices) results[i] = 'inserted';
   }
   for (const [i, item] of items.entries()) {

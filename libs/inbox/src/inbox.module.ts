@@ -51,11 +51,14 @@ export class Inbox {
 }
 
 /** `forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`, global unless `isGlobal: false`. */
-export const { ConfigurableModuleClass: InboxModuleBase, OPTIONS_TYPE: INBOX_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE: INBOX_ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<InboxOptions>({ optionsInjectionToken: INBOX_OPTIONS })
-    .setClassMethodName('forRoot')
-    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-    .build();
+export const {
+  ConfigurableModuleClass: InboxModuleBase,
+  OPTIONS_TYPE: INBOX_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: INBOX_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<InboxOptions>({ optionsInjectionToken: INBOX_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
 
 /** `Inbox` for handlers, and the retention sweep of processed ids. */
 @Module({ providers: [Inbox, InboxRetention], exports: [Inbox] })

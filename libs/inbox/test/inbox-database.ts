@@ -5,7 +5,12 @@ import { CreateInbox1763700000100 } from '../src/create-inbox.migration';
 
 // The test server (TEST_MYSQL_URL, as tools/harness/test-servers.ts reads it; the matrix points it at MariaDB 11.8).
 const SERVER = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
-const MYSQL = { host: SERVER.hostname, port: Number(SERVER.port || 3306), user: decodeURIComponent(SERVER.username || 'root'), password: decodeURIComponent(SERVER.password) };
+const MYSQL = {
+  host: SERVER.hostname,
+  port: Number(SERVER.port || 3306),
+  user: decodeURIComponent(SERVER.username || 'root'),
+  password: decodeURIComponent(SERVER.password),
+};
 
 /** A message's effect as one row, unique per order like a coupon: what `insert` is for. */
 @Entity('rows_granted')
@@ -46,10 +51,23 @@ export interface InboxDatabase {
 export function useInboxDatabase(): InboxDatabase {
   const database = `ib_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const openDataSource = () =>
-    new DataSource({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, password: MYSQL.password, database, timezone: 'Z', poolSize: 8, entities: [Granted, NeverCreated] }).initialize();
+    new DataSource({
+      type: 'mysql',
+      host: MYSQL.host,
+      port: MYSQL.port,
+      username: MYSQL.user,
+      password: MYSQL.password,
+      database,
+      timezone: 'Z',
+      poolSize: 8,
+      entities: [Granted, NeverCreated],
+    }).initialize();
   const db = {
     async inboxRows(consumer: string, messageIds: string[]): Promise<string[]> {
-      const [rows] = await db.admin.query<RowDataPacket[]>('SELECT message_id FROM inbox_messages WHERE consumer = ? AND message_id IN (?) ORDER BY message_id', [consumer, messageIds]);
+      const [rows] = await db.admin.query<RowDataPacket[]>(
+        'SELECT message_id FROM inbox_messages WHERE consumer = ? AND message_id IN (?) ORDER BY message_id',
+        [consumer, messageIds],
+      );
       return rows.map((r) => r.message_id as string);
     },
     async grantedMessages(messageIds: string[]): Promise<string[]> {

@@ -8,9 +8,7 @@ export type EventHandler<T> = (event: T, context: DeliveryContext) => Promise<Ha
 export const CONSUME_METADATA = Symbol('CONSUME_METADATA');
 
 /** `dead-letters` entries come from `MessagingService.handleDeadLetters` (their consumer key is known only at runtime). */
-export type ConsumeMetadata =
-  | { kind: 'event'; contract: EventContract<unknown>; consumer: string }
-  | { kind: 'dead-letters'; consumer: string };
+export type ConsumeMetadata = { kind: 'event'; contract: EventContract<unknown>; consumer: string } | { kind: 'dead-letters'; consumer: string };
 
 /**
  * Marks a provider method as the handler of `contract` for the consumer named `consumer` in
@@ -23,5 +21,9 @@ export type ConsumeMetadata =
 export const ConsumeEvent =
   <T>(contract: EventContract<T>, options: { consumer: string }) =>
   (target: object, key: string | symbol, descriptor: { value?: EventHandler<T> }): void => {
-    SetMetadata(CONSUME_METADATA, { kind: 'event', contract: contract as EventContract<unknown>, consumer: options.consumer } satisfies ConsumeMetadata)(target, key, descriptor);
+    SetMetadata(CONSUME_METADATA, { kind: 'event', contract: contract as EventContract<unknown>, consumer: options.consumer } satisfies ConsumeMetadata)(
+      target,
+      key,
+      descriptor,
+    );
   };

@@ -43,6 +43,16 @@ export class HandlerDiscovery {
 
   private bind(instance: Record<string, unknown>, fn: BoundHandler, method: string): BoundHandler {
     const options = { guards: true, interceptors: true, filters: false };
-    return this.contextCreator.create(instance, fn as (...args: unknown[]) => unknown, method, undefined, undefined, undefined, undefined, options, 'amqp') as BoundHandler;
+    return this.contextCreator.create(
+      instance,
+      fn as (...args: unknown[]) => unknown,
+      method,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      options,
+      'amqp',
+    ) as BoundHandler;
   }
 }

@@ -1,12 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  Optional,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { trace, Tracer } from '@opentelemetry/api';
 import { TRACER } from '@reliable-payments/tracing';
 import { FAULT_HOOKS, FaultHooks, NO_FAULTS } from '@reliable-payments/faults';
@@ -46,7 +38,12 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
   ) {
     this.connection = new AmqpConnection({ url: options.url, connectionName: options.connectionName });
     this.publisher = new ConfirmedPublisher(options.confirmTimeoutMs, async (model) => {
-      if (this.topology) await this.assertTopology(model, this.topology, options.exchanges.map((e) => this.name(e)));
+      if (this.topology)
+        await this.assertTopology(
+          model,
+          this.topology,
+          options.exchanges.map((e) => this.name(e)),
+        );
       await this.publisher.attach(model);
     });
   }
@@ -138,7 +135,6 @@ export class MessagingService implements Publisher, OnApplicationBootstrap, Befo
     this.observer = observer;
     for (const consumer of this.consumers.values()) consumer.metrics.observer = observer;
   }
-
 
   /** Publishes to an exchange (prefix applied; `''` is the default exchange) once the broker confirmed and routed it. */
   publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {

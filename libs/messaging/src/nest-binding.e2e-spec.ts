@@ -64,7 +64,14 @@ describe('handlers bound through Nest (guards and interceptors around a message)
             confirmTimeoutMs: 5_000,
             exchanges: [PAYMENT_EVENTS_EXCHANGE],
             consumers: {
-              binding: { queue: 'binding.payment-succeeded', exchange: PAYMENT_EVENTS_EXCHANGE, prefetch: 8, retry: retryPolicy([200]), pauseOnDependencyDown: false, maxMessageBytes: 65_536 },
+              binding: {
+                queue: 'binding.payment-succeeded',
+                exchange: PAYMENT_EVENTS_EXCHANGE,
+                prefetch: 8,
+                retry: retryPolicy([200]),
+                pauseOnDependencyDown: false,
+                maxMessageBytes: 65_536,
+              },
             },
           }),
         }),
@@ -87,7 +94,10 @@ describe('handlers bound through Nest (guards and interceptors around a message)
   });
 
   const publish = (event: PaymentSucceededV1) =>
-    raw.publish(`${prefix}${PAYMENT_EVENTS_EXCHANGE}`, PaymentSucceeded.routingKey, JSON.stringify(event), { messageId: event.eventId, contentType: 'application/json' });
+    raw.publish(`${prefix}${PAYMENT_EVENTS_EXCHANGE}`, PaymentSucceeded.routingKey, JSON.stringify(event), {
+      messageId: event.eventId,
+      contentType: 'application/json',
+    });
 
   it('runs the class interceptor around each message, with the event and its delivery context', async () => {
     const event = paymentEvent();
@@ -98,18 +108,33 @@ describe('handlers bound through Nest (guards and interceptors around a message)
       { type: 'amqp', eventId: event.eventId, attempt: 1, outcome: Outcome.Processed },
       { type: 'amqp', eventId: event.eventId, attempt: 1, outcome: Outcome.Duplicate },
     ]);
-    const stats = moduleRef.get(MessagingService).status().consumers.find((c) => c.role === 'events');
+    const stats = moduleRef
+      .get(MessagingService)
+      .status()
+      .consumers.find((c) => c.role === 'events');
     expect(stats).toMatchObject({ processed: 1, duplicates: 1 });
   });
 
   it("treats a guard's refusal as a failure: the handler never runs, the message climbs the ladder and is dead-lettered", async () => {
     const event = paymentEvent({ userId: 'blocked' });
     await publish(event);
-    await waitFor(() => moduleRef.get(MessagingService).status().consumers.find((c) => c.role === 'events')?.deadLettered === 1, { timeoutMs: 10_000, message: 'dead-lettered after the ladder' });
+    await waitFor(
+      () =>
+        moduleRef
+          .get(MessagingService)
+          .status()
+          .consumers.find((c) => c.role === 'events')?.deadLettered === 1,
+      { timeoutMs: 10_000, message: 'dead-lettered after the ladder' },
+    );
     expect(handled).not.toContain(event.eventId);
     // Guards run before interceptors: a refused message never reaches either.
     expect(seen.filter((s) => s.eventId === event.eventId)).toEqual([]);
-    expect(moduleRef.get(MessagingService).status().consumers.find((c) => c.role === 'events')).toMatchObject({ retried: 1 });
+    expect(
+      moduleRef
+        .get(MessagingService)
+        .status()
+        .consumers.find((c) => c.role === 'events'),
+    ).toMatchObject({ retried: 1 });
     expect(await raw.queueDepth(`${prefix}binding.payment-succeeded.dlq`)).toBe(1);
   });
 });

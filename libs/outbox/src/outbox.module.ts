@@ -5,11 +5,14 @@ import { OutboxScheduler } from './outbox.scheduler';
 import { OutboxWriter } from './outbox.writer';
 
 /** `forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`, global unless `isGlobal: false`. */
-export const { ConfigurableModuleClass: OutboxModuleBase, OPTIONS_TYPE: OUTBOX_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE: OUTBOX_ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<OutboxOptions>({ optionsInjectionToken: OUTBOX_OPTIONS })
-    .setClassMethodName('forRoot')
-    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-    .build();
+export const {
+  ConfigurableModuleClass: OutboxModuleBase,
+  OPTIONS_TYPE: OUTBOX_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: OUTBOX_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OutboxOptions>({ optionsInjectionToken: OUTBOX_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
 
 /**
  * Transactional outbox: `OutboxWriter` inside business transactions, `OutboxRelay` to the broker.

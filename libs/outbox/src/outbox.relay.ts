@@ -168,7 +168,15 @@ export class OutboxRelay {
     const parent = contextFromTraceparent(row.traceparent);
     const span = this.tracer.startSpan(
       `${row.exchange} publish`,
-      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': row.exchange, 'messaging.message.id': row.message_id, 'outbox.attempt': row.attempts + 1 } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.destination.name': row.exchange,
+          'messaging.message.id': row.message_id,
+          'outbox.attempt': row.attempts + 1,
+        },
+      },
       parent,
     );
     const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? row.traceparent;
@@ -200,7 +208,10 @@ export class OutboxRelay {
       this.stats.failed++;
       this.observer?.publishFailed(result.reason);
       this.stats.lastError = message;
-      this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`, { messageId: row.message_id, attempt: attempts });
+      this.logger.warn(`publish of ${row.message_id} failed (attempt ${attempts}): ${message}; next try at ${next.toISOString()}`, {
+        messageId: row.message_id,
+        attempt: attempts,
+      });
     }
   }
 
@@ -218,7 +229,13 @@ export class OutboxRelay {
   /** Deletes sent rows older than the retention, in bounded chunks. */
   cleanup(): Promise<number> {
     const before = new Date(Date.now() - this.options.retentionMs);
-    return deleteInChunks(this.dataSource, 'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at', [before], 1000, () => this.stopping);
+    return deleteInChunks(
+      this.dataSource,
+      'DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at',
+      [before],
+      1000,
+      () => this.stopping,
+    );
   }
 
   /** Stops starting new runs and waits for the one in progress. */

@@ -21,8 +21,14 @@ export class OutboxScheduler implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval('outbox-relay', setInterval(() => this.poll(), this.options.pollIntervalMs));
-    this.registry.addInterval('outbox-cleanup', setInterval(() => this.clean(), this.options.cleanupIntervalMs));
+    this.registry.addInterval(
+      'outbox-relay',
+      setInterval(() => this.poll(), this.options.pollIntervalMs),
+    );
+    this.registry.addInterval(
+      'outbox-cleanup',
+      setInterval(() => this.clean(), this.options.cleanupIntervalMs),
+    );
     this.relay.wake();
   }
 
@@ -34,7 +40,9 @@ export class OutboxScheduler implements OnApplicationBootstrap, BeforeApplicatio
       .then((backlog) => {
         if (backlog.stuck > 0) {
           this.lastStuckWarning = Date.now();
-          this.logger.error(`${backlog.stuck} outbox messages pending since before ${new Date(Date.now() - this.options.stuckAfterMs).toISOString()} (oldest ${backlog.oldestPendingAt}); last error: ${this.relay.stats.lastError ?? 'none'}`);
+          this.logger.error(
+            `${backlog.stuck} outbox messages pending since before ${new Date(Date.now() - this.options.stuckAfterMs).toISOString()} (oldest ${backlog.oldestPendingAt}); last error: ${this.relay.stats.lastError ?? 'none'}`,
+          );
         }
       })
       .catch(() => undefined); // the database being down is reported by /health

@@ -72,10 +72,7 @@ export class DatabaseModule {
   }
 
   /** `useFactory` receives the `inject`ed providers in order (method syntax: typed parameters, no `any`). */
-  static forRootAsync(options: {
-    inject?: Array<string | symbol | Function>;
-    useFactory(...args: unknown[]): DatabaseModuleOptions;
-  }): DynamicModule {
+  static forRootAsync(options: { inject?: Array<string | symbol | Function>; useFactory(...args: unknown[]): DatabaseModuleOptions }): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [

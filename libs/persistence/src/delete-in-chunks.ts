@@ -5,7 +5,13 @@ import { DataSource } from 'typeorm';
  * statement deletes fewer than `chunk` rows, or `stop()` says so between statements: short
  * transactions that never hold many locks at once. Returns how many rows went.
  */
-export async function deleteInChunks(dataSource: DataSource, sql: string, parameters: unknown[], chunk: number, stop: () => boolean = () => false): Promise<number> {
+export async function deleteInChunks(
+  dataSource: DataSource,
+  sql: string,
+  parameters: unknown[],
+  chunk: number,
+  stop: () => boolean = () => false,
+): Promise<number> {
   let deleted = 0;
   for (;;) {
     const result = (await dataSource.query(`${sql} LIMIT ${chunk}`, parameters)) as { affectedRows: number };

@@ -31,7 +31,13 @@ describe('migrateDatabase, three instances starting together', () => {
   const url = new URL(SERVER);
   url.pathname = `/${database}`;
   const settings = parseDatabaseUrl(url.toString());
-  const admin = () => createConnection({ host: SERVER.hostname, port: Number(SERVER.port || 3306), user: decodeURIComponent(SERVER.username || 'root'), password: decodeURIComponent(SERVER.password) });
+  const admin = () =>
+    createConnection({
+      host: SERVER.hostname,
+      port: Number(SERVER.port || 3306),
+      user: decodeURIComponent(SERVER.username || 'root'),
+      password: decodeURIComponent(SERVER.password),
+    });
 
   beforeAll(async () => {
     const connection = await admin();

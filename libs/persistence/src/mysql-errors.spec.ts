@@ -2,8 +2,7 @@ import { TransientError } from '@reliable-payments/errors';
 import { classifyMysqlError, isDuplicateKeyError, isRetryableTransactionError } from './mysql-errors';
 
 /** Shaped like a mysql2 query error. */
-const mysqlError = (errno: number, code: string, sqlMessage: string) =>
-  Object.assign(new Error(sqlMessage), { errno, code, sqlMessage, sqlState: '40001' });
+const mysqlError = (errno: number, code: string, sqlMessage: string) => Object.assign(new Error(sqlMessage), { errno, code, sqlMessage, sqlState: '40001' });
 
 /** Shaped like TypeORM's QueryFailedError, which keeps the driver's error in `driverError`. */
 const queryFailed = (driverError: Error) => Object.assign(new Error(`QueryFailedError: ${driverError.message}`), { driverError });
@@ -74,7 +73,7 @@ describe('classifyMysqlError', () => {
 
   it.each([
     [1045, 'ER_ACCESS_DENIED_ERROR', "Access denied for user 'coupon'@'localhost'", 'access denied'],
-    [4151, 'ER_ACCOUNT_HAS_BEEN_LOCKED', "Access denied, this account is locked", 'account locked'],
+    [4151, 'ER_ACCOUNT_HAS_BEEN_LOCKED', 'Access denied, this account is locked', 'account locked'],
     [1927, 'ER_CONNECTION_KILLED', 'Connection was killed', 'connection killed'],
     [1053, 'ER_SERVER_SHUTDOWN', 'Server shutdown in progress', 'server shutdown in progress'],
     [1040, 'ER_CON_COUNT_ERROR', 'Too many connections', 'too many connections'],

@@ -17,17 +17,11 @@ export interface TransactionOptions {
  * statement unless the transaction is rolled back: `transaction()` does roll it back on the throw,
  * so a retry never sees half of an earlier attempt.
  */
-export async function runInTransaction<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-  options: TransactionOptions = {},
-): Promise<T> {
+export async function runInTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const retries = options.retries ?? 3;
   for (let attempt = 0; ; attempt++) {
     try {
-      return options.isolation
-        ? await dataSource.transaction(options.isolation, work)
-        : await dataSource.transaction(work);
+      return options.isolation ? await dataSource.transaction(options.isolation, work) : await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= retries || !isRetryableTransactionError(error)) throw error;
       const delay = 10 * 2 ** attempt + Math.random() * 10;

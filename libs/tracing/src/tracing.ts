@@ -57,7 +57,11 @@ export class Tracing {
 
 /** The standard samplers by their OTEL_TRACES_SAMPLER names. */
 function sampler({ name, ratio }: ObservabilityConfig['sampler']) {
-  const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
+  const root = name.endsWith('always_off')
+    ? new AlwaysOffSampler()
+    : name.endsWith('traceidratio')
+      ? new TraceIdRatioBasedSampler(ratio)
+      : new AlwaysOnSampler();
   return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
@@ -85,7 +89,6 @@ export function contextFromTraceparent(traceparent: unknown, base: Context = ROO
   if (typeof traceparent !== 'string' || traceparent.length > 128) return base;
   return w3c.extract(base, { traceparent }, { get: (c, k) => c[k as 'traceparent'], keys: (c) => Object.keys(c) });
 }
-
 
 /** Runs `work` inside a new active span: ended when it settles, marked as an error when it throws. */
 export function inSpan<R>(tracer: Tracer, name: string, attributes: Record<string, string | number>, work: () => Promise<R>): Promise<R> {

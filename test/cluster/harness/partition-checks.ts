@@ -60,7 +60,10 @@ export async function waitUntilConverged(cluster: RabbitCluster, timeoutMs = 180
       let converged = true;
       const recorded = new Map<string, number>();
       for (const node of cluster.nodes) {
-        const runs = await node.ctl(['eval', 'rabbit:is_running().'], 20_000).then((out) => out.trim() === 'true', () => false);
+        const runs = await node.ctl(['eval', 'rabbit:is_running().'], 20_000).then(
+          (out) => out.trim() === 'true',
+          () => false,
+        );
         if (!runs) {
           converged = false;
           const since = downSince.get(node) ?? Date.now();

@@ -7,7 +7,14 @@ export async function consumerCounters(consumers: ServiceProcess[]): Promise<Rec
   for (const service of consumers) {
     if (!service.pid) continue;
     const main = await new ServiceClient(service.url).eventConsumer().catch(() => undefined);
-    if (main) counters[service.name] = { processed: main.processed, duplicates: main.duplicates, retriedByLevel: main.retriedByLevel, deadLettered: main.deadLettered, pauses: main.pauses };
+    if (main)
+      counters[service.name] = {
+        processed: main.processed,
+        duplicates: main.duplicates,
+        retriedByLevel: main.retriedByLevel,
+        deadLettered: main.deadLettered,
+        pauses: main.pauses,
+      };
   }
   return counters;
 }

@@ -62,7 +62,8 @@ export async function checkInvariants(
       `SELECT (SELECT COUNT(*) FROM inbox_messages i LEFT JOIN ${table} g ON g.event_id = i.message_id WHERE g.id IS NULL) AS inboxOnly,
               (SELECT COUNT(*) FROM ${table} g LEFT JOIN inbox_messages i ON i.message_id = g.event_id WHERE i.message_id IS NULL) AS grantOnly`,
     );
-    if (Number(half.inboxOnly) || Number(half.grantOnly)) violations.push(`${table}: ${half.inboxOnly} inbox rows without a grant, ${half.grantOnly} grants without an inbox row`);
+    if (Number(half.inboxOnly) || Number(half.grantOnly))
+      violations.push(`${table}: ${half.inboxOnly} inbox rows without a grant, ${half.grantOnly} grants without an inbox row`);
   }
   const pending = await dbs.count('order', 'SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL');
   if (pending > 0) violations.push(`${pending} outbox rows unsent`);

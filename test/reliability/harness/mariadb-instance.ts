@@ -23,11 +23,24 @@ export class MariaDbInstance {
   async start(): Promise<void> {
     if (!this.port) {
       this.port = await freePort();
-      execFileSync('mariadb-install-db', ['--no-defaults', '--user=root', `--datadir=${this.dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
+      execFileSync(
+        'mariadb-install-db',
+        ['--no-defaults', '--user=root', `--datadir=${this.dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db'],
+        { stdio: 'ignore' },
+      );
     }
     this.child = spawn(
       'mariadbd',
-      ['--no-defaults', '--user=root', `--datadir=${this.dir}/data`, `--port=${this.port}`, `--socket=${this.dir}/mysqld.sock`, '--bind-address=127.0.0.1', '--skip-name-resolve=0', ...this.extraArgs],
+      [
+        '--no-defaults',
+        '--user=root',
+        `--datadir=${this.dir}/data`,
+        `--port=${this.port}`,
+        `--socket=${this.dir}/mysqld.sock`,
+        '--bind-address=127.0.0.1',
+        '--skip-name-resolve=0',
+        ...this.extraArgs,
+      ],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 30_000;

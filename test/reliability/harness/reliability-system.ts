@@ -157,7 +157,12 @@ export class ReliabilitySystem {
       recoverySeconds: Math.round(recoverySeconds * 10) / 10,
       violations: report.violations,
       ok: report.violations.length === 0,
-      notes: { ...this.notes, payErrors: payErrors.slice(0, 5), ordersAttempted: told.size, consumers: await consumerCounters([...this.coupons, ...this.redPackets]) },
+      notes: {
+        ...this.notes,
+        payErrors: payErrors.slice(0, 5),
+        ordersAttempted: told.size,
+        consumers: await consumerCounters([...this.coupons, ...this.redPackets]),
+      },
     };
     mkdirSync(this.resultsDir, { recursive: true });
     writeFileSync(join(this.resultsDir, `${this.options.scenario}.json`), JSON.stringify(result, null, 2));

@@ -51,7 +51,10 @@ export class RunDatabases {
 
   /** Drops a pool whose connections are dead (after its database server was killed). */
   async resetPool(db: RunDatabase): Promise<void> {
-    await this.pools.get(db)?.end().catch(() => undefined);
+    await this.pools
+      .get(db)
+      ?.end()
+      .catch(() => undefined);
     this.pools.delete(db);
   }
 

@@ -53,7 +53,9 @@ export class ConsoleDeadLettersController {
   async groups(@ConsoleOperator() operator: OperatorCredentials) {
     const entries = await Promise.all(
       CONSUMER_NAMES.map(async (name) => {
-        const answer = await this.services.consumers[name].request<{ groups: unknown[] }>('GET', '/dead-letters/groups', { token: operator.token }).catch((error: Error) => error);
+        const answer = await this.services.consumers[name]
+          .request<{ groups: unknown[] }>('GET', '/dead-letters/groups', { token: operator.token })
+          .catch((error: Error) => error);
         return [name, answer instanceof Error ? { groups: [], error: answer.message } : { groups: answer.body.groups }] as const;
       }),
     );
@@ -62,11 +64,17 @@ export class ConsoleDeadLettersController {
 
   /** One group's pending letters (without payloads), oldest first: `{items, truncated}`. */
   @Get('dead-letters/:consumer/letters')
-  async letters(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Query(new ZodValidationPipe(lettersQuery, 'query')) query: z.infer<typeof lettersQuery>, @ConsoleOperator() operator: OperatorCredentials) {
+  async letters(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Query(new ZodValidationPipe(lettersQuery, 'query')) query: z.infer<typeof lettersQuery>,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
     const items: Letter[] = [];
     let truncated = false;
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const list = await forwarded(this.services.consumers[consumer].request<{ items: Letter[] }>('GET', `/dead-letters?status=PENDING&limit=100&page=${page}`, { token: operator.token }));
+      const list = await forwarded(
+        this.services.consumers[consumer].request<{ items: Letter[] }>('GET', `/dead-letters?status=PENDING&limit=100&page=${page}`, { token: operator.token }),
+      );
       for (const item of list.items) if (item.fingerprint === query.fingerprint) items.push(item);
       if (items.length >= MAX_LETTERS) {
         truncated = true;
@@ -80,16 +88,30 @@ export class ConsoleDeadLettersController {
 
   /** One letter: its headers (the services' allow-list), error, and payload (original and edited). */
   @Get('dead-letters/:consumer/:id')
-  async letter(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @ConsoleOperator() operator: OperatorCredentials) {
+  async letter(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Param('id', new ZodValidationPipe(idParam, 'id')) id: string,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
     const client = this.services.consumers[consumer];
     const letter = await forwarded(client.request<Record<string, unknown>>('GET', `/dead-letters/${id}`, { token: operator.token }));
     const payload = await forwarded(client.request<Record<string, unknown>>('GET', `/dead-letters/${id}/payload`, { token: operator.token }));
-    return { ...letter, payload: payload.payload, payloadEncoding: payload.payloadEncoding, storedBytes: payload.storedBytes, editedPayload: payload.editedPayload ?? null };
+    return {
+      ...letter,
+      payload: payload.payload,
+      payloadEncoding: payload.payloadEncoding,
+      storedBytes: payload.storedBytes,
+      editedPayload: payload.editedPayload ?? null,
+    };
   }
 
   @Post('dead-letters/:consumer/:id/redrive')
   @HttpCode(200)
-  redrive(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Param('id', new ZodValidationPipe(idParam, 'id')) id: string, @ConsoleOperator() operator: OperatorCredentials) {
+  redrive(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Param('id', new ZodValidationPipe(idParam, 'id')) id: string,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
     return this.act(forwarded(this.services.consumers[consumer].request('POST', `/dead-letters/${id}/redrive`, { token: operator.token })));
   }
 
@@ -120,22 +142,36 @@ export class ConsoleDeadLettersController {
   /** `{fingerprint, comment}` → `{discarded, skipped}`: gives up one group's pending letters. */
   @Post('dead-letters/:consumer/discard')
   @HttpCode(200)
-  discardGroup(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Body(new ZodValidationPipe(groupDiscardBody)) body: z.infer<typeof groupDiscardBody>, @ConsoleOperator() operator: OperatorCredentials) {
+  discardGroup(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Body(new ZodValidationPipe(groupDiscardBody)) body: z.infer<typeof groupDiscardBody>,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
     return this.act(forwarded(this.services.consumers[consumer].request('POST', '/dead-letters/discard', { body, token: operator.token })));
   }
 
   /** `{fingerprint, ratePerSecond, includePoison?}` → 202 `{jobId}`: a paced job, kept in the service's database; its progress comes with the stream (`jobs`). */
   @Post('dead-letters/:consumer/redrive-jobs')
   @HttpCode(202)
-  async startJob(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Body(new ZodValidationPipe(jobBody)) body: z.infer<typeof jobBody>, @ConsoleOperator() operator: OperatorCredentials) {
-    const started = await forwarded(this.services.consumers[consumer].request<{ jobId: string }>('POST', '/dead-letters/redrive', { body, token: operator.token }));
+  async startJob(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Body(new ZodValidationPipe(jobBody)) body: z.infer<typeof jobBody>,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
+    const started = await forwarded(
+      this.services.consumers[consumer].request<{ jobId: string }>('POST', '/dead-letters/redrive', { body, token: operator.token }),
+    );
     this.jobs.add(consumer, String(started.jobId), body.fingerprint, operator.name, body.ratePerSecond);
     void this.snapshots.poll();
     return started;
   }
 
   @Delete('dead-letters/:consumer/redrive-jobs/:jobId')
-  cancelJob(@Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName, @Param('jobId', new ZodValidationPipe(idParam, 'jobId')) jobId: string, @ConsoleOperator() operator: OperatorCredentials) {
+  cancelJob(
+    @Param('consumer', new ZodValidationPipe(consumerParam, 'consumer')) consumer: ConsumerName,
+    @Param('jobId', new ZodValidationPipe(idParam, 'jobId')) jobId: string,
+    @ConsoleOperator() operator: OperatorCredentials,
+  ) {
     return this.act(forwarded(this.services.consumers[consumer].request('DELETE', `/dead-letters/redrive-jobs/${jobId}`, { token: operator.token })));
   }
 
@@ -148,7 +184,9 @@ export class ConsoleDeadLettersController {
     const errors: string[] = [];
     const lists = await Promise.all(
       CONSUMER_NAMES.map(async (name) => {
-        const answer = await this.services.consumers[name].request<{ items: Array<{ at: string }> }>('GET', `/operator-actions?limit=${query.limit}`, { token: operator.token }).catch((error: Error) => error);
+        const answer = await this.services.consumers[name]
+          .request<{ items: Array<{ at: string }> }>('GET', `/operator-actions?limit=${query.limit}`, { token: operator.token })
+          .catch((error: Error) => error);
         if (answer instanceof Error) {
           errors.push(answer.message);
           return [];

@@ -1,7 +1,15 @@
 import { COUPON_CONSUMER, RED_PACKET_CONSUMER } from '@reliable-payments/contracts';
 import { computeLedger, ConsumerReading, LedgerReading, nameOrders } from './ledger';
 
-const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({ granted, deadLettered: 0, discarded: 0, queued: 0, unacked: 0, fresh: true, ...extra });
+const consumer = (granted: number, extra: Partial<ConsumerReading> = {}): ConsumerReading => ({
+  granted,
+  deadLettered: 0,
+  discarded: 0,
+  queued: 0,
+  unacked: 0,
+  fresh: true,
+  ...extra,
+});
 const reading = (paid: number, coupons: ConsumerReading, redPackets: ConsumerReading, extra: Partial<LedgerReading> = {}): LedgerReading => ({
   at: new Date().toISOString(),
   paid,
@@ -14,7 +22,15 @@ const reading = (paid: number, coupons: ConsumerReading, redPackets: ConsumerRea
 describe('the ledger', () => {
   it('is exact once quiet: everything granted, nothing lost or duplicated', () => {
     const quiet = reading(10, consumer(10), consumer(10));
-    expect(computeLedger(quiet, quiet)).toMatchObject({ paid: 10, granted: { coupons: 10, redPackets: 10 }, inFlight: 0, deadLettered: 0, lost: 0, duplicated: 0, settled: true });
+    expect(computeLedger(quiet, quiet)).toMatchObject({
+      paid: 10,
+      granted: { coupons: 10, redPackets: 10 },
+      inFlight: 0,
+      deadLettered: 0,
+      lost: 0,
+      duplicated: 0,
+      settled: true,
+    });
   });
 
   it('counts dead letters owed a grant, not as lost', () => {

@@ -29,7 +29,9 @@ export class ConsoleOperatorGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
     if (request.method !== 'GET' && this.sessions.enabled) assertSameSite(request);
-    request[CONSOLE_OPERATOR] = checkOperator(request, this.sessions.operators, this.logger, () => this.sessions.operatorOf(cookieValue(request.headers.cookie, SESSION_COOKIE)));
+    request[CONSOLE_OPERATOR] = checkOperator(request, this.sessions.operators, this.logger, () =>
+      this.sessions.operatorOf(cookieValue(request.headers.cookie, SESSION_COOKIE)),
+    );
     return true;
   }
 }

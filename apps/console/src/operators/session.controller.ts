@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ConsoleConfig } from '@reliable-payments/config';
@@ -46,15 +60,30 @@ export class SessionController {
     const client = request.ip;
     const wait = this.limiter.retryAfterSeconds(client);
     if (wait !== undefined) {
-      this.audit.record({ operator: 'unknown', action: 'sign-in-limited', target: client, comment: null, outcome: `refused: too many failed sign-ins, retry in ${wait}s` });
+      this.audit.record({
+        operator: 'unknown',
+        action: 'sign-in-limited',
+        target: client,
+        comment: null,
+        outcome: `refused: too many failed sign-ins, retry in ${wait}s`,
+      });
       void reply.header('retry-after', String(wait));
       if (fromForm) return void reply.redirect('/?signin=limited', 303);
-      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `too many failed sign-ins; try again in ${wait}s` }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', message: `too many failed sign-ins; try again in ${wait}s` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const operator = this.sessions.authenticate(body.token);
     if (!operator) {
       this.limiter.failed(client);
-      this.audit.record({ operator: 'unknown', action: 'sign-in-failed', target: client, comment: null, outcome: `refused: wrong token (${body.token.length} characters)` });
+      this.audit.record({
+        operator: 'unknown',
+        action: 'sign-in-failed',
+        target: client,
+        comment: null,
+        outcome: `refused: wrong token (${body.token.length} characters)`,
+      });
       if (fromForm) return void reply.redirect('/?signin=failed', 303);
       throw new UnauthorizedException(OPERATOR_TOKEN_REFUSED);
     }

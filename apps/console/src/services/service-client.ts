@@ -24,7 +24,11 @@ export class ServiceClient {
     private readonly timeoutMs = 2_000,
   ) {}
 
-  async request<T>(method: string, path: string, options: { body?: unknown; operator?: boolean; token?: string; timeoutMs?: number; allowStatus?: number[] } = {}): Promise<{ status: number; body: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; operator?: boolean; token?: string; timeoutMs?: number; allowStatus?: number[] } = {},
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const token = options.token ?? (options.operator ? this.operatorToken : undefined);

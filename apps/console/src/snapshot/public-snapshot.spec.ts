@@ -23,18 +23,43 @@ describe('publicSnapshot', () => {
     const full: Snapshot = {
       at: reading.at,
       signedIn: true,
-      ledger: computeLedger({ ...reading, consumers: { [COUPON_CONSUMER.name]: { granted: 3, deadLettered: 1, discarded: 0, queued: 0, unacked: 0, fresh: true }, [RED_PACKET_CONSUMER.name]: { granted: 4, deadLettered: 0, discarded: 0, queued: 0, unacked: 0, fresh: true } } }),
+      ledger: computeLedger({
+        ...reading,
+        consumers: {
+          [COUPON_CONSUMER.name]: { granted: 3, deadLettered: 1, discarded: 0, queued: 0, unacked: 0, fresh: true },
+          [RED_PACKET_CONSUMER.name]: { granted: 4, deadLettered: 0, discarded: 0, queued: 0, unacked: 0, fresh: true },
+        },
+      }),
       named: { [COUPON_CONSUMER.name]: { lost: ['order-a'], duplicated: [] }, [RED_PACKET_CONSUMER.name]: { lost: [], duplicated: [] } },
       order: { up: false, problem: 'order-service: secret', paid: 4, created: 0, outboxPending: 0 },
       consumers: { [COUPON_CONSUMER.name]: consumer('coupon-service'), [RED_PACKET_CONSUMER.name]: consumer('red-packet-service') },
-      deadLetterRows: { [COUPON_CONSUMER.name]: [{ id: '7', messageId: 'event-1', reason: 'poison', errorCode: 'SCHEMA_INVALID', attempts: 1, firstFailedAt: null, lastFailedAt: null, deadLetteredAt: reading.at }], [RED_PACKET_CONSUMER.name]: [] },
+      deadLetterRows: {
+        [COUPON_CONSUMER.name]: [
+          {
+            id: '7',
+            messageId: 'event-1',
+            reason: 'poison',
+            errorCode: 'SCHEMA_INVALID',
+            attempts: 1,
+            firstFailedAt: null,
+            lastFailedAt: null,
+            deadLetteredAt: reading.at,
+          },
+        ],
+        [RED_PACKET_CONSUMER.name]: [],
+      },
       series: [],
       load: { steady: { rate: 0, running: false, paid: 0, failed: 0 }, recentOrders: ['order-b'], lastError: 'secret' },
       jobs: [],
     };
     const open = publicSnapshot(full);
     const text = JSON.stringify(open);
-    for (const secret of ['order-a', 'order-b', 'event-1', 'SCHEMA_INVALID', 'secret', 'slow', 'chaos', 'named', 'deadLetterRows', 'jobs']) expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
-    expect(open).toMatchObject({ signedIn: false, ledger: { paid: 4, deadLettered: 1 }, consumers: { 'coupon-service': { granted: 3, deadLetters: { owed: 1, discarded: 0, pending: 1 }, retriedByLevel: { '1': 2 } } } });
+    for (const secret of ['order-a', 'order-b', 'event-1', 'SCHEMA_INVALID', 'secret', 'slow', 'chaos', 'named', 'deadLetterRows', 'jobs'])
+      expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+    expect(open).toMatchObject({
+      signedIn: false,
+      ledger: { paid: 4, deadLettered: 1 },
+      consumers: { 'coupon-service': { granted: 3, deadLetters: { owed: 1, discarded: 0, pending: 1 }, retriedByLevel: { '1': 2 } } },
+    });
   });
 });

@@ -42,7 +42,14 @@ export class RedriveJobTracker {
         .map(async (job) => {
           const answer = await this.services.consumers[job.consumer].get<JobAnswer>(`/dead-letters/redrive-jobs/${job.jobId}`, true).catch(() => undefined);
           if (!answer) return void (job.status = 'unknown');
-          Object.assign(job, { status: answer.status, ratePerSecond: answer.ratePerSecond, total: answer.total, redriven: answer.redriven, skipped: answer.skipped, failed: answer.failed });
+          Object.assign(job, {
+            status: answer.status,
+            ratePerSecond: answer.ratePerSecond,
+            total: answer.total,
+            redriven: answer.redriven,
+            skipped: answer.skipped,
+            failed: answer.failed,
+          });
         }),
     );
     return this.jobs.map((j) => ({ ...j }));

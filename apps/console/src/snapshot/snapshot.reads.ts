@@ -30,7 +30,19 @@ export async function readConsumer(client: ServiceClient, depths: QueueDepths, l
   }
   const view: ConsumerView = last
     ? structuredClone(last)
-    : { service: client.name, up: false, problem: 'not read yet', state: 'unknown', database: 'unknown', unacked: 0, retriedByLevel: {}, chaos: null, queues: names ?? { main: unknownQueue(''), retry: [], deadLetter: unknownQueue('') }, deadLetters: { owed: 0, discarded: 0, pending: 0, groups: [] }, granted: 0 };
+    : {
+        service: client.name,
+        up: false,
+        problem: 'not read yet',
+        state: 'unknown',
+        database: 'unknown',
+        unacked: 0,
+        retriedByLevel: {},
+        chaos: null,
+        queues: names ?? { main: unknownQueue(''), retry: [], deadLetter: unknownQueue('') },
+        deadLetters: { owed: 0, discarded: 0, pending: 0, groups: [] },
+        granted: 0,
+      };
   if (!names) return { ...view, up: false, problem: `${client.name} unreachable`, fresh: false };
   view.queues = names;
 

@@ -85,7 +85,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       (error: Error) => ({ ...this.lastOrder, up: false, problem: error.message }),
     );
     this.lastOrder = order;
-    const entries = await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readConsumer(this.services.consumers[name], this.depths, this.lastConsumers?.[name])] as const));
+    const entries = await Promise.all(
+      CONSUMER_NAMES.map(async (name) => [name, await readConsumer(this.services.consumers[name], this.depths, this.lastConsumers?.[name])] as const),
+    );
     const consumers = Object.fromEntries(entries) as Record<ConsumerName, ConsumerView & { fresh: boolean }>;
     this.lastConsumers = consumers;
     const reading: LedgerReading = {
@@ -99,7 +101,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     this.previous = reading;
     this.series.push(seriesPoint(this.series, ledger, at));
     while (this.series.length > Math.ceil((SERIES_SECONDS * 1000) / this.config.pollIntervalMs)) this.series.shift();
-    const deadLetterRows = Object.fromEntries(await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readDeadLetterRows(this.services.consumers[name])] as const)));
+    const deadLetterRows = Object.fromEntries(
+      await Promise.all(CONSUMER_NAMES.map(async (name) => [name, await readDeadLetterRows(this.services.consumers[name])] as const)),
+    );
     return {
       at,
       signedIn: true,
@@ -124,5 +128,12 @@ function toReading(view: ConsumerView & { fresh: boolean }): ConsumerReading {
   const depth = (n: number | null) => n ?? 0;
   const queued = depth(view.queues.main.depth) + view.queues.retry.reduce((sum, q) => sum + depth(q.depth), 0) + depth(view.queues.deadLetter.depth);
   const known = view.queues.main.depth !== null && view.queues.deadLetter.depth !== null && view.queues.retry.every((q) => q.depth !== null);
-  return { granted: view.granted, deadLettered: view.deadLetters.owed, discarded: view.deadLetters.discarded, queued, unacked: view.unacked, fresh: view.fresh && known };
+  return {
+    granted: view.granted,
+    deadLettered: view.deadLetters.owed,
+    discarded: view.deadLetters.discarded,
+    queued,
+    unacked: view.unacked,
+    fresh: view.fresh && known,
+  };
 }

@@ -30,7 +30,9 @@ export class OrderTimelineService {
         this.services.consumers[name]
           .get<{ rows: TimelineEntry[] }>(`/ledger/orders/${orderId}/timeline${query}`)
           .then((r) => r.rows)
-          .catch((error: Error) => [{ at: new Date().toISOString(), service: this.services.consumers[name].name, event: 'unavailable', detail: { error: error.message } }]),
+          .catch((error: Error) => [
+            { at: new Date().toISOString(), service: this.services.consumers[name].name, event: 'unavailable', detail: { error: error.message } },
+          ]),
       ),
     );
     // Stable sort: rows with the same time keep the pipeline's order (order service first).

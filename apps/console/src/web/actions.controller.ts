@@ -17,7 +17,12 @@ const chaosSchema = z.strictObject({
   durationSeconds: z.number().int().positive().max(86_400).optional(),
 });
 const redriveSchema = z.union([
-  z.strictObject({ ids: z.array(z.string().regex(/^[1-9]\d{0,18}$/, 'must be dead-letter ids')).min(1).max(500) }),
+  z.strictObject({
+    ids: z
+      .array(z.string().regex(/^[1-9]\d{0,18}$/, 'must be dead-letter ids'))
+      .min(1)
+      .max(500),
+  }),
   z.strictObject({ errorCode: z.string().min(1).max(64) }),
   z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be a fingerprint from GET /api/dead-letters/groups') }),
 ]);
@@ -85,7 +90,12 @@ export class ActionsController {
     const client = this.services.consumers[consumer];
     if ('fingerprint' in body) {
       // One failure group: the service's bulk re-drive takes a snapshot of it and writes one audit row.
-      const result = await forwarded(client.request<{ redriven: number; skipped: number; failed: number; errors: string[] }>('POST', '/dead-letters/redrive', { body: { fingerprint: body.fingerprint, limit: 1_000 }, token: operator.token }));
+      const result = await forwarded(
+        client.request<{ redriven: number; skipped: number; failed: number; errors: string[] }>('POST', '/dead-letters/redrive', {
+          body: { fingerprint: body.fingerprint, limit: 1_000 },
+          token: operator.token,
+        }),
+      );
       void this.snapshots.poll();
       return result;
     }
@@ -107,7 +117,13 @@ export class ActionsController {
     const ids: string[] = [];
     for (let page = 1; ids.length < MAX_GROUP; page++) {
       // The service pages its listing by at most 100 letters.
-      const list = await forwarded(this.services.consumers[consumer].request<{ items: Array<{ id: string; errorCode: string }> }>('GET', `/dead-letters?status=PENDING&limit=100&page=${page}`, { token }));
+      const list = await forwarded(
+        this.services.consumers[consumer].request<{ items: Array<{ id: string; errorCode: string }> }>(
+          'GET',
+          `/dead-letters?status=PENDING&limit=100&page=${page}`,
+          { token },
+        ),
+      );
       for (const item of list.items) if (item.errorCode === errorCode && ids.length < MAX_GROUP) ids.push(String(item.id));
       if (list.items.length < 100) break;
     }

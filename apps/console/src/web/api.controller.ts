@@ -60,7 +60,12 @@ export class ApiController {
   private async first(): Promise<Published> {
     const latest = this.snapshots.snapshots.value;
     if (latest) return latest;
-    const first = await firstValueFrom(this.snapshots.snapshots.pipe(filter((s) => s !== null), timeout({ first: 10_000, with: () => of(null) })));
+    const first = await firstValueFrom(
+      this.snapshots.snapshots.pipe(
+        filter((s) => s !== null),
+        timeout({ first: 10_000, with: () => of(null) }),
+      ),
+    );
     if (!first) throw new ServiceUnavailableException('no snapshot yet');
     return first;
   }

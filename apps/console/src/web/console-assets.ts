@@ -16,7 +16,8 @@ export class ConsoleAssets {
   constructor(readonly dir: string = DEFAULT_ASSETS_DIR) {
     const script = join(dir, 'console.js');
     const stylesheet = join(dir, 'console.css');
-    if (!existsSync(script) || !existsSync(stylesheet)) throw new Error(`console assets not found in ${dir}: run npm run build (scripts/build-console-assets.mjs)`);
+    if (!existsSync(script) || !existsSync(stylesheet))
+      throw new Error(`console assets not found in ${dir}: run npm run build (scripts/build-console-assets.mjs)`);
     this.script = readFileSync(script, 'utf8');
     this.stylesheet = readFileSync(stylesheet, 'utf8');
   }

@@ -23,7 +23,12 @@ export interface PageSession {
  */
 export function renderPage(snapshot: PublicSnapshot | undefined, session: PageSession): string {
   const l = snapshot?.ledger;
-  const failed = session.signIn === 'failed' ? ' <span class="bad">wrong token</span>' : session.signIn === 'limited' ? ' <span class="bad">too many failed sign-ins; wait a minute</span>' : '';
+  const failed =
+    session.signIn === 'failed'
+      ? ' <span class="bad">wrong token</span>'
+      : session.signIn === 'limited'
+        ? ' <span class="bad">too many failed sign-ins; wait a minute</span>'
+        : '';
   const signIn = !session.operatorEnabled
     ? '<span class="muted">read-only: OPERATOR_TOKEN / OPERATOR_TOKENS are not set</span>'
     : session.operator !== null

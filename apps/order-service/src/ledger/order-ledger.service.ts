@@ -33,7 +33,10 @@ export class OrderLedgerService {
 
   /** Paid order ids in id order, one page after `after`: how the console names a lost or duplicated order. */
   async paidOrderIds(after: string, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query("SELECT id FROM orders WHERE status = 'PAID' AND id > ? ORDER BY id LIMIT ?", [after, limit]);
+    const rows: Array<{ id: string }> = await this.dataSource.query("SELECT id FROM orders WHERE status = 'PAID' AND id > ? ORDER BY id LIMIT ?", [
+      after,
+      limit,
+    ]);
     return rows.map((row) => row.id);
   }
 
@@ -44,13 +47,20 @@ export class OrderLedgerService {
       [orderId],
     );
     if (!order) return undefined;
-    const rows: TimelineRow[] = [{ at: order.created_at.toISOString(), service: SERVICE, event: 'order.created', detail: { userId: order.user_id, amount: order.amount, currency: order.currency } }];
+    const rows: TimelineRow[] = [
+      {
+        at: order.created_at.toISOString(),
+        service: SERVICE,
+        event: 'order.created',
+        detail: { userId: order.user_id, amount: order.amount, currency: order.currency },
+      },
+    ];
     if (order.paid_at) rows.push({ at: order.paid_at.toISOString(), service: SERVICE, event: 'order.paid', detail: {} });
     // Sent outbox rows are purged after their retention period: an old order may have no row here.
-    const outbox: Array<{ message_id: string; sent_at: Date | null; attempts: number; last_error: string | null; created_at: Date }> = await this.dataSource.query(
-      'SELECT message_id, sent_at, attempts, last_error, created_at FROM outbox_messages WHERE order_id = ? ORDER BY id LIMIT 5',
-      [orderId],
-    );
+    const outbox: Array<{ message_id: string; sent_at: Date | null; attempts: number; last_error: string | null; created_at: Date }> =
+      await this.dataSource.query('SELECT message_id, sent_at, attempts, last_error, created_at FROM outbox_messages WHERE order_id = ? ORDER BY id LIMIT 5', [
+        orderId,
+      ]);
     for (const row of outbox) {
       const detail = { eventId: row.message_id, relayAttempts: row.attempts, ...(row.last_error ? { lastError: row.last_error } : {}) };
       if (row.sent_at) rows.push({ at: row.sent_at.toISOString(), service: SERVICE, event: 'event.published', detail });

@@ -62,7 +62,9 @@ export class IdempotentCreate implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async replay(keyHash: string, requestHash: string): Promise<OrderView> {
-    const [row] = (await this.dataSource.query('SELECT request_hash AS requestHash, order_id AS orderId FROM idempotency_keys WHERE key_hash = ?', [keyHash])) as Array<{ requestHash: string; orderId: string }>;
+    const [row] = (await this.dataSource.query('SELECT request_hash AS requestHash, order_id AS orderId FROM idempotency_keys WHERE key_hash = ?', [
+      keyHash,
+    ])) as Array<{ requestHash: string; orderId: string }>;
     if (!row) throw new IdempotencyKeyInFlightError(); // released by a failed first request just now
     if (row.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
     return this.orders.find(row.orderId).then((order) => {

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ZodValidationPipe } from '@reliable-payments/http';
 import { CreateOrderDto, createOrderSchema, orderIdSchema } from './orders.dto';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, OrderNotFoundError } from './orders.errors';

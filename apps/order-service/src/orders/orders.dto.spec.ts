@@ -93,7 +93,11 @@ describe('createOrderSchema', () => {
     expect(result.error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['discount'] })]);
   });
 
-  it.each([['an array', [valid]], ['a string', 'order'], ['null', null]])('rejects a body that is %s', (_label, body) => {
+  it.each([
+    ['an array', [valid]],
+    ['a string', 'order'],
+    ['null', null],
+  ])('rejects a body that is %s', (_label, body) => {
     expect(createOrderSchema.safeParse(body).success).toBe(false);
   });
 });

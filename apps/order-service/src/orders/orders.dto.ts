@@ -6,22 +6,20 @@ export const MAX_AMOUNT_CENTS = 100_000_000; // 1,000,000.00
 const amountText = /^(0|[1-9]\d{0,6})(\.\d{1,2})?$/;
 
 /** A decimal string or a JSON number, > 0, ≤ 1,000,000, at most 2 decimals; normalised to "123.40". */
-const amount = z
-  .union([z.string(), z.number()], { message: 'must be a decimal string or a number' })
-  .transform((value, ctx) => {
-    // A number's shortest decimal form exposes over-precision (0.1 + 0.2 → "0.30000000000000004").
-    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'NaN') : value;
-    if (!amountText.test(text)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a positive decimal with at most 2 decimal places, e.g. "99.90"' });
-      return z.NEVER;
-    }
-    const cents = toCents(text);
-    if (cents <= 0 || cents > MAX_AMOUNT_CENTS) {
-      ctx.addIssue({ code: 'custom', message: 'must be greater than 0 and at most 1000000' });
-      return z.NEVER;
-    }
-    return fromCents(cents);
-  });
+const amount = z.union([z.string(), z.number()], { message: 'must be a decimal string or a number' }).transform((value, ctx) => {
+  // A number's shortest decimal form exposes over-precision (0.1 + 0.2 → "0.30000000000000004").
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'NaN') : value;
+  if (!amountText.test(text)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a positive decimal with at most 2 decimal places, e.g. "99.90"' });
+    return z.NEVER;
+  }
+  const cents = toCents(text);
+  if (cents <= 0 || cents > MAX_AMOUNT_CENTS) {
+    ctx.addIssue({ code: 'custom', message: 'must be greater than 0 and at most 1000000' });
+    return z.NEVER;
+  }
+  return fromCents(cents);
+});
 
 /** Characters a userId may not hold: Unicode categories Cc, Cf and Cs (a lone surrogate). */
 const USER_ID_REFUSED = /[\p{Cc}\p{Cf}\p{Cs}]/u;

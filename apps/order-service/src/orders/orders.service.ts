@@ -147,7 +147,14 @@ export class OrdersService {
       await manager.query("UPDATE orders SET status = 'PAID', paid_at = ? WHERE id IN (?)", [paidAt, toPay.map((order) => order.id)]);
       const messages = toPay.map((order) => {
         const event = paymentSucceededV1({ orderId: order.id, userId: order.userId, amount: order.amount, currency: order.currency }, paidAt);
-        return { messageId: event.eventId, exchange: PAYMENT_EVENTS_EXCHANGE, routingKey: PaymentSucceeded.routingKey, type: event.type, body: event, traceparent: traceparents.get(order.id) };
+        return {
+          messageId: event.eventId,
+          exchange: PAYMENT_EVENTS_EXCHANGE,
+          routingKey: PaymentSucceeded.routingKey,
+          type: event.type,
+          body: event,
+          traceparent: traceparents.get(order.id),
+        };
       });
       await this.outbox.addAll(manager, messages, paidAt);
       for (const order of toPay) {

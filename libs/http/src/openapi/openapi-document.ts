@@ -28,7 +28,11 @@ export interface DeclaredRoute {
   body?: z.ZodType;
 }
 
-const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const join = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 const paths = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value ?? '')]);
 
 /** Reads the routes of controller classes from Nest's decorator metadata, the validating zod pipes included. */
@@ -45,7 +49,8 @@ export function declaredRoutes(controllers: Type<unknown>[]): DeclaredRoute[] {
       const guards = [...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) as Function[] | undefined) ?? [])];
       const headers = (Reflect.getMetadata(HEADERS_METADATA, handler) as Array<{ name: string; value: string }> | undefined) ?? [];
       const verb = RequestMethod[method];
-      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, { index: number; data?: unknown; pipes?: unknown[] }> | undefined) ?? {};
+      const args =
+        (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, { index: number; data?: unknown; pipes?: unknown[] }> | undefined) ?? {};
       const inputs = Object.entries(args).map(([key, arg]) => ({
         type: Number(key.split(':')[0]) as RouteParamtypes,
         data: arg.data,
@@ -87,13 +92,22 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
 const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 function operation(route: DeclaredRoute) {
-  const parameters: JsonSchema[] = route.params.map((p) => ({ name: p.name, in: 'path', required: true, schema: p.schema ? jsonSchema(p.schema) : { type: 'string' } }));
+  const parameters: JsonSchema[] = route.params.map((p) => ({
+    name: p.name,
+    in: 'path',
+    required: true,
+    schema: p.schema ? jsonSchema(p.schema) : { type: 'string' },
+  }));
   if (route.query) {
     const query = jsonSchema(route.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
-    for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+    for (const [name, schema] of Object.entries(query.properties ?? {}))
+      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
   const responses: Record<string, unknown> = {
-    [route.successStatus]: { description: 'Success', content: { [route.contentType ?? 'application/json']: { schema: route.contentType?.startsWith('text/') ? { type: 'string' } : {} } } },
+    [route.successStatus]: {
+      description: 'Success',
+      content: { [route.contentType ?? 'application/json']: { schema: route.contentType?.startsWith('text/') ? { type: 'string' } : {} } },
+    },
   };
   if (route.body || route.query || route.params.length > 0) responses[400] = errorRef('Bad input (every bad field is named in `message`)');
   if (route.operator) {

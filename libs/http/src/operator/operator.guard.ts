@@ -1,4 +1,15 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { OPERATOR_AUTH_OPTIONS, OperatorAuthOptions } from './operator-auth.options';
 import { bearerToken, OPERATOR_TOKEN_REFUSED, operatorOf } from './operator-token';
@@ -71,7 +82,9 @@ export class OperatorGuard implements CanActivate {
 }
 
 /** The name of the operator who signed this request (an operator route's handler parameter). */
-export const OperatorName = createParamDecorator((_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<OperatorRequest>()[OPERATOR_NAME] ?? 'unknown');
+export const OperatorName = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<OperatorRequest>()[OPERATOR_NAME] ?? 'unknown',
+);
 
 /** Marks a controller or route as an operator route (see OperatorGuard). */
 export const OperatorRoute = () => applyDecorators(UseGuards(OperatorGuard));

@@ -44,12 +44,7 @@ describe('BrokerEndpoints', () => {
   it('starts on the first node and moves round the list on each advance', () => {
     const endpoints = BrokerEndpoints.parse('amqp://a:1,amqp://b:2,amqp://c:3');
     expect(endpoints.current.label).toBe('a:1');
-    expect([endpoints.advance(), endpoints.advance(), endpoints.advance(), endpoints.advance()].map((e) => e.label)).toEqual([
-      'b:2',
-      'c:3',
-      'a:1',
-      'b:2',
-    ]);
+    expect([endpoints.advance(), endpoints.advance(), endpoints.advance(), endpoints.advance()].map((e) => e.label)).toEqual(['b:2', 'c:3', 'a:1', 'b:2']);
   });
 
   it('stays on the only node of a one-URL list', () => {

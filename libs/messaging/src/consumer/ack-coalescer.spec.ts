@@ -9,11 +9,12 @@ function setup() {
   const errors: Error[] = [];
   const channel = { ack: (m: ConsumeMessage, allUpTo?: boolean) => void sent.push([m.fields.deliveryTag, allUpTo ?? false]) };
   const acks = new AckCoalescer(channel, (error) => errors.push(error));
-  const deliver = (...tags: number[]) => tags.map((tag) => {
-    const m = message(tag);
-    acks.delivered(m);
-    return m;
-  });
+  const deliver = (...tags: number[]) =>
+    tags.map((tag) => {
+      const m = message(tag);
+      acks.delivered(m);
+      return m;
+    });
   return { sent, errors, acks, deliver };
 }
 

@@ -13,7 +13,12 @@ export function startDeliverySpan(tracer: Tracer | undefined, queue: string, mes
     `${queue} process`,
     {
       kind: SpanKind.CONSUMER,
-      attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': queue, 'messaging.message.id': String(message.properties.messageId ?? ''), 'messaging.attempt': attempt },
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': queue,
+        'messaging.message.id': String(message.properties.messageId ?? ''),
+        'messaging.attempt': attempt,
+      },
     },
     parent,
   );

@@ -41,7 +41,13 @@ export class FailureHandler {
     const { logger, metrics } = this.options;
     const id = message.properties.messageId;
     metrics.consecutiveFailures++;
-    const route = routeFailure({ failure, attempts, policy: this.options.policy, routes: this.options.routes, pauseOnDependencyDown: this.options.pauseOnDependencyDown });
+    const route = routeFailure({
+      failure,
+      attempts,
+      policy: this.options.policy,
+      routes: this.options.routes,
+      pauseOnDependencyDown: this.options.pauseOnDependencyDown,
+    });
     if (route.action === 'hold') {
       logger.warn(`message ${id} failed (${failure.code}: ${failure.message}); pausing, it stays in ${this.options.queue}`, fields);
       // Back off across failures too: a probe that succeeds while the work keeps failing must not

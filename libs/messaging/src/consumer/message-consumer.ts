@@ -53,7 +53,15 @@ export class MessageConsumer<T> {
       },
       onResume: () => this.channel.resume(),
     });
-    this.failures = new FailureHandler({ ...options, queue: options.routes.queue, channel: this.channel, pauses: this.pauses, metrics: this.metrics, logger: this.logger, now: () => this.now() });
+    this.failures = new FailureHandler({
+      ...options,
+      queue: options.routes.queue,
+      channel: this.channel,
+      pauses: this.pauses,
+      metrics: this.metrics,
+      logger: this.logger,
+      now: () => this.now(),
+    });
   }
 
   get queue(): string {
@@ -74,11 +82,13 @@ export class MessageConsumer<T> {
   /** Connect hook: opens this consumer's channel on the new connection and starts consuming. */
   readonly attach = (model: ChannelModel): Promise<void> => this.channel.attach(model);
 
-
   private onDelivery(channel: Channel, message: ConsumeMessage): void {
     this.channel.delivered(channel, message);
     const work = this.process(channel, message).catch((error: unknown) => {
-      this.logger.error(`unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`, this.logFields(message, this.recordedAttempts(message) + 1));
+      this.logger.error(
+        `unexpected failure handling ${message.properties.messageId}: ${(error as Error).stack ?? error}`,
+        this.logFields(message, this.recordedAttempts(message) + 1),
+      );
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -94,8 +104,16 @@ export class MessageConsumer<T> {
     let value: T | undefined;
     try {
       const decoded = (value = this.options.decode(message));
-      const delivery: DeliveryContext = { messageId: String(message.properties.messageId ?? ''), attempt, redelivered: message.fields.redelivered, raw: message };
-      outcome = await withHandlerTimeout(context.with(spanContext, () => this.options.handle(decoded, delivery)), this.options.handlerTimeoutMs);
+      const delivery: DeliveryContext = {
+        messageId: String(message.properties.messageId ?? ''),
+        attempt,
+        redelivered: message.fields.redelivered,
+        raw: message,
+      };
+      outcome = await withHandlerTimeout(
+        context.with(spanContext, () => this.options.handle(decoded, delivery)),
+        this.options.handlerTimeoutMs,
+      );
     } catch (error) {
       this.metrics.observer?.handled(this.queue, 'failed', (performance.now() - started) / 1000, value);
       const failure = classifyError(error, this.options.classify);

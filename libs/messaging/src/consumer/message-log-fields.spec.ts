@@ -11,7 +11,13 @@ describe('messageLogFields', () => {
       3,
       () => ({ orderId: 'o-1' }),
     );
-    expect(fields).toEqual({ messageId: 'm-1', queue: 'coupon-service.payment-succeeded', attempt: 3, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', orderId: 'o-1' });
+    expect(fields).toEqual({
+      messageId: 'm-1',
+      queue: 'coupon-service.payment-succeeded',
+      attempt: 3,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      orderId: 'o-1',
+    });
   });
 
   it('leaves out what is unknown, and never throws for a bad describe or header', () => {

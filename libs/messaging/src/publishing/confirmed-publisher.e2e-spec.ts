@@ -50,7 +50,9 @@ describe('ConfirmedPublisher', () => {
 
   it('tells a return from the routed publishes around it', async () => {
     const results = await Promise.allSettled(
-      ['routed', 'nowhere', 'routed', 'nowhere', 'routed'].map((key, i) => publisher.publish(exchange, key, Buffer.from('{}'), { messageId: `same-id-${i % 2}` })),
+      ['routed', 'nowhere', 'routed', 'nowhere', 'routed'].map((key, i) =>
+        publisher.publish(exchange, key, Buffer.from('{}'), { messageId: `same-id-${i % 2}` }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
   });

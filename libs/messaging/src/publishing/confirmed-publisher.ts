@@ -137,16 +137,22 @@ export class ConfirmedPublisher {
         headers[PUBLISH_ID_HEADER] = id;
       }
       try {
-        const ok = channel.publish(exchange, routingKey, content, { ...options, headers: Object.keys(headers).length > 0 ? headers : undefined, mandatory: true }, (error) => {
-          if (!this.pending.delete(id)) return; // already settled by timeout or close
-          if (error) {
-            entry.settle(new PublishError('NACKED', `broker nacked: ${String((error as Error)?.message ?? error)}`));
-          } else if (entry.returned !== undefined) {
-            entry.settle(new PublishError('RETURNED', `unroutable: ${entry.returned}`));
-          } else {
-            entry.settle();
-          }
-        });
+        const ok = channel.publish(
+          exchange,
+          routingKey,
+          content,
+          { ...options, headers: Object.keys(headers).length > 0 ? headers : undefined, mandatory: true },
+          (error) => {
+            if (!this.pending.delete(id)) return; // already settled by timeout or close
+            if (error) {
+              entry.settle(new PublishError('NACKED', `broker nacked: ${String((error as Error)?.message ?? error)}`));
+            } else if (entry.returned !== undefined) {
+              entry.settle(new PublishError('RETURNED', `unroutable: ${entry.returned}`));
+            } else {
+              entry.settle();
+            }
+          },
+        );
         if (!ok) this.full = channel; // later publishes wait for its 'drain' (or its close, or their deadline)
       } catch (error) {
         this.pending.delete(id);
@@ -179,21 +185,24 @@ export class ConfirmedPublisher {
 
   private ensureSweep(): void {
     if (this.sweep) return;
-    this.sweep = setInterval(() => {
-      const now = Date.now();
-      for (const [id, pending] of this.pending) {
-        if (pending.deadline > now) continue;
-        this.pending.delete(id);
-        pending.settle(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
-      }
-      for (const waiter of this.waiters) {
-        if (waiter.deadline <= now) waiter.release(new PublishError('CONFIRM_TIMEOUT', `no room in the write buffer within ${this.confirmTimeoutMs}ms`));
-      }
-      if (this.pending.size === 0 && this.waiters.size === 0) {
-        clearInterval(this.sweep);
-        this.sweep = undefined;
-      }
-    }, Math.max(50, Math.min(1_000, Math.floor(this.confirmTimeoutMs / 4))));
+    this.sweep = setInterval(
+      () => {
+        const now = Date.now();
+        for (const [id, pending] of this.pending) {
+          if (pending.deadline > now) continue;
+          this.pending.delete(id);
+          pending.settle(new PublishError('CONFIRM_TIMEOUT', `no confirm within ${this.confirmTimeoutMs}ms`));
+        }
+        for (const waiter of this.waiters) {
+          if (waiter.deadline <= now) waiter.release(new PublishError('CONFIRM_TIMEOUT', `no room in the write buffer within ${this.confirmTimeoutMs}ms`));
+        }
+        if (this.pending.size === 0 && this.waiters.size === 0) {
+          clearInterval(this.sweep);
+          this.sweep = undefined;
+        }
+      },
+      Math.max(50, Math.min(1_000, Math.floor(this.confirmTimeoutMs / 4))),
+    );
     this.sweep.unref();
   }
 

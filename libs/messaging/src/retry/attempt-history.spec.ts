@@ -1,4 +1,11 @@
-import { appendAttempt, ATTEMPT_HISTORY_HEADER, formatAttemptHistory, MAX_ATTEMPT_HISTORY, MAX_ATTEMPT_HISTORY_CHARS, parseAttemptHistory } from './attempt-history';
+import {
+  appendAttempt,
+  ATTEMPT_HISTORY_HEADER,
+  formatAttemptHistory,
+  MAX_ATTEMPT_HISTORY,
+  MAX_ATTEMPT_HISTORY_CHARS,
+  parseAttemptHistory,
+} from './attempt-history';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 

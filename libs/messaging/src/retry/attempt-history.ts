@@ -40,7 +40,10 @@ export function formatAttemptHistory(records: AttemptRecord[]): string {
 
 /** Error codes as stored: upper-case letters, digits and `_`, at most 40 characters. */
 export function historyCode(code: string): string {
-  const cleaned = code.toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 40);
+  const cleaned = code
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .slice(0, 40);
   return cleaned || 'UNKNOWN';
 }
 

@@ -22,30 +22,60 @@ describe('routeFailure (retry policy → where a failed delivery goes)', () => {
 
   it('dead-letters as exhausted past the last level, however many attempts a header claims', () => {
     for (const attempts of [4, 5, 2_147_483_647]) {
-      expect(routeFailure({ failure: transient(), attempts, policy, routes, pauseOnDependencyDown: false })).toEqual({ action: 'dead-letter', reason: 'retries-exhausted', queue: 'svc.q.dlq', pause: false });
+      expect(routeFailure({ failure: transient(), attempts, policy, routes, pauseOnDependencyDown: false })).toEqual({
+        action: 'dead-letter',
+        reason: 'retries-exhausted',
+        queue: 'svc.q.dlq',
+        pause: false,
+      });
     }
   });
 
   it('sends poison straight to the dead-letter queue, on any attempt, and never pauses for it', () => {
     for (const attempts of [1, 2, 9]) {
-      expect(routeFailure({ failure: permanent, attempts, policy, routes, pauseOnDependencyDown: true })).toEqual({ action: 'dead-letter', reason: 'permanent', queue: 'svc.q.dlq', pause: false });
+      expect(routeFailure({ failure: permanent, attempts, policy, routes, pauseOnDependencyDown: true })).toEqual({
+        action: 'dead-letter',
+        reason: 'permanent',
+        queue: 'svc.q.dlq',
+        pause: false,
+      });
     }
   });
 
   it('bounds unknown errors by the ladder like any transient failure', () => {
-    expect(routeFailure({ failure: unknown, attempts: 1, policy, routes, pauseOnDependencyDown: true })).toMatchObject({ action: 'retry', level: 1, pause: false });
-    expect(routeFailure({ failure: unknown, attempts: 4, policy, routes, pauseOnDependencyDown: true })).toMatchObject({ action: 'dead-letter', reason: 'retries-exhausted' });
+    expect(routeFailure({ failure: unknown, attempts: 1, policy, routes, pauseOnDependencyDown: true })).toMatchObject({
+      action: 'retry',
+      level: 1,
+      pause: false,
+    });
+    expect(routeFailure({ failure: unknown, attempts: 4, policy, routes, pauseOnDependencyDown: true })).toMatchObject({
+      action: 'dead-letter',
+      reason: 'retries-exhausted',
+    });
   });
 
   it('pauses for a dependency that is down only when the policy says so', () => {
-    expect(routeFailure({ failure: transient(true), attempts: 1, policy, routes, pauseOnDependencyDown: true })).toMatchObject({ action: 'retry', pause: true });
-    expect(routeFailure({ failure: transient(true), attempts: 1, policy, routes, pauseOnDependencyDown: false })).toMatchObject({ action: 'retry', pause: false });
-    expect(routeFailure({ failure: transient(true), attempts: 4, policy, routes, pauseOnDependencyDown: true })).toMatchObject({ action: 'dead-letter', pause: true });
+    expect(routeFailure({ failure: transient(true), attempts: 1, policy, routes, pauseOnDependencyDown: true })).toMatchObject({
+      action: 'retry',
+      pause: true,
+    });
+    expect(routeFailure({ failure: transient(true), attempts: 1, policy, routes, pauseOnDependencyDown: false })).toMatchObject({
+      action: 'retry',
+      pause: false,
+    });
+    expect(routeFailure({ failure: transient(true), attempts: 4, policy, routes, pauseOnDependencyDown: true })).toMatchObject({
+      action: 'dead-letter',
+      pause: true,
+    });
   });
 
   it('with no levels, dead-letters the first transient failure', () => {
     const none = buildTopology([{ queue: 'n.q', exchange: 'ex', routingKeys: ['k'], retryLadderMs: [], queueType: 'classic' }]).routes.get('n.q')!;
-    expect(routeFailure({ failure: transient(), attempts: 1, policy: retryPolicy([]), routes: none, pauseOnDependencyDown: false })).toMatchObject({ action: 'dead-letter', reason: 'retries-exhausted', queue: 'n.q.dlq' });
+    expect(routeFailure({ failure: transient(), attempts: 1, policy: retryPolicy([]), routes: none, pauseOnDependencyDown: false })).toMatchObject({
+      action: 'dead-letter',
+      reason: 'retries-exhausted',
+      queue: 'n.q.dlq',
+    });
   });
 
   it('holds every failure under the hold policy (the dead-letter handler), whatever its kind', () => {

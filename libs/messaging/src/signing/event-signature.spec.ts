@@ -7,7 +7,10 @@ const NEW = { id: 'k2026-06', secret: 'new-secret-new-secret-new-secret-1' };
 const MESSAGE_ID = '0b6f4a9e-7c1d-4e2f-9a3b-5c6d7e8f9a0b';
 const BODY = Buffer.from('{"eventId":"0b6f4a9e-7c1d-4e2f-9a3b-5c6d7e8f9a0b","amount":"1.00"}');
 
-const message = (headers: Record<string, unknown>, content = BODY, messageId: unknown = MESSAGE_ID): SignedMessage => ({ content, properties: { messageId, headers } });
+const message = (headers: Record<string, unknown>, content = BODY, messageId: unknown = MESSAGE_ID): SignedMessage => ({
+  content,
+  properties: { messageId, headers },
+});
 const keys = (...held: Array<{ id: string; secret: string }>) => new Map(held.map((k) => [k.id, k.secret]));
 
 /** The code verification fails with; fails the test when it passes or throws anything else. */

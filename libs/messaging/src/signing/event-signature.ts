@@ -52,7 +52,11 @@ export function verifyEventSignature(keys: ReadonlyMap<string, string>, message:
   if (typeof messageId !== 'string') throw new PermanentError('SIGNATURE_MISSING', 'a signed event needs a messageId to verify the signature over');
   const secret = keys.get(keyId);
   // The key id is untrusted text: quoted only when it has the shape of one.
-  if (secret === undefined) throw new PermanentError('SIGNATURE_UNKNOWN_KEY', `signature key id ${/^[a-z0-9-]{1,32}$/.test(keyId) ? `"${keyId}"` : '(malformed)'} is not one this consumer holds`);
+  if (secret === undefined)
+    throw new PermanentError(
+      'SIGNATURE_UNKNOWN_KEY',
+      `signature key id ${/^[a-z0-9-]{1,32}$/.test(keyId) ? `"${keyId}"` : '(malformed)'} is not one this consumer holds`,
+    );
   const expected = mac(secret, messageId, message.content);
   const given = Buffer.from(signature, 'base64url');
   // timingSafeEqual needs equal lengths; the length of an HMAC is public, so refusing early leaks nothing.

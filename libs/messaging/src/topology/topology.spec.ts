@@ -163,7 +163,12 @@ describe('buildTopology', () => {
     const { bindings, queues } = buildTopology([consumer({ retryLadderMs: [1000, 1000, 5000] }), consumer({ queue: 'red-packet.payment-succeeded' })]);
     for (const owner of ['coupon.payment-succeeded', 'red-packet.payment-succeeded']) {
       const own = bindings.filter((b) => b.exchange === `${owner}.moves`);
-      expect(own.map((b) => b.queue).sort()).toEqual(queues.map((q) => q.name).filter((name) => name.startsWith(`${owner}`)).sort());
+      expect(own.map((b) => b.queue).sort()).toEqual(
+        queues
+          .map((q) => q.name)
+          .filter((name) => name.startsWith(`${owner}`))
+          .sort(),
+      );
       for (const b of own) expect(b.routingKey).toBe(b.queue);
     }
   });
@@ -181,23 +186,16 @@ describe('buildTopology', () => {
   it('declares no retry queue for an empty ladder', () => {
     const declaration = consumer({ retryLadderMs: [] });
 
-    expect(buildTopology([declaration]).queues.map((queue) => queue.name)).toEqual([
-      'coupon.payment-succeeded',
-      'coupon.payment-succeeded.dlq',
-    ]);
+    expect(buildTopology([declaration]).queues.map((queue) => queue.name)).toEqual(['coupon.payment-succeeded', 'coupon.payment-succeeded.dlq']);
     expect(routesOf(declaration).retryQueues).toEqual([]);
   });
 
   it('rejects two consumers declaring the same queue', () => {
-    expect(() => buildTopology([consumer(), consumer({ routingKeys: ['other'] })])).toThrow(
-      'two consumers declare queue coupon.payment-succeeded',
-    );
+    expect(() => buildTopology([consumer(), consumer({ routingKeys: ['other'] })])).toThrow('two consumers declare queue coupon.payment-succeeded');
   });
 
   it.each([[0], [-1000], [1.5], [99], [86_400_001], [Number.NaN], [Number.POSITIVE_INFINITY]])('rejects a retry delay of %p ms', (delayMs) => {
-    expect(() => buildTopology([consumer({ retryLadderMs: [1000, delayMs] })])).toThrow(
-      'retry ladder of coupon.payment-succeeded: each delay must be',
-    );
+    expect(() => buildTopology([consumer({ retryLadderMs: [1000, delayMs] })])).toThrow('retry ladder of coupon.payment-succeeded: each delay must be');
   });
 });
 

@@ -39,6 +39,8 @@ export class OperatorActions {
   /** Newest first. */
   async list(limit: number) {
     const rows = await this.dataSource.manager.find(OperatorAction, { order: { id: 'DESC' }, take: Math.min(limit, MAX_ACTIONS_PAGE) });
-    return { items: rows.map((r) => ({ at: r.at.toISOString(), operator: r.operator, action: r.action, target: r.target, comment: r.comment, outcome: r.outcome })) };
+    return {
+      items: rows.map((r) => ({ at: r.at.toISOString(), operator: r.operator, action: r.action, target: r.target, comment: r.comment, outcome: r.outcome })),
+    };
   }
 }
