@@ -2,7 +2,7 @@
 // static assets: `node scripts/build-console-assets.mjs [outdir]`, by default
 // dist/apps/console/assets, where the built console reads them (apps/console/src/web/console-assets.ts).
 // Part of `npm run build` (so the Dockerfile's build stage produces it too); tests build into a
-// directory of their own. esbuild reads apps/console/web/tsconfig.json's `paths` (@app/contracts,
+// directory of their own. esbuild reads apps/console/web/tsconfig.json's `paths` (@reliable-payments/contracts,
 // and node:crypto mapped to the browser's Web Crypto).
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
