@@ -148,8 +148,15 @@ describe('cluster: network partitions (namespaces, iptables, pause_minority, quo
           fault: async () => {
             try {
               await Promise.all(chaos.map((c) => c.injectDatabaseFault({ mode: 'slow', latencyMs: 150 })));
-              await hold(2_000);
-              system.notes.unackedAtCut = await unackedOf(leader, queue);
+              // Cut only once the consumers hold deliveries (one sample after a fixed hold read 0 in CI).
+              system.notes.unackedAtCut = await waitFor(
+                'unacked deliveries on the coupon queue',
+                async () => {
+                  const unacked = await unackedOf(leader, queue);
+                  return unacked > 0 ? unacked : undefined;
+                },
+                20_000,
+              );
               const cutAt = Date.now();
               await cluster.net.isolate(cluster.index(leader));
               system.notes.detectedAfterSeconds = await waitUntilPartitioned(cluster, observer === leader ? majority[0] : observer, leader);
