@@ -1,6 +1,6 @@
 import { connect, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { Connection, createConnection, createPool, Pool } from 'mysql2/promise';
 import { paymentSucceededV1 } from '@reliable-payments/contracts';
 import { pacedLoad } from '../tools/harness/paced-load';
 import { testMysql } from '../tools/harness/test-servers';
@@ -40,19 +40,7 @@ export async function runRawBaseline(options: {
   const queueArgs = { 'x-queue-type': options.queueType ?? 'classic' };
   const run = `raw${Date.now().toString(36)}`;
   const admin = await createConnection(MYSQL);
-  const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
-  for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
-  await admin.query(
-    `CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`,
-  );
-  await admin.query(
-    `CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`,
-  );
-  for (const db of [dbs.a, dbs.b]) {
-    await admin.query(
-      `CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`,
-    );
-  }
+  const dbs = await createRawSchemas(admin, run);
   const pools = {
     order: createPool({ ...MYSQL, database: dbs.order, connectionLimit: 16 }),
     a: createPool({ ...MYSQL, database: dbs.a, connectionLimit: 16 }),
@@ -271,4 +259,22 @@ async function consumerRate(connection: import('amqplib').ChannelModel, pool: Po
   const rate = count / ((Date.now() - started) / 1000);
   await channel.close();
   return rate;
+}
+
+/** The raw job's three databases and their tables (the raw script and the raw HTTP server share them). */
+export async function createRawSchemas(admin: Connection, run: string): Promise<{ order: string; a: string; b: string }> {
+  const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
+  for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`,
+  );
+  await admin.query(
+    `CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`,
+  );
+  for (const db of [dbs.a, dbs.b]) {
+    await admin.query(
+      `CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`,
+    );
+  }
+  return dbs;
 }

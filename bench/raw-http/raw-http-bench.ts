@@ -2,6 +2,7 @@ import { connect } from 'amqplib';
 import { createConnection, createPool } from 'mysql2/promise';
 import { freePort } from '../../tools/process/service-process';
 import { testMysql } from '../../tools/harness/test-servers';
+import { createRawSchemas } from '../raw-baseline';
 import { BenchChild } from '../bench-child';
 import { countRows, grantLatencies } from '../grant-latency';
 import { LoadFigures, LoadOptions, measureHttpLoad } from '../http-load';
@@ -16,20 +17,8 @@ export async function runRawHttp(
   options: LoadOptions & { amqpUrl: string; prefetch: number; batch: number; logDir: string; queueType?: 'classic' | 'quorum' },
 ): Promise<LoadFigures> {
   const run = `rawh${Date.now().toString(36)}`;
-  const dbs = { order: `${run}_order`, a: `${run}_grant_a`, b: `${run}_grant_b` };
   const admin = await createConnection(MYSQL);
-  for (const db of Object.values(dbs)) await admin.query(`CREATE DATABASE \`${db}\``);
-  await admin.query(
-    `CREATE TABLE \`${dbs.order}\`.orders (id CHAR(36) PRIMARY KEY, user_id VARCHAR(64), amount DECIMAL(12,2), status VARCHAR(16), created_at DATETIME(3))`,
-  );
-  await admin.query(
-    `CREATE TABLE \`${dbs.order}\`.outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id CHAR(36) UNIQUE, payload TEXT, sent_at DATETIME(3) NULL, KEY (sent_at))`,
-  );
-  for (const db of [dbs.a, dbs.b]) {
-    await admin.query(
-      `CREATE TABLE \`${db}\`.grants (id CHAR(36) PRIMARY KEY, order_id CHAR(36) UNIQUE, event_id CHAR(36) UNIQUE, amount DECIMAL(12,2), issued_at DATETIME(3))`,
-    );
-  }
+  const dbs = await createRawSchemas(admin, run);
   const exchange = `${run}.events`;
   const queues = { a: `${run}.a`, b: `${run}.b` };
   const amqp = await connect(options.amqpUrl);
