@@ -33,6 +33,8 @@ const SETTLE_MS = 240_000;
 const SOAK = process.env.NEMESIS_SOAK === '1';
 const MEAN_GAP = Number(process.env.NEMESIS_MEAN_GAP || (SOAK ? 180 : 10));
 const SAMPLE_SECONDS = Number(process.env.NEMESIS_SAMPLE_SECONDS || 15);
+/** Six clients at the nemesis's 15/s; at a soak's rate enough for a request of up to 100 ms each, and to catch up after an outage. */
+const CLIENTS = Math.max(6, Math.ceil(RATE / 10));
 
 let cluster: RabbitCluster;
 let proxy: FaultProxy;
@@ -89,7 +91,7 @@ it(
       await system.start();
       const repays = repayLoop(system, new Prng(SEED ^ 0x5eed));
       const sampler = SOAK ? startSampler(system, started) : undefined;
-      await Promise.all([system.load(RATE * DURATION, { rate: RATE, concurrency: 6 }), nemesis.run(schedule)]);
+      await Promise.all([system.load(RATE * DURATION, { rate: RATE, concurrency: CLIENTS }), nemesis.run(schedule)]);
       repays.stop();
       report.repays = await repays.done;
       if (sampler)

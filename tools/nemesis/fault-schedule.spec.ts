@@ -1,4 +1,5 @@
-import { BROKER_FAULTS, planFaults } from './fault-schedule';
+import { parseFaultSpec } from '@reliable-payments/faults';
+import { BROKER_FAULTS, CRASH_POINTS, planFaults } from './fault-schedule';
 import { Prng } from './prng';
 
 const targets = { brokerNodes: 3, services: ['order', 'order-2', 'coupon-1', 'coupon-2', 'red-packet-1', 'red-packet-2'] };
@@ -27,11 +28,26 @@ describe('planFaults', () => {
 
   it('draws every kind of fault over enough seeds, and some overlap', () => {
     const all = Array.from({ length: 50 }, (_, s) => planFaults(s, 300, targets)).flat();
-    expect(new Set(all.map((f) => f.kind)).size).toBe(11);
+    expect(new Set(all.map((f) => f.kind)).size).toBe(12);
     const overlapping = Array.from({ length: 50 }, (_, s) => planFaults(s, 300, targets)).filter((faults) =>
       faults.some((a, i) => faults.slice(i + 1).some((b) => b.at < a.at + a.holdSeconds)),
     );
     expect(overlapping.length).toBeGreaterThan(25);
+  });
+});
+
+describe('crash points', () => {
+  it('arm the relay on an order instance and a consumer point on the others, each a valid TEST_CRASH_AT', () => {
+    const crashes = Array.from({ length: 50 }, (_, s) => planFaults(s, 300, targets))
+      .flat()
+      .filter((f) => f.kind === 'crash-point');
+    expect(crashes.length).toBeGreaterThan(20);
+    for (const f of crashes) {
+      const spec = parseFaultSpec(f.crashAt!);
+      expect(spec.mode).toBe('kill');
+      expect(f.target.startsWith('order') ? CRASH_POINTS.order : CRASH_POINTS.consumer).toContain(spec.point);
+    }
+    expect(new Set(crashes.map((f) => f.crashAt!.split(':')[0])).size).toBe(3);
   });
 });
 

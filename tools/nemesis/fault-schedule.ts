@@ -12,7 +12,8 @@ export type FaultKind =
   | 'red-packet-db-slow'
   | 'order-db-down'
   | 'service-sigkill'
-  | 'service-sigterm';
+  | 'service-sigterm'
+  | 'crash-point';
 
 export const BROKER_FAULTS: readonly FaultKind[] = ['broker-sigkill', 'broker-sigstop', 'partition', 'memory-alarm'];
 
@@ -25,6 +26,11 @@ export interface PlannedFault {
   holdSeconds: number;
   /** For a slow database: the latency added to each packet. */
   latencyMs?: number;
+  /**
+   * For a crash point: the instance is restarted armed with `TEST_CRASH_AT=<crashAt>` (a fault
+   * point of @reliable-payments/faults and the pass that SIGKILLs it), and restarted unarmed at the heal.
+   */
+  crashAt?: string;
 }
 
 export interface ScheduleTargets {
@@ -57,7 +63,17 @@ const KINDS: Record<FaultKind, { hold: [number, number]; weight: number }> = {
   'order-db-down': { hold: [2, 6], weight: 1 },
   'service-sigkill': { hold: [1, 5], weight: 2 },
   'service-sigterm': { hold: [1, 5], weight: 1 },
+  // The relay killed after the broker confirmed a batch and before it marked the rows sent, a
+  // consumer killed inside its transaction or after its commit and before its ack: the moments the
+  // outbox and the inbox exist for. The hold is how long the instance runs armed.
+  'crash-point': { hold: [5, 20], weight: 2 },
 };
+
+/** The fault points a crash-point fault arms, by the kind of service instance. */
+export const CRASH_POINTS = {
+  order: ['relay-after-confirm'],
+  consumer: ['consumer-before-commit', 'consumer-after-commit'],
+} as const;
 
 /**
  * The fault schedule of a run: a pure function of the seed, the duration and the targets, so a
@@ -83,7 +99,7 @@ export function planFaults(seed: number, durationSeconds: number, targets: Sched
     if (broker && t < brokerBusyUntil) continue;
     const target = broker
       ? `node-${rng.int(1, targets.brokerNodes)}`
-      : kind.startsWith('service-')
+      : kind.startsWith('service-') || kind === 'crash-point'
         ? rng.pick(targets.services)
         : kind.replace(/-db-.*$/, '-db');
     if ((busyUntil.get(target) ?? 0) > t) continue;
@@ -93,6 +109,9 @@ export function planFaults(seed: number, durationSeconds: number, targets: Sched
     const at = Math.round(t * 10) / 10;
     const fault: PlannedFault = { at, kind, target, holdSeconds };
     if (kind === 'red-packet-db-slow') fault.latencyMs = rng.int(100, 400);
+    // Killed on the first to the 20th pass: at 15 orders/s a consumer passes its points about 15
+    // times a second, the relay once a batch, so most armed instances die within the hold.
+    if (kind === 'crash-point') fault.crashAt = `${rng.pick(target.startsWith('order') ? CRASH_POINTS.order : CRASH_POINTS.consumer)}:${rng.int(1, 20)}`;
     planned.push(fault);
     busyUntil.set(target, at + holdSeconds);
     if (broker) brokerBusyUntil = at + holdSeconds + brokerSettle;
@@ -104,6 +123,6 @@ export function planFaults(seed: number, durationSeconds: number, targets: Sched
 export function describeSchedule(faults: readonly PlannedFault[]): string[] {
   return faults.map(
     (f) =>
-      `${f.at.toFixed(1).padStart(6)} s  ${f.kind.padEnd(18)} ${f.target.padEnd(14)} (${f.holdSeconds.toFixed(1)} s${f.latencyMs ? `, ${f.latencyMs} ms` : ''})`,
+      `${f.at.toFixed(1).padStart(6)} s  ${f.kind.padEnd(18)} ${f.target.padEnd(14)} (${f.holdSeconds.toFixed(1)} s${f.latencyMs ? `, ${f.latencyMs} ms` : ''}${f.crashAt ? `, ${f.crashAt}` : ''})`,
   );
 }

@@ -24,7 +24,8 @@ export interface HappenedFault {
   detail?: string;
 }
 
-type Heal = () => Promise<void>;
+/** Undoes a fault; may say what it found (e.g. whether an armed instance crashed). */
+type Heal = () => Promise<string | void>;
 
 /**
  * Runs a fault schedule against a live system: each fault is injected at its time and healed
@@ -35,6 +36,14 @@ type Heal = () => Promise<void>;
 export class Nemesis {
   readonly happened: HappenedFault[] = [];
   private startedAt = 0;
+  /** Instances running armed with TEST_CRASH_AT: the final heal restarts them unarmed. */
+  private readonly armed = new Set<string>();
+  /**
+   * The last fault of each target, healed or not: a fault waits for the one before it on its
+   * target. The schedule never overlaps two on one target, but an inject that takes seconds (a
+   * restart) pushes its heal later than planned (seed 14: two crash points on coupon-2 interleaved).
+   */
+  private readonly lastOnTarget = new Map<string, Promise<void>>();
 
   constructor(private readonly world: NemesisWorld) {}
 
@@ -45,7 +54,7 @@ export class Nemesis {
     const done = schedule.map(
       (fault) =>
         new Promise<void>((resolve) => {
-          timers.push(setTimeout(() => void this.one(fault).finally(resolve), fault.at * 1000));
+          timers.push(setTimeout(() => void this.queued(fault).finally(resolve), fault.at * 1000));
         }),
     );
     try {
@@ -63,21 +72,27 @@ export class Nemesis {
     this.happened.push({ t: this.elapsed, action, kind, target, ...(detail ? { detail } : {}) });
   }
 
+  private queued(fault: PlannedFault): Promise<void> {
+    const mine = (this.lastOnTarget.get(fault.target) ?? Promise.resolve()).then(() => this.one(fault));
+    this.lastOnTarget.set(fault.target, mine);
+    return mine;
+  }
+
   private async one(fault: PlannedFault): Promise<void> {
     let heal: Heal;
     try {
       heal = await this.inject(fault);
       this.log('inject', fault.kind, fault.target, fault.latencyMs ? `${fault.latencyMs} ms` : undefined);
     } catch (error) {
-      this.log('error', fault.kind, fault.target, `inject: ${(error as Error).message.split('\n')[0]}`);
+      this.log('error', fault.kind, fault.target, `inject: ${reason(error)}`);
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, fault.holdSeconds * 1000));
     try {
-      await heal();
-      this.log('heal', fault.kind, fault.target);
+      const found = await heal();
+      this.log('heal', fault.kind, fault.target, found || undefined);
     } catch (error) {
-      this.log('error', fault.kind, fault.target, `heal: ${(error as Error).message.split('\n')[0]}`);
+      this.log('error', fault.kind, fault.target, `heal: ${reason(error)}`);
     }
   }
 
@@ -114,7 +129,11 @@ export class Nemesis {
       }
       case 'partition': {
         const node = this.node(fault.target);
-        await cluster.net.isolate(cluster.index(node));
+        // A cut that fails half-way must not stay half in force (a partial partition nobody planned).
+        await cluster.net.isolate(cluster.index(node)).catch(async (error: Error) => {
+          await cluster.net.heal();
+          throw error;
+        });
         // Broker faults never overlap (planFaults), so no other cut is in force to keep.
         return () => cluster.net.heal();
       }
@@ -157,6 +176,23 @@ export class Nemesis {
         await service.kill(fault.kind === 'service-sigkill' ? 'SIGKILL' : 'SIGTERM');
         return () => service.start({}, 60_000);
       }
+      case 'crash-point': {
+        // Restarted armed: it SIGKILLs itself at the n-th pass of its fault point (a real crash at
+        // the worst moment), or is still running when the hold ends.
+        const service = this.service(fault.target);
+        await service.kill('SIGTERM');
+        this.armed.add(service.name);
+        await service.start({ TEST_CRASH_AT: fault.crashAt! }, 60_000).catch((error: Error) => {
+          if (service.pid) throw error; // else: it reached its crash point while starting
+        });
+        return async () => {
+          const crashed = !service.pid;
+          if (!crashed) await service.kill('SIGTERM');
+          this.armed.delete(service.name);
+          await service.start({}, 60_000);
+          return crashed ? `crashed at ${fault.crashAt}` : 'not reached';
+        };
+      }
     }
   }
 
@@ -173,7 +209,7 @@ export class Nemesis {
           return await step();
         } catch (error) {
           if (Date.now() > deadline) {
-            this.log('error', 'final-heal', what, (error as Error).message.split('\n')[0]);
+            this.log('error', 'final-heal', what, reason(error));
             throw error;
           }
           await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -188,15 +224,29 @@ export class Nemesis {
       });
       // The alarm is lifted where the VM answers; a node that is stuck booting is left to the
       // convergence wait, which restarts it (and a restarted node has the default watermark).
-      await node.setMemoryWatermark(0.4).catch((error: Error) => this.log('error', 'final-heal', node.name, `watermark: ${error.message.split('\n')[0]}`));
+      await node.setMemoryWatermark(0.4).catch((error: Error) => this.log('error', 'final-heal', node.name, `watermark: ${reason(error)}`));
     }
     this.world.orderDbProxy.setMode('up');
     for (const service of this.world.services()) {
       await retry(service.name, async () => {
+        if (this.armed.has(service.name)) {
+          await service.kill('SIGTERM');
+          this.armed.delete(service.name);
+        }
         if (!service.pid) await service.start({}, 60_000);
         if (service.kind !== 'order') await new ServiceClient(service.url, { operatorToken: this.world.operatorToken }).healDatabase();
       });
     }
     this.log('heal', 'final-heal', 'everything');
   }
+}
+
+/** An error in one line for the report: the message's first line, and the last line of a command's stderr. */
+function reason(error: unknown): string {
+  const first = (error as Error).message.split('\n')[0];
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+    .trim()
+    .split('\n')
+    .pop();
+  return stderr && !first.includes(stderr) ? `${first}: ${stderr}` : first;
 }
