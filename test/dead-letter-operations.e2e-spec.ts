@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RowDataPacket } from 'mysql2/promise';
+import { parseSamples, sampleValue } from '@reliable-payments/metrics';
 import { paymentEvent, RawPublisher, systemWithPublisher } from './support/raw-publisher';
 import { asOperator, http, RunningService, TestSystem } from './support/test-system';
 import { waitFor } from './support/wait-for';
@@ -192,5 +193,43 @@ describe('dead-letter operations', () => {
     }
     timings.sort((a, b) => a - b);
     expect(timings[2]).toBeLessThan(150);
+  });
+});
+
+describe('bulk re-drive, a batch of letters per transaction', () => {
+  const { system, raw } = systemWithPublisher();
+  let coupon: RunningService;
+  beforeAll(async () => {
+    coupon = await system.start('coupon');
+  });
+
+  it('takes at most `limit` letters, lowest ids first, and leaves the rest pending', async () => {
+    for (let i = 0; i < 70; i++) await exhausted(raw, system, 'connect ECONNREFUSED 127.0.0.1:3306');
+    await waitFor(async () => (await system.count('coupon', 'dead_letters')) === 70, { message: 'letters stored', timeoutMs: 60_000 });
+    const result = await http(coupon, 'POST', '/dead-letters/redrive', { limit: 60 }, asOperator);
+    expect(result).toMatchObject({ status: 200, body: { redriven: 60, failed: 0, skipped: 0 } });
+    const [{ lowestPending }] = await system.query<RowDataPacket & { lowestPending: number }>(
+      'coupon',
+      "SELECT MIN(id) AS lowestPending FROM dead_letters WHERE status = 'PENDING'",
+    );
+    expect(await system.count('coupon', 'dead_letters', "status = 'REDRIVEN' AND id > ?", [lowestPending])).toBe(0);
+    expect(await system.count('coupon', 'dead_letters', "status = 'PENDING'")).toBe(10);
+    await waitFor(async () => (await system.count('coupon', 'coupons')) === 60, { message: 'the 60 granted', timeoutMs: 60_000 });
+  });
+
+  it('from two concurrent calls, sends each letter once: every order granted once, none left pending', async () => {
+    for (let i = 0; i < 240; i++) await exhausted(raw, system, 'connect ECONNREFUSED 127.0.0.1:3306');
+    await waitFor(async () => (await system.count('coupon', 'dead_letters', "status = 'PENDING'")) === 250, { message: 'letters stored', timeoutMs: 60_000 });
+    const calls = await Promise.all([1, 2].map(() => http(coupon, 'POST', '/dead-letters/redrive', { limit: 1000 }, asOperator)));
+    for (const call of calls) expect(call).toMatchObject({ status: 200, body: { failed: 0, errors: [] } });
+    expect(calls[0].body.redriven + calls[1].body.redriven).toBe(250);
+    expect(await system.count('coupon', 'dead_letters', "status = 'PENDING'")).toBe(0);
+    await waitFor(async () => (await system.count('coupon', 'coupons')) === 310, { message: 'every order granted', timeoutMs: 90_000 });
+    const [{ orders }] = await system.query<RowDataPacket & { orders: number }>('coupon', 'SELECT COUNT(DISTINCT order_id) AS orders FROM coupons');
+    expect(Number(orders)).toBe(310);
+    // Sent once each: no delivery came back as a duplicate for the inbox to drop.
+    const samples = parseSamples(await (await fetch(`${coupon.url}/metrics`)).text());
+    expect(sampleValue(samples, 'messages_consumed_total', { outcome: 'duplicate' })).toBe(0);
+    expect(sampleValue(samples, 'dead_letters_redriven_total')).toBe(310);
   });
 });
