@@ -21,7 +21,9 @@ if (!/^\d+$/.test(seed) || !/^\d+$/.test(duration) || !/^\d+$/.test(rate)) {
   process.exit(2);
 }
 const jestArgs = args.filter((a) => !/^--(seed|duration|rate)=/.test(a) && a !== '--soak');
-console.log(`nemesis: seed ${seed}, ${duration} s, ${rate} orders/s (replay: npm run test:nemesis -- --seed=${seed} --duration=${duration})`);
+// A soak replays with its own mean gap between faults (180 s), so its replay is a soak again.
+const replay = soak ? `npm run soak -- --seed=${seed} --duration=${duration} --rate=${rate}` : `npm run test:nemesis -- --seed=${seed} --duration=${duration}`;
+console.log(`nemesis: seed ${seed}, ${duration} s, ${rate} orders/s (replay: ${replay})`);
 
 const dir = join(process.cwd(), 'results', 'nemesis');
 mkdirSync(dir, { recursive: true });
@@ -77,9 +79,9 @@ if (report) {
       );
     console.log(`  chart: results/nemesis/soak-${seed}.svg`);
   }
-  console.log(report.ok ? 'verdict: ok' : `verdict: FAIL — replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);
+  console.log(report.ok ? 'verdict: ok' : `verdict: FAIL — replay with: ${replay}`);
 } else {
-  console.log(`no report (${file}); replay with: npm run test:nemesis -- --seed=${seed} --duration=${duration}`);
+  console.log(`no report (${file}); replay with: ${replay}`);
 }
 if (leftovers) console.log(`(${leftovers} leftover processes killed)`);
 process.exit(jest.status === 0 && report?.ok ? 0 : jest.status || 1);

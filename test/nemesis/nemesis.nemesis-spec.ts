@@ -132,7 +132,10 @@ it(
         final.duplicated === 0 &&
         checked.violations.length === 0 &&
         final.coupon.deadLettered.length + final.redPacket.deadLettered.length === 0;
-      if (!report.ok) report.replay = `npm run test:nemesis -- --seed=${SEED} --duration=${DURATION}`;
+      if (!report.ok)
+        report.replay = SOAK
+          ? `npm run soak -- --seed=${SEED} --duration=${DURATION} --rate=${RATE}`
+          : `npm run test:nemesis -- --seed=${SEED} --duration=${DURATION}`;
       write();
       expect({ lost: final.lost, duplicated: final.duplicated, coupon: final.coupon, redPacket: final.redPacket, violations: checked.violations }).toEqual({
         lost: 0,
