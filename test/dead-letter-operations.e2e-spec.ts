@@ -232,4 +232,21 @@ describe('bulk re-drive, a batch of letters per transaction', () => {
     expect(sampleValue(samples, 'messages_consumed_total', { outcome: 'duplicate' })).toBe(0);
     expect(sampleValue(samples, 'dead_letters_redriven_total')).toBe(310);
   });
+
+  it('lists by id with ?after= (keyset, no total), and refuses it beside page', async () => {
+    const ids: number[] = [];
+    let after: string | null = '0';
+    while (after !== null) {
+      const page = await http(coupon, 'GET', `/dead-letters?status=REDRIVEN&after=${after}&limit=100`, undefined, asOperator);
+      expect(page).toMatchObject({ status: 200, body: { after, limit: 100 } });
+      expect(page.body.total).toBeUndefined();
+      ids.push(...page.body.items.map((item: { id: string }) => Number(item.id)));
+      after = page.body.next;
+    }
+    expect(ids).toHaveLength(310);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    for (const bad of ['after=0&page=2', 'after=abc', 'after=-1', 'after=01'])
+      expect(await http(coupon, 'GET', `/dead-letters?${bad}`, undefined, asOperator)).toMatchObject({ status: 400, body: { message: expect.any(String) } });
+    expect((await http(coupon, 'GET', '/dead-letters?after=0')).status).toBe(401);
+  });
 });

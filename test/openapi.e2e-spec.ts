@@ -72,6 +72,7 @@ describe('OpenAPI description', () => {
     expect(doc.paths['/dead-letters'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
       'query:status',
       'query:page',
+      'query:after',
       'query:limit',
     ]);
   });

@@ -87,6 +87,26 @@ describe('DeadLettersService on grown tables', () => {
     expect(seen).toEqual(expected);
   });
 
+  it.each([
+    ['PENDING', "WHERE status = 'PENDING'"],
+    ['REDRIVEN', "WHERE status = 'REDRIVEN'"],
+    [undefined, ''],
+  ] as const)('pages status %s by id (after) exactly as a scan orders them, ending with next null', async (status, where) => {
+    const expected = await scan(where);
+    const seen: string[] = [];
+    let after: string | null = '0';
+    let pages = 0;
+    while (after !== null) {
+      const result = await service.listAfter({ status, after, limit: 30 });
+      expect(result.items.every((item) => status === undefined || item.status === status)).toBe(true);
+      seen.push(...result.items.map((item) => item.id));
+      after = result.next;
+      pages++;
+    }
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(Math.floor(expected.length / 30) + 1);
+  });
+
   it('groups the pending letters by fingerprint with their counts, first and last times and lowest id', async () => {
     const [rows] = await admin.query<RowDataPacket[]>(
       "SELECT fingerprint, COUNT(*) AS n, MIN(dead_lettered_at) AS firstAt, MAX(dead_lettered_at) AS lastAt, MIN(id) AS sampleId FROM dead_letters WHERE status = 'PENDING' GROUP BY fingerprint",

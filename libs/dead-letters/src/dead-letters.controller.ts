@@ -17,11 +17,21 @@ import { FINGERPRINT_PATTERN } from './failure-fingerprint';
 import { RedriveJobNotFoundError, RedriveJobNotRunningError, RedriveJobs } from './redrive-jobs.service';
 import { DeadLettersService, MAX_PAGE_SIZE } from './dead-letters.service';
 
-const listQuery = z.strictObject({
-  status: z.enum(['PENDING', 'REDRIVEN', 'DISCARDED'], { message: 'must be PENDING, REDRIVEN or DISCARDED' }).optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
-});
+// `page` (with a total) or `after` (an id: keyset paging, each page O(page) however deep, no total), not both.
+const listQuery = z
+  .strictObject({
+    status: z.enum(['PENDING', 'REDRIVEN', 'DISCARDED'], { message: 'must be PENDING, REDRIVEN or DISCARDED' }).optional(),
+    page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    after: z
+      .string()
+      .regex(/^(0|[1-9]\d{0,17})$/, 'must be a letter id (0 for the first page)')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
+  })
+  .refine((q) => q.page === undefined || q.after === undefined, {
+    message: 'page and after do not go together: after pages by id, without a total',
+    path: ['after'],
+  });
 const fingerprint = z.string().regex(FINGERPRINT_PATTERN, 'must be a fingerprint from GET /dead-letters/groups (16 hex characters)');
 const comment = z.string({ message: 'is required' }).trim().min(1, 'is required').max(500, 'must be at most 500 characters');
 const discardBody = z.strictObject({ comment });
@@ -66,7 +76,8 @@ export class DeadLettersController {
   /** Letters without payloads, and only the project's own failure headers. */
   @Get()
   list(@Query(new ZodValidationPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
-    return this.deadLetters.list(query);
+    const { after, page, ...rest } = query;
+    return after === undefined ? this.deadLetters.list({ ...rest, page: page ?? 1 }) : this.deadLetters.listAfter({ ...rest, after });
   }
 
   /** Pending letters by failure group: `{groups: [{fingerprint, errorCode, count, firstAt, lastAt, sampleError, sampleId}]}`. */

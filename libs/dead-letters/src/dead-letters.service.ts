@@ -49,6 +49,19 @@ export class DeadLettersService {
     return { items: rows.map((row) => toView(fromRaw(row))), total, page: filter.page, limit };
   }
 
+  /**
+   * Keyset paging: the letters after id `after`, in id order, and the cursor of the next page
+   * (`next`, null on the last). No total and no OFFSET: each page reads its own rows from the
+   * primary key or the (status, id) index, however deep it lies (a total is `COUNT(*)`, O(letters)).
+   */
+  async listAfter(filter: { status?: DeadLetterStatus; after: string; limit: number }) {
+    const limit = Math.min(filter.limit, MAX_PAGE_SIZE);
+    const qb = this.summaries().where('d.id > :after', { after: filter.after }).orderBy('d.id', 'ASC').limit(limit);
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    const items = (await qb.getRawMany<RawSummary>()).map((row) => toView(fromRaw(row)));
+    return { items, after: filter.after, limit, next: items.length === limit ? items[items.length - 1].id : null };
+  }
+
   async get(id: string): Promise<DeadLetterView> {
     const row = await this.summaries().where('d.id = :id', { id }).getRawOne<RawSummary>();
     if (!row) throw new DeadLetterNotFoundError(id);
