@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RowDataPacket } from 'mysql2/promise';
+import { Pool, RowDataPacket } from 'mysql2/promise';
 import { KeepAliveTransport } from '../../tools/harness/http-transport';
 import { ServiceClient } from '../../tools/harness/service-client';
 import { BenchSystem } from '../bench-system';
@@ -97,6 +97,8 @@ export async function runTablesBench(options: TablesOptions): Promise<void> {
       listFirstPageMs: await timeRoute('GET', '/dead-letters?status=PENDING&page=1&limit=100'),
       listLastPageMs: await timeRoute('GET', `/dead-letters?status=PENDING&page=${lastPage}&limit=100`),
       groupsMs: await timeRoute('GET', '/dead-letters/groups'),
+      // The same last page by keyset (?after=, no total): the 100 pending letters below the highest.
+      listLastPageByIdMs: await timeRoute('GET', `/dead-letters?status=PENDING&after=${await pendingIdBelowTop(system.pools.coupon, 100)}&limit=100`),
     };
     const plans = await explainAll(pools, (lastPage - 1) * 100);
     return { load, curve, api, plans };
@@ -219,4 +221,10 @@ function print(empty: StateFigures, full: StateFigures): void {
   process.stdout.write('\nstatements on the grown tables (ms, median of 3; EXPLAIN):\n');
   for (const [i, plan] of full.plans.entries())
     process.stdout.write(`  ${plan.name.padEnd(30)} empty ${fmt(empty.plans[i].ms, 2)} ms, full ${fmt(plan.ms, 2)} ms  ${plan.plan}\n`);
+}
+
+/** The id that many pending letters below the highest (0 when there are fewer): a keyset cursor to the last page. */
+async function pendingIdBelowTop(pool: Pool, count: number): Promise<string> {
+  const [rows] = await pool.query<RowDataPacket[]>("SELECT id FROM dead_letters WHERE status = 'PENDING' ORDER BY id DESC LIMIT 1 OFFSET ?", [count]);
+  return rows.length > 0 ? String(rows[0].id) : '0';
 }
