@@ -56,8 +56,12 @@ export class DeadLetterAlerts implements OnApplicationShutdown {
         this.summaryTimer = undefined;
         const suppressed = this.limiter.roll(Date.now());
         if (suppressed > 0) this.emitSummary(suppressed);
+        // A timer can fire a millisecond or two before the window's end by the wall clock (libuv
+        // counts from its cached loop time): nothing rolled then, and the count must wait for the
+        // next timer, not for the next letter, which may never come (a flood stored in one window).
+        else if (this.limiter.pendingSuppressed > 0) this.scheduleSummary();
       },
-      Math.max(0, this.limiter.windowEndsAt - Date.now()),
+      Math.max(1, this.limiter.windowEndsAt - Date.now()),
     );
     this.summaryTimer.unref();
   }
