@@ -151,7 +151,6 @@ export class DeadLetterRedriver {
       }
       await flush();
     }
-    await flush();
     return result;
   }
 
