@@ -13,9 +13,10 @@ import { runProfileBench } from './profile/profile-bench';
 import { ProjectFigures, runProjectBench } from './project-bench';
 import { RawFigures, runRawBaseline } from './raw-baseline';
 import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
+import { freshSeed } from '../tools/nemesis/prng';
 
 /**
- * `npm run bench [-- --orders=2000 --warmup=2000 --runs=3 --concurrency=32 --prefetch=64 --batch=500 --window=500 --observabilityonly=0 --costpairs=1 --cluster --quick --warmup-check]`.
+ * `npm run bench [-- --orders=2000 --warmup=2000 --runs=3 --concurrency=32 --prefetch=64 --batch=500 --window=500 --observabilityonly=0 --costpairs=2 --costseed=N --cluster --quick --warmup-check]`.
  * Measures the project, the raw amqplib + mysql2 script, the same raw job behind node:http, and
  * the NestJS-docs peer in the same run, taking turns, each warmed up before each timed phase, and
  * reports medians with ranges, ratios to the references and the goals met or not.
@@ -25,6 +26,8 @@ import { RabbitCluster } from '../tools/cluster/rabbit-cluster';
  * (tables/tables-bench.ts), instead of the comparison; issue 24's sizes are 5000000, 1000000,
  * 100000 and 200000, the defaults smaller for time.
  * --profile: the services under --cpu-prof, CPU per order by layer (profile/profile-bench.ts).
+ * --costpairs, --costseed: the observability-cost phase's passes, and the seed of their shuffled
+ * order (turn-order.ts; a fresh one, printed, when not given; --quick keeps the fixed order).
  */
 const FLAGS = { cluster: 'cluster', quick: 'quick', 'warmup-check': 'warmupcheck', tables: 'tables', profile: 'profile' } as const;
 
@@ -38,7 +41,8 @@ function args(): Record<string, number> {
     window: 500,
     runs: 3,
     observabilityonly: 0,
-    costpairs: 1,
+    costpairs: 2,
+    costseed: 0,
     cluster: 0,
     quick: 0,
     warmupcheck: 0,
@@ -344,8 +348,9 @@ async function main(): Promise<void> {
   process.stdout.write(`bench: ${JSON.stringify(p)}\n${loadBefore}\n`);
   // The cost of metrics and tracing, measured side by side in this run (every mode, there and back).
   const modes = p.quick ? (['off', 'metrics', 'sampled'] as const) : undefined;
+  const costSeed = p.costseed || (p.quick ? 0 : freshSeed());
   process.stdout.write(
-    `observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}${p.quick ? ', one way' : ', then in reverse'}; ${p.costpairs} time(s)...\n`,
+    `observability cost: ${modes ? modes.join(', ') : 'off, metrics only, metrics + all traces, metrics + 10 % of traces, all traces + SQL statements'}${p.quick && !p.costseed ? ', one way' : costSeed ? `, shuffled (--costseed=${costSeed}), then in reverse` : ', then in reverse'}; ${p.costpairs} time(s)...\n`,
   );
   const cost = await runObservabilityCost({
     amqpUrl,
@@ -357,6 +362,7 @@ async function main(): Promise<void> {
     modes: modes && [...modes],
     drainCount: p.quick ? 0 : undefined,
     oneWay: Boolean(p.quick),
+    orderSeed: costSeed,
   });
   const rate = cost.ordersPerSecond;
   const cpu = cost.cpuMsPerOrder;
@@ -364,8 +370,14 @@ async function main(): Promise<void> {
   process.stdout.write(
     `  orders/s: off ${fmt(rate.off)}, metrics ${fmt(rate.metrics)} (${fmt(rate.metrics / rate.off, 2)}), 10 % of traces ${fmt(rate.sampled)} (${fmt(rate.sampled / rate.off, 2)}), all traces ${fmt(rate.on)} (${fmt(rate.on / rate.off, 2)}), all traces + SQL statements ${fmt(rate.statements)} (${fmt(rate.statements / rate.off, 2)})\n` +
       `  CPU ms per order (three services): off ${fmt(cpu.off, 2)}, metrics ${fmt(cpu.metrics, 2)}, 10 % of traces ${fmt(cpu.sampled, 2)}, all traces ${fmt(cpu.on, 2)}, all traces + SQL statements ${fmt(cpu.statements, 2)}\n` +
+      `  CPU ms per order by service (order / coupon / red packet): ${(Object.keys(cpu) as Array<keyof typeof cpu>)
+        .filter((m) => Number.isFinite(cpu[m]))
+        .map((m) => `${m} ${Object.values(cost.cpuMsPerOrderByService[m]).map((v) => fmt(v, 2)).join(' / ')}`)
+        .join(', ')}\n` +
       `  spans per order: all traces ${fmt(spans.on, 1)}, 10 % ${fmt(spans.sampled, 1)}, with SQL statements ${fmt(spans.statements, 1)}; ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n` +
-      `  turns: ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n` +
+      `  turns (orders/s): ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n` +
+      `  turns (CPU ms per order): ${JSON.stringify(cost.cpuTurns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}\n` +
+      `  sequence: ${cost.sequence.join(' → ')}\n` +
       (cost.drain
         ? `  coupon service draining ${5 * p.orders} queued events, CPU µs per message (msg/s): off ${fmt(cost.drain.cpuMicrosPerMessage.off)} (${fmt(cost.drain.messagesPerSecond.off)}), tracing on but trace sampled out ${fmt(cost.drain.cpuMicrosPerMessage.untraced)} (${fmt(cost.drain.messagesPerSecond.untraced)}), traced ${fmt(cost.drain.cpuMicrosPerMessage.traced)} (${fmt(cost.drain.messagesPerSecond.traced)})\n`
         : ''),

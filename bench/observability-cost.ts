@@ -8,6 +8,7 @@ import { pacedLoad } from '../tools/harness/paced-load';
 import { DrainCost, runDrainCost } from './consumer-trace-cost';
 import { medians } from './percentiles';
 import { ServiceClient } from '../tools/harness/service-client';
+import { turnOrder } from './turn-order';
 
 const MYSQL = testMysql();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,6 +28,12 @@ export interface CostOptions {
   oneWay?: boolean;
   /** Events of the drain-cost phase (0: skipped). */
   drainCount?: number;
+  /**
+   * 0 or absent: the modes there and back in a fixed order. Otherwise the seed of a shuffle: each
+   * pass is two independent shuffles of the modes, so that no mode always follows the same one
+   * (what a turn leaves behind, e.g. MariaDB purging the schemas it dropped, lands on its successor).
+   */
+  orderSeed?: number;
 }
 
 /**
@@ -35,6 +42,8 @@ export interface CostOptions {
  * instrumentation).
  */
 export type CostMode = 'off' | 'metrics' | 'on' | 'sampled' | 'statements';
+const SERVICES = ['order', 'coupon', 'red-packet'] as const;
+export type CostService = (typeof SERVICES)[number];
 export const MODES: CostMode[] = ['off', 'metrics', 'on', 'sampled', 'statements'];
 
 export interface CostFigures {
@@ -47,6 +56,12 @@ export interface CostFigures {
   cpuMsPerOrder: Record<CostMode, number>;
   /** Each turn's figure, to see the noise. */
   turns: Record<CostMode, number[]>;
+  /** Median CPU ms per order of each service, by mode: where a mode's cost lands. */
+  cpuMsPerOrderByService: Record<CostMode, Record<CostService, number>>;
+  /** Each turn's CPU ms per order, in the same order. */
+  cpuTurns: Record<CostMode, number[]>;
+  /** The order the counted turns ran in. */
+  sequence: CostMode[];
   /** Median spans the OTLP sink received per order, by mode (warm-up orders included): what a mode records. */
   spansPerOrder: Record<CostMode, number>;
   /** What the traced runs sent to the OTLP sink, and how often /metrics was scraped. */
@@ -90,7 +105,7 @@ async function measure(
   options: CostOptions,
   mode: CostMode,
   sink: { url: string; spans: () => number },
-): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; spansPerOrder: number; scrapes: number }> {
+): Promise<{ ordersPerSecond: number; cpuMsPerOrder: number; byService: Record<CostService, number>; spansPerOrder: number; scrapes: number }> {
   const spansBefore = sink.spans();
   const on = mode !== 'off';
   const ns = new RunNamespace('o', MYSQL, options.amqpUrl);
@@ -103,11 +118,7 @@ async function measure(
     ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
     ...(mode === 'statements' ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'mysql2' } : {}),
   };
-  const services = [
-    new ServiceProcess('order', `order-${mode}`, env, options.logDir),
-    new ServiceProcess('coupon', `coupon-${mode}`, env, options.logDir),
-    new ServiceProcess('red-packet', `red-packet-${mode}`, env, options.logDir),
-  ];
+  const services = SERVICES.map((name) => new ServiceProcess(name, `${name}-${mode}`, env, options.logDir));
   const pools = [createPool({ ...MYSQL, database: dbs.coupon, connectionLimit: 2 }), createPool({ ...MYSQL, database: dbs.redPacket, connectionLimit: 2 })];
   const grants = async () => {
     let n = 0;
@@ -145,19 +156,19 @@ async function measure(
     }
     return Date.now();
   };
-  let figures: { ordersPerSecond: number; cpuMsPerOrder: number; scrapes: number };
+  let figures: { ordersPerSecond: number; cpuMsPerOrder: number; byService: Record<CostService, number>; scrapes: number };
   try {
     // Inside the try: a service that fails to start must not leave the others and the databases behind.
     await Promise.all(services.map((s) => s.start()));
     await pay(options.warmup); // warm-up: JIT, pools, connections
     await waitForGrants(2 * options.warmup);
-    const cpu = () => services.reduce((sum, s) => sum + s.cpuSeconds(), 0);
-    const cpuBefore = cpu();
+    const cpuBefore = services.map((s) => s.cpuSeconds());
     const started = Date.now();
     await pay(options.orders);
     const ended = await waitForGrants(2 * options.warmup + 2 * options.orders);
-    const cpuMsPerOrder = ((cpu() - cpuBefore) * 1000) / options.orders;
-    figures = { ordersPerSecond: options.orders / ((ended - started) / 1000), cpuMsPerOrder, scrapes };
+    const perOrder = services.map((s, i) => ((s.cpuSeconds() - cpuBefore[i]) * 1000) / options.orders);
+    const byService = Object.fromEntries(SERVICES.map((name, i) => [name, perOrder[i]])) as Record<CostService, number>;
+    figures = { ordersPerSecond: options.orders / ((ended - started) / 1000), cpuMsPerOrder: perOrder.reduce((a, b) => a + b, 0), byService, scrapes };
   } finally {
     clearInterval(scraper);
     transport.close();
@@ -183,15 +194,20 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     const measured = perMode();
     const cpu = perMode();
     const spans = perMode();
+    const byService = Object.fromEntries(MODES.map((m) => [m, Object.fromEntries(SERVICES.map((s) => [s, [] as number[]]))])) as Record<
+      CostMode,
+      Record<CostService, number[]>
+    >;
     let scrapes = 0;
     if (!options.oneWay) await measure(options, 'off', sink);
     const modes = options.modes ?? MODES;
-    const order = Array.from({ length: options.pairs }, () => (options.oneWay ? modes : [...modes, ...[...modes].reverse()])).flat();
+    const order = turnOrder(modes, options.pairs, Boolean(options.oneWay), options.orderSeed);
     for (const mode of order) {
       const result = await measure(options, mode, sink);
       measured[mode].push(result.ordersPerSecond);
       cpu[mode].push(result.cpuMsPerOrder);
       spans[mode].push(result.spansPerOrder);
+      for (const service of SERVICES) byService[mode][service].push(result.byService[service]);
       scrapes += result.scrapes;
     }
     const drainCount = options.drainCount ?? 5 * options.orders;
@@ -199,8 +215,11 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     return {
       ordersPerSecond: medians(measured),
       cpuMsPerOrder: medians(cpu),
+      cpuMsPerOrderByService: Object.fromEntries(MODES.map((m) => [m, medians(byService[m])])) as Record<CostMode, Record<CostService, number>>,
       spansPerOrder: medians(spans),
       turns: measured,
+      cpuTurns: cpu,
+      sequence: order,
       spansExported: sink.spans(),
       scrapes,
       drain,
@@ -209,3 +228,4 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     sink.server.close();
   }
 }
+
