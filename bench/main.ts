@@ -310,7 +310,8 @@ function replicationCost(single: Run[], cluster: Run[]): void {
 /** The machine's load when the bench starts and ends: figures are read against it. */
 function machineLoad(): string {
   const [one, five, fifteen] = loadavg();
-  return `load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)} on ${cpus().length} cores`;
+  // The Node.js version matters: before 24, AsyncLocalStorage (tracing's context) ran on async hooks.
+  return `load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)} on ${cpus().length} cores, Node.js ${process.version}`;
 }
 
 async function main(): Promise<void> {
@@ -372,7 +373,12 @@ async function main(): Promise<void> {
       `  CPU ms per order (three services): off ${fmt(cpu.off, 2)}, metrics ${fmt(cpu.metrics, 2)}, 10 % of traces ${fmt(cpu.sampled, 2)}, all traces ${fmt(cpu.on, 2)}, all traces + SQL statements ${fmt(cpu.statements, 2)}\n` +
       `  CPU ms per order by service (order / coupon / red packet): ${(Object.keys(cpu) as Array<keyof typeof cpu>)
         .filter((m) => Number.isFinite(cpu[m]))
-        .map((m) => `${m} ${Object.values(cost.cpuMsPerOrderByService[m]).map((v) => fmt(v, 2)).join(' / ')}`)
+        .map(
+          (m) =>
+            `${m} ${Object.values(cost.cpuMsPerOrderByService[m])
+              .map((v) => fmt(v, 2))
+              .join(' / ')}`,
+        )
         .join(', ')}\n` +
       `  spans per order: all traces ${fmt(spans.on, 1)}, 10 % ${fmt(spans.sampled, 1)}, with SQL statements ${fmt(spans.statements, 1)}; ${cost.spansExported} spans exported, ${cost.scrapes} scrapes\n` +
       `  turns (orders/s): ${JSON.stringify(cost.turns, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n` +

@@ -228,4 +228,3 @@ export async function runObservabilityCost(options: CostOptions): Promise<CostFi
     sink.server.close();
   }
 }
-

@@ -57,6 +57,29 @@ describe('OpenTelemetry traces', () => {
     }
   });
 
+  it('records nothing of a trace the caller sampled out, and carries it, not sampled, through the outbox', async () => {
+    const traceId = 'aaaabbbbccccdddd0000000000000003';
+    const created = await http(order, 'POST', '/orders', { userId: 'untraced', amount: '10.00' });
+    const id = created.body.id as string;
+    const paid = await http(order, 'POST', `/orders/${id}/pay`, undefined, { traceparent: `00-${traceId}-00f067aa0ba902b7-00` });
+    expect(paid.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await system.count('coupon', 'coupons', 'order_id = ?', [id])) + (await system.count('red-packet', 'red_packets', 'order_id = ?', [id])) === 2,
+      {
+        timeoutMs: 30_000,
+        message: 'both grants of the untraced pay',
+      },
+    );
+    const [row] = await system.query<{ traceparent: string } & RowDataPacket>(
+      'order',
+      "SELECT traceparent FROM outbox_messages WHERE JSON_VALUE(payload, '$.data.orderId') = ?",
+      [id],
+    );
+    expect(row.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+    expect(spansOf(traceId)).toEqual([]);
+  });
+
   it('keeps the trace when the coupon consumer retried twice', async () => {
     const traceId = 'aaaabbbbccccdddd0000000000000001';
     await system.query('coupon', 'RENAME TABLE coupons TO coupons_away');

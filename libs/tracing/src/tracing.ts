@@ -13,6 +13,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { ObservabilityConfig } from '@reliable-payments/config';
+import { SampledOutShortcut } from './sampled-out-shortcut';
 
 /** Where spans go: OTLP in production, an in-memory exporter in tests. */
 export type SpanExporter = ConstructorParameters<typeof SimpleSpanProcessor>[0];
@@ -42,7 +43,8 @@ export class Tracing {
       spanProcessors: [processor],
     });
     registerOnce(this.provider);
-    this.tracer = this.provider.getTracer(observability.serviceName);
+    const sdk = this.provider.getTracer(observability.serviceName);
+    this.tracer = observability.sampler.name.startsWith('parentbased_') ? new SampledOutShortcut(sdk) : sdk;
   }
 
   get enabled(): boolean {
