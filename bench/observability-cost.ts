@@ -29,8 +29,8 @@ export interface CostOptions {
   /** Events of the drain-cost phase (0: skipped). */
   drainCount?: number;
   /**
-   * 0 or absent: the modes there and back in a fixed order. Otherwise the seed of a shuffle: each
-   * pass is two independent shuffles of the modes, so that no mode always follows the same one
+   * 0 or absent: the modes there and back in the given order. Otherwise the seed of a shuffle: each
+   * pass is a shuffle of the modes and then its reverse, so that no mode always follows the same one
    * (what a turn leaves behind, e.g. MariaDB purging the schemas it dropped, lands on its successor).
    */
   orderSeed?: number;
@@ -182,9 +182,9 @@ async function measure(
 }
 
 /**
- * The modes take turns there and back (off, metrics, on, …, on, metrics, off), `pairs` times: every
- * mode's mean position in the run is then the same, so a drift of the shared machine (a busy
- * neighbour, MariaDB's background work) weighs on each mode alike. A first run, not counted, warms
+ * The modes take turns there and back (off, metrics, on, …, on, metrics, off, or a seeded shuffle
+ * and its reverse), `pairs` times: every mode's mean position in the run is then the same, so a
+ * drift of the shared machine (a busy neighbour, MariaDB's background work) weighs on each mode alike. A first run, not counted, warms
  * MariaDB and RabbitMQ: the first run after a quiet spell was the slowest of a series.
  */
 export async function runObservabilityCost(options: CostOptions): Promise<CostFigures> {
