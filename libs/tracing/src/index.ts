@@ -4,5 +4,6 @@
  * letter and a re-drive, so one payment is one trace across the three services.
  */
 export * from './tracing';
+export * from './sampled-out-shortcut';
 export * from './tracing.module';
 export * from './process-instrumentation';
