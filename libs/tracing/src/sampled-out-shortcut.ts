@@ -4,8 +4,8 @@ import { Context, context, Span, SpanOptions, trace, TraceFlags, Tracer } from '
  * A tracer for a parent-based sampler that does not ask the SDK about the spans of a trace already
  * sampled out. Under `ParentBasedSampler` with its defaults, a span whose parent (local or remote)
  * is valid and not sampled is never recorded; the SDK still draws a span id, sanitizes the
- * attributes, runs the sampler and its own counters before saying so: 1.59 µs a span against
- * 0.76 here on Node.js 24 (bench/profile/sampled-out-span-cost.ts), about 1 % of an order's CPU at
+ * attributes, runs the sampler and its own counters before saying so: 1.93 µs a span against
+ * 0.92 here on Node.js 24 (bench/profile/sampled-out-span-cost.ts), about 1 % of an order's CPU at
  * 8 spans an order (docs/benchmark.md, "Tracing at 10 %, side by side"). A small cut, at no cost to
  * what is recorded. Here that span is the parent's own context, not recording: the trace id and the
  * not-sampled flag still travel (the outbox row, the AMQP header), so downstream services make the
